@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * Chooses the correlation id of a {@code tools/call}: the trace-id of a W3C {@code traceparent} in
- * the request's {@code _meta}, else a {@code correlation_id} sent there, else a new random id in the
- * trace-id format (32 lower-case hex digits), so that ids from either source look alike in logs.
+ * the request's {@code _meta}, else a {@code correlation_id} sent there, else a new random id in
+ * the trace-id format (32 lower-case hex digits), so that ids from either source look alike in
+ * logs.
  *
- * <p>Ids sent by clients are accepted only when they are short and made of safe characters; they end
- * up in log files and must not be able to forge log lines.
+ * <p>Ids sent by clients are accepted only when they are short and made of safe characters; they
+ * end up in log files and must not be able to forge log lines.
  */
 public final class CorrelationIds {
 

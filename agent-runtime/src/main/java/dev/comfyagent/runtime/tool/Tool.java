@@ -41,8 +41,8 @@ public interface Tool {
   ObjectNode inputSchema();
 
   /**
-   * Whether the tool only reads state. Read-only tools are announced to clients with the MCP
-   * {@code readOnlyHint}, which lets them call the tool without asking the user.
+   * Whether the tool only reads state. Read-only tools are announced to clients with the MCP {@code
+   * readOnlyHint}, which lets them call the tool without asking the user.
    */
   default boolean readOnly() {
     return false;

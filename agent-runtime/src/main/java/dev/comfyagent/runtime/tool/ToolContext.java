@@ -1,8 +1,8 @@
 package dev.comfyagent.runtime.tool;
 
 /**
- * What a {@link Tool} knows about the call it serves: its correlation id, the MCP connection it came
- * from, and a channel for progress notifications.
+ * What a {@link Tool} knows about the call it serves: its correlation id, the MCP connection it
+ * came from, and a channel for progress notifications.
  *
  * <p>A context is valid only during the {@link Tool#call} it was passed to. Implementations are
  * thread-safe: a tool may report progress from a thread it started, as long as it does so before
@@ -11,9 +11,9 @@ package dev.comfyagent.runtime.tool;
 public interface ToolContext {
 
   /**
-   * The call's correlation id: taken from the request's {@code _meta} (the trace-id of a W3C
-   * {@code traceparent}, or {@code correlation_id}) or generated. It is also in the SLF4J MDC as
-   * {@code correlation_id} on the calling thread.
+   * The call's correlation id: taken from the request's {@code _meta} (the trace-id of a W3C {@code
+   * traceparent}, or {@code correlation_id}) or generated. It is also in the SLF4J MDC as {@code
+   * correlation_id} on the calling thread.
    */
   String correlationId();
 
