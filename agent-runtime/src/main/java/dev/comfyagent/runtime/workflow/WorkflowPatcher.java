@@ -124,7 +124,7 @@ public final class WorkflowPatcher {
       ContainerNode<?> parent = ownedParent(index, op, path);
       String last = path.get(path.size() - 1);
       if (parent instanceof ObjectNode object) {
-        JsonNode old = object.set(last, value);
+        JsonNode old = object.replace(last, value);
         inverse.add(
             old == null
                 ? PatchOperation.remove(op.path())
@@ -173,7 +173,7 @@ public final class WorkflowPatcher {
         if (!object.has(last)) {
           throw missing(index, op, path, path.size() - 1, object);
         }
-        old = object.set(last, value);
+        old = object.replace(last, value);
       } else {
         ArrayNode array = (ArrayNode) parent;
         old = array.set(arrayIndex(index, op, path, array, false), value);
