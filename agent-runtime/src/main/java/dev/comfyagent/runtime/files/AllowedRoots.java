@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +42,10 @@ import java.util.stream.Collectors;
  * not against a concurrent local attacker swapping directories between check and use.
  */
 public final class AllowedRoots {
+
+  /** {@code C:x} (drive-relative) or {@code \x} (root-relative, not a UNC {@code \\\\server}). */
+  private static final Pattern DRIVE_OR_ROOT_RELATIVE =
+      Pattern.compile("^(?:[A-Za-z]:(?![\\\\/])|[\\\\/](?![\\\\/]))");
 
   private final List<Path> roots;
 
@@ -164,6 +169,9 @@ public final class AllowedRoots {
       throw new PathNotAllowedException("a path is needed");
     }
     FileSystem fs = roots.get(0).getFileSystem();
+    if ("\\".equals(fs.getSeparator()) && DRIVE_OR_ROOT_RELATIVE.matcher(userPath).find()) {
+      throw driveRelative(userPath);
+    }
     Path given;
     try {
       given = fs.getPath(userPath);
@@ -172,16 +180,20 @@ public final class AllowedRoots {
           "'" + userPath + "' is not a valid path here: " + e.getReason());
     }
     if (!given.isAbsolute() && given.getRoot() != null) {
-      // Windows "C:x" or "\x": relative to a drive or to the current drive's root.
-      throw new PathNotAllowedException(
-          "'"
-              + userPath
-              + "' is relative to a drive or drive root, which depends on the current drive;"
-              + " give a path relative to an allowed root ("
-              + describe()
-              + ") or a full absolute path");
+      throw driveRelative(userPath);
     }
     return given;
+  }
+
+  private PathNotAllowedException driveRelative(String userPath) {
+    // Windows "C:x" or "\x": relative to a drive or to the current drive's root.
+    return new PathNotAllowedException(
+        "'"
+            + userPath
+            + "' is relative to a drive or drive root, which depends on the current drive;"
+            + " give a path relative to an allowed root ("
+            + describe()
+            + ") or a full absolute path");
   }
 
   private Path requireInsideLexically(String userPath, Path normalized) {
