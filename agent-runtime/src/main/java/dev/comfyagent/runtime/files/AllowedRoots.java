@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  */
 public final class AllowedRoots {
 
-  /** {@code C:x} (drive-relative) or {@code \x} (root-relative, not a UNC {@code \\\\server}). */
+  /** {@code C:x} (drive-relative) or {@code \x} (root-relative, not a UNC {@code \\server}). */
   private static final Pattern DRIVE_OR_ROOT_RELATIVE =
       Pattern.compile("^(?:[A-Za-z]:(?![\\\\/])|[\\\\/](?![\\\\/]))");
 
