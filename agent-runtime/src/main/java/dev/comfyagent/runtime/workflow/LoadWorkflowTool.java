@@ -62,7 +62,8 @@ public final class LoadWorkflowTool implements Tool {
             "Workflow file, relative to an allowed workflow folder (e.g. portraits/sdxl.json)")
         .optionalAny(
             "workflow",
-            "The workflow JSON itself (object, or a string holding it) instead of a path")
+            "The workflow JSON itself (object, or a string holding it: a string keeps every"
+                + " number exactly as written) instead of a path")
         .build();
   }
 

@@ -3,7 +3,6 @@ package dev.comfyagent.runtime.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,7 @@ public final class Workflow {
    *     and an object {@code inputs}, naming the first such node
    */
   public static Workflow ofApi(ObjectNode api) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = api.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> node = it.next();
+    for (Map.Entry<String, JsonNode> node : api.properties()) {
       String problem = structuralProblem(node.getValue());
       if (problem != null) {
         throw new WorkflowFormatException("node " + node.getKey() + " " + problem);
@@ -133,11 +131,8 @@ public final class Workflow {
    */
   public List<Link> links() {
     List<Link> links = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> nodes = api.fields(); nodes.hasNext(); ) {
-      Map.Entry<String, JsonNode> node = nodes.next();
-      for (Iterator<Map.Entry<String, JsonNode>> inputs = node.getValue().path("inputs").fields();
-          inputs.hasNext(); ) {
-        Map.Entry<String, JsonNode> input = inputs.next();
+    for (Map.Entry<String, JsonNode> node : api.properties()) {
+      for (Map.Entry<String, JsonNode> input : node.getValue().path("inputs").properties()) {
         Link.parse(input.getValue())
             .ifPresent(
                 l -> links.add(new Link(l.fromNode, l.fromOutput, node.getKey(), input.getKey())));

@@ -51,8 +51,7 @@ public final class WorkflowDiff {
           ops.add(PatchOperation.remove(path + "/" + PatchOperation.escape(name)));
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> member = it.next();
+      for (Map.Entry<String, JsonNode> member : to.properties()) {
         String memberPath = path + "/" + PatchOperation.escape(member.getKey());
         JsonNode old = from.get(member.getKey());
         if (old == null) {

@@ -93,7 +93,7 @@ public final class WorkflowPatcher {
 
     private final ObjectNode original;
     private ObjectNode root;
-    private final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>(8));
     private final List<PatchOperation> inverse = new ArrayList<>();
     // node id -> index of the last operation that wrote inside it
     private final Map<String, Integer> touched = new LinkedHashMap<>();

@@ -248,6 +248,30 @@ class WorkflowReaderTest {
         .anySatisfy(n -> assertThat(n).contains("link 15 is not in the links"));
   }
 
+  @Test
+  void findsSeedControlValuesWithoutTheCatalogFlag() {
+    ObjectNode objectInfo = Fixtures.object("catalog/object_info-core.json");
+    ((ObjectNode) objectInfo.at("/KSamplerAdvanced/input/required/noise_seed/1"))
+        .remove("control_after_generate");
+    Workflow wf =
+        WorkflowReader.read(
+                Fixtures.json(Fixtures.SDXL_UI),
+                Optional.of(dev.comfyagent.runtime.discover.NodeDefinitions.parse(objectInfo)),
+                "older catalog")
+            .workflow();
+    assertThat(wf).isEqualTo(Fixtures.sdxl());
+  }
+
+  @Test
+  void readsWorkflowsSavedBeforeSeedControlValuesExisted() {
+    ObjectNode ui = Fixtures.object(Fixtures.SDXL_UI);
+    for (int id : new int[] {10, 11}) {
+      ((ArrayNode) uiNode(ui, id).get("widgets_values")).remove(2);
+    }
+    assertThat(WorkflowReader.read(ui, Fixtures.catalog(), "old").workflow())
+        .isEqualTo(Fixtures.sdxl());
+  }
+
   private static ObjectNode uiNode(ObjectNode ui, int id) {
     for (JsonNode node : ui.withArray("nodes")) {
       if (node.path("id").asInt() == id) {
