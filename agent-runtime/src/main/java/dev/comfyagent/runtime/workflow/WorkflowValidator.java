@@ -99,6 +99,17 @@ public final class WorkflowValidator {
                     ? "its inputs: " + String.join(", ", declaredNames(definition))
                     : "did you mean '" + close.get(0) + "'?"));
       }
+      if (spec != null && spec.presence() == InputSpec.Presence.HIDDEN) {
+        problems.add(
+            new ValidationProblem(
+                Severity.WARNING,
+                id,
+                classType,
+                name,
+                "is a hidden input that ComfyUI fills in itself; the value is ignored",
+                "remove it"));
+        continue;
+      }
       Optional<Finding> finding;
       if (Workflow.isLink(value)) {
         finding = checkLink(tree, defs, id, spec, value);

@@ -80,6 +80,9 @@ class WorkflowValidatorTest {
         // an input the node does not declare
         "[{\"op\":\"add\",\"path\":\"/10/inputs/sampler\",\"value\":\"euler\"}]"
             + "|WARNING|10|sampler|is not an input of KSamplerAdvanced; ComfyUI ignores it|did you mean 'sampler_name'?",
+        // a hidden input set by hand
+        "[{\"op\":\"add\",\"path\":\"/19/inputs/prompt\",\"value\":\"x\"}]"
+            + "|WARNING|19|prompt|is a hidden input that ComfyUI fills in itself|remove it",
         // no output node
         "[{\"op\":\"remove\",\"path\":\"/19\"}]"
             + "|ERROR|null|null|the workflow has no output node|add a SaveImage or PreviewImage node",
