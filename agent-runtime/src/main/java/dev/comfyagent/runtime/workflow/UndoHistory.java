@@ -1,5 +1,16 @@
 package dev.comfyagent.runtime.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The bounded undo history of one workflow: each applied patch pushes an entry; when the bound is
  * reached the oldest entry is dropped.
@@ -8,11 +19,19 @@ package dev.comfyagent.runtime.workflow;
  * probe profile ({@code dev.comfyagent.runtime.workflow.UndoHistory#depth}); keep its name and
  * meaning.
  *
- * <p>OWNER: workflow helper. Skeleton: fill in push/pop/entries.
+ * <p>An entry keeps the patch that was applied and the patch that reverts it, not copies of the
+ * workflow, so fifty entries cost fifty small patches. Entries are managed by {@link
+ * WorkflowState}; this class only keeps them in order.
+ *
+ * <p>Thread-safe: every method synchronizes on the instance.
  */
 public final class UndoHistory {
 
+  /** The default bound on entries. */
+  public static final int DEFAULT_LIMIT = 50;
+
   private final int limit;
+  private final Deque<Entry> entries = new ArrayDeque<>();
 
   public UndoHistory(int limit) {
     if (limit < 1) {
@@ -28,6 +47,107 @@ public final class UndoHistory {
 
   /** How many steps can be undone now. */
   public synchronized int depth() {
-    return 0;
+    return entries.size();
+  }
+
+  /** Adds the newest entry, dropping the oldest when the bound is reached. */
+  public synchronized void push(Entry entry) {
+    if (entries.size() == limit) {
+      entries.removeFirst();
+    }
+    entries.addLast(entry);
+  }
+
+  /** The newest entry, without removing it. */
+  public synchronized Optional<Entry> peek() {
+    return Optional.ofNullable(entries.peekLast());
+  }
+
+  /** Removes and returns the newest entry. */
+  public synchronized Optional<Entry> pop() {
+    return Optional.ofNullable(entries.pollLast());
+  }
+
+  /** The entries, oldest first. */
+  public synchronized List<Entry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** Forgets every entry. */
+  public synchronized void clear() {
+    entries.clear();
+  }
+
+  /** Replaces the entries (oldest first), keeping the newest {@link #limit()}. */
+  synchronized void replaceAll(List<Entry> oldestFirst) {
+    entries.clear();
+    int skip = Math.max(0, oldestFirst.size() - limit);
+    entries.addAll(oldestFirst.subList(skip, oldestFirst.size()));
+  }
+
+  /**
+   * One undoable change.
+   *
+   * <p>JSON form (in session snapshots): {@code {"label": "set_input 3.seed", "at":
+   * "2026-11-25T10:15:30Z", "patch": [RFC 6902 ops applied], "inverse": [RFC 6902 ops that revert
+   * it]}}.
+   *
+   * @param label what the change was, for people ({@code apply_workflow_patch}, {@code set_input
+   *     3.seed}, {@code reset_workflow})
+   * @param at when it was applied
+   * @param patch what was applied
+   * @param inverse what reverts it, applied to the workflow right after the change
+   */
+  public record Entry(String label, Instant at, JsonPatch patch, JsonPatch inverse) {
+
+    /** The entry as JSON (a copy). */
+    public ObjectNode toJson() {
+      ObjectNode json = JsonNodeFactory.instance.objectNode();
+      json.put("label", label);
+      json.put("at", at.toString());
+      json.set("patch", patch.toJson());
+      json.set("inverse", inverse.toJson());
+      return json;
+    }
+
+    /**
+     * An entry from its JSON form.
+     *
+     * @throws WorkflowFormatException when a member is missing or malformed
+     */
+    public static Entry fromJson(JsonNode json) {
+      if (!json.isObject()) {
+        throw new WorkflowFormatException("an undo entry must be an object, got " + json);
+      }
+      Instant at;
+      try {
+        at = Instant.parse(json.path("at").asText());
+      } catch (DateTimeParseException e) {
+        throw new WorkflowFormatException(
+            "undo entry 'at' must be an ISO-8601 instant, got " + json.get("at"));
+      }
+      try {
+        return new Entry(
+            json.path("label").asText("patch"),
+            at,
+            JsonPatch.parse(json.get("patch")),
+            JsonPatch.parse(json.get("inverse")));
+      } catch (PatchException e) {
+        throw new WorkflowFormatException("undo entry: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Entries from their JSON forms, oldest first. */
+  static List<Entry> fromJson(List<? extends JsonNode> json) {
+    List<Entry> list = new ArrayList<>(json.size());
+    for (int i = 0; i < json.size(); i++) {
+      try {
+        list.add(Entry.fromJson(json.get(i)));
+      } catch (WorkflowFormatException e) {
+        throw new WorkflowFormatException("undo history entry " + i + ": " + e.getMessage());
+      }
+    }
+    return list;
   }
 }

@@ -2,6 +2,8 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.tool.ToolException;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,9 +11,19 @@ import java.util.Optional;
  * The editable state of one workflow: the current version, the base it was loaded as (for diffs and
  * reset), and the undo history of the patches applied since.
  *
- * <p>OWNER: workflow helper. This skeleton fixes the members other packages use ({@link
- * #current()}, {@link #requireCurrent()}, {@link #load}, {@link #snapshot()}, {@link #restore});
- * patching, undo, diff and reset are added by the owner.
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * WorkflowState state = new WorkflowState(50);
+ * state.load(workflow);
+ * state.apply(JsonPatch.parse(ops), "apply_workflow_patch");   // all or nothing, undoable
+ * state.undo(1);
+ * WorkflowState copy = WorkflowState.restore(state.snapshot(), 50);
+ * }</pre>
+ *
+ * <p>Every change goes through a {@link JsonPatch}: applying it pushes one {@link
+ * UndoHistory.Entry} holding the patch and its inverse; {@link #reset()} is a change too (from the
+ * current version back to the base) and can be undone like any other. {@link #load} starts afresh.
  *
  * <p>Thread-safe: every method synchronizes on the instance, so a patch and an execution of the
  * same workflow never see a half-applied state.
@@ -19,11 +31,18 @@ import java.util.Optional;
 public final class WorkflowState {
 
   private final UndoHistory undo;
+  private final Clock clock;
   private Workflow current;
   private Workflow base;
 
   public WorkflowState(int undoLimit) {
+    this(undoLimit, Clock.systemUTC());
+  }
+
+  /** A state whose undo entries are stamped by {@code clock} (tests). */
+  public WorkflowState(int undoLimit, Clock clock) {
     this.undo = new UndoHistory(undoLimit);
+    this.clock = clock;
   }
 
   /** The current workflow, if one was loaded. */
@@ -44,10 +63,16 @@ public final class WorkflowState {
     return current;
   }
 
+  /** The base the current workflow was loaded as, if one was loaded. */
+  public synchronized Optional<Workflow> base() {
+    return Optional.ofNullable(base);
+  }
+
   /** Makes {@code workflow} both the current version and the base; clears the undo history. */
   public synchronized void load(Workflow workflow) {
     this.current = workflow;
     this.base = workflow;
+    undo.clear();
   }
 
   /** The undo history (for its depth; entries are managed through this state). */
@@ -55,15 +80,127 @@ public final class WorkflowState {
     return undo;
   }
 
+  /**
+   * Applies {@code patch} to the current workflow, all or nothing, and pushes one undo entry when
+   * the patch changes anything (a patch of {@code test}s alone only checks).
+   *
+   * @param label what to call the change in the undo history
+   * @throws PatchException when an operation fails; the state is then unchanged
+   * @throws ToolException when no workflow is loaded
+   */
+  public synchronized Change apply(JsonPatch patch, String label) {
+    Workflow before = requireCurrent();
+    WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch);
+    if (patch.changesSomething()) {
+      undo.push(new UndoHistory.Entry(label, clock.instant(), patch, result.inverse()));
+      current = result.result();
+    }
+    return new Change(before, current, patch, undo.depth());
+  }
+
+  /**
+   * What the current workflow would become under {@code patch}; nothing is changed.
+   *
+   * @throws PatchException when an operation fails
+   */
+  public synchronized Workflow preview(JsonPatch patch) {
+    return WorkflowPatcher.apply(requireCurrent(), patch).result();
+  }
+
+  /**
+   * Reverts the last {@code steps} changes, all or nothing.
+   *
+   * @throws ToolException when fewer changes can be undone, naming how many can
+   */
+  public synchronized Undone undo(int steps) {
+    Workflow before = requireCurrent();
+    if (steps < 1) {
+      throw new ToolException("steps must be at least 1, got " + steps);
+    }
+    List<UndoHistory.Entry> entries = undo.entries();
+    if (entries.isEmpty()) {
+      throw new ToolException(
+          "nothing to undo: no change was made since the workflow was loaded"
+              + " (or the undo history was used up)");
+    }
+    if (steps > entries.size()) {
+      throw new ToolException(
+          "cannot undo "
+              + steps
+              + " changes: only "
+              + entries.size()
+              + " can be undone (the history keeps the last "
+              + undo.limit()
+              + ")");
+    }
+    Workflow next = before;
+    List<UndoHistory.Entry> undone = new ArrayList<>(steps);
+    for (int i = entries.size() - 1; i >= entries.size() - steps; i--) {
+      UndoHistory.Entry entry = entries.get(i);
+      try {
+        next = WorkflowPatcher.apply(next, entry.inverse()).result();
+      } catch (PatchException e) {
+        throw new ToolException(
+            "the undo history does not fit the workflow any more ("
+                + entry.label()
+                + "): "
+                + e.getMessage()
+                + "; nothing was undone");
+      }
+      undone.add(entry);
+    }
+    for (int i = 0; i < steps; i++) {
+      undo.pop();
+    }
+    current = next;
+    return new Undone(before, current, undone, undo.depth());
+  }
+
+  /**
+   * The RFC 6902 changes from the base to the current workflow.
+   *
+   * @throws ToolException when no workflow is loaded
+   */
+  public synchronized JsonPatch diffFromBase() {
+    return WorkflowDiff.between(requireBase(), requireCurrent());
+  }
+
+  /**
+   * Makes the current workflow the base again. When that changes anything it is recorded as one
+   * undoable change labelled {@code reset_workflow}.
+   *
+   * @throws ToolException when no workflow is loaded
+   */
+  public synchronized Change reset() {
+    Workflow before = requireCurrent();
+    JsonPatch forward = WorkflowDiff.between(before, requireBase());
+    if (!forward.isEmpty()) {
+      JsonPatch backward = WorkflowDiff.between(base, before);
+      undo.push(new UndoHistory.Entry("reset_workflow", clock.instant(), forward, backward));
+      current = base;
+    }
+    return new Change(before, current, forward, undo.depth());
+  }
+
+  private Workflow requireBase() {
+    requireCurrent();
+    return base == null ? current : base;
+  }
+
   /** Everything needed to persist this state; see {@link Snapshot}. */
   public synchronized Snapshot snapshot() {
     return new Snapshot(
         current == null ? null : current.apiJson(),
         base == null ? null : base.apiJson(),
-        List.of());
+        undo.entries().stream().map(UndoHistory.Entry::toJson).toList());
   }
 
-  /** A state rebuilt from a snapshot written by {@link #snapshot()}. */
+  /**
+   * A state rebuilt from a snapshot written by {@link #snapshot()}. Undo entries beyond {@code
+   * undoLimit} are dropped, oldest first.
+   *
+   * @throws WorkflowFormatException when the snapshot's workflows or undo entries are malformed
+   */
   public static WorkflowState restore(Snapshot snapshot, int undoLimit) {
     WorkflowState state = new WorkflowState(undoLimit);
     if (snapshot.current() != null) {
@@ -71,6 +208,11 @@ public final class WorkflowState {
     }
     if (snapshot.base() != null) {
       state.base = Workflow.ofApi(snapshot.base());
+    } else {
+      state.base = state.current;
+    }
+    if (snapshot.undo() != null) {
+      state.undo.replaceAll(UndoHistory.fromJson(snapshot.undo()));
     }
     return state;
   }
@@ -81,7 +223,28 @@ public final class WorkflowState {
    * @param current the current workflow (API format), or {@code null}
    * @param base the base workflow (API format), or {@code null}
    * @param undo undo entries, oldest first, each a JSON object whose shape the workflow package
-   *     owns (session files store them verbatim)
+   *     owns (session files store them verbatim): see {@link UndoHistory.Entry}
    */
   public record Snapshot(ObjectNode current, ObjectNode base, List<ObjectNode> undo) {}
+
+  /**
+   * A change that was made.
+   *
+   * @param before the workflow before
+   * @param after the workflow after (the same as before when nothing changed)
+   * @param patch what was applied
+   * @param undoDepth the undo history's depth afterwards
+   */
+  public record Change(Workflow before, Workflow after, JsonPatch patch, int undoDepth) {}
+
+  /**
+   * Changes that were undone.
+   *
+   * @param before the workflow before the undo
+   * @param after the workflow after it
+   * @param undone the entries reverted, newest first
+   * @param undoDepth the undo history's depth afterwards
+   */
+  public record Undone(
+      Workflow before, Workflow after, List<UndoHistory.Entry> undone, int undoDepth) {}
 }
