@@ -419,7 +419,8 @@ final class Execution implements ComfyUiEventListener {
 
   private Progress report(String message) {
     int total = nodesToRun();
-    double progress = nodesDone.size() + (stepMax > 0 ? (double) stepValue / stepMax : 0.0);
+    // A node counts as done only when the next one starts, so its last step stays below 1.
+    double progress = nodesDone.size() + (stepMax > 0 ? stepValue / (stepMax + 1.0) : 0.0);
     progress = Math.min(progress, total);
     if (progress <= lastReported) {
       return null;
