@@ -94,8 +94,7 @@ final class NodeTypes {
     JsonNode input = entry.path("input");
     for (String section : List.of("required", "optional")) {
       JsonNode inputs = input.path(section);
-      for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : inputs.properties()) {
         JsonNode spec = field.getValue();
         if (!spec.isArray() || spec.size() == 0 || !spec.get(0).isArray()) {
           continue;

@@ -289,8 +289,7 @@ final class PromptRunner implements Runnable {
     traceback.add("  File \"ComfyUI/nodes.py\", in " + classType + "\n");
     ObjectNode inputs = data.putObject("current_inputs");
     JsonNode nodeInputs = item.prompt().get(nodeId).path("inputs");
-    for (Iterator<Map.Entry<String, JsonNode>> it = nodeInputs.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> input = it.next();
+    for (Map.Entry<String, JsonNode> input : nodeInputs.properties()) {
       JsonNode value = input.getValue();
       ArrayNode formatted = inputs.putArray(input.getKey());
       if (value.isArray()) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,7 @@ final class PromptValidator {
 
   private Result run() {
     Set<String> outputs = new TreeSet<>(PromptValidator::compareIds);
-    for (Iterator<Map.Entry<String, JsonNode>> it = prompt.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> node = it.next();
+    for (Map.Entry<String, JsonNode> node : prompt.properties()) {
       String id = node.getKey();
       JsonNode body = node.getValue();
       if (!body.isObject() || !body.path("class_type").isTextual()) {
@@ -161,8 +159,7 @@ final class PromptValidator {
 
     for (String section : List.of("required", "optional")) {
       JsonNode specs = definition.path("input").path(section);
-      for (Iterator<Map.Entry<String, JsonNode>> it = specs.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : specs.properties()) {
         String name = field.getKey();
         JsonNode spec = field.getValue();
         JsonNode value = inputs.get(name);

@@ -2,7 +2,6 @@ package dev.comfyagent.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -48,8 +47,7 @@ final class PythonText {
     }
     StringBuilder out = new StringBuilder("{");
     boolean first = true;
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (!first) {
         out.append(", ");
       }

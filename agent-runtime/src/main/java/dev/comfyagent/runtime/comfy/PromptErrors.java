@@ -2,7 +2,6 @@ package dev.comfyagent.runtime.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +44,7 @@ public final class PromptErrors {
     if (nodeErrors == null || !nodeErrors.isObject()) {
       return lines;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = nodeErrors.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> node = it.next();
+    for (Map.Entry<String, JsonNode> node : nodeErrors.properties()) {
       String prefix =
           "node " + node.getKey() + " (" + node.getValue().path("class_type").asText("?") + "): ";
       for (JsonNode error : node.getValue().path("errors")) {

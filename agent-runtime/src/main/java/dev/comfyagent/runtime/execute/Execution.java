@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.ComfyUiEventListener;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -247,9 +246,7 @@ final class Execution implements ComfyUiEventListener {
       if (state.terminal()) {
         return true;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = entry.path("outputs").fields();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> node = it.next();
+      for (Map.Entry<String, JsonNode> node : entry.path("outputs").properties()) {
         if (!outputs.containsKey(node.getKey())) {
           addOutputs(node.getKey(), node.getValue());
         }
@@ -437,8 +434,7 @@ final class Execution implements ComfyUiEventListener {
 
   private void addOutputs(String nodeId, JsonNode ui) {
     List<OutputFile> files = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = ui.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> list = it.next();
+    for (Map.Entry<String, JsonNode> list : ui.properties()) {
       if (!list.getValue().isArray()) {
         continue;
       }
