@@ -48,7 +48,10 @@ public interface ComfyUiClient {
    */
   QueuedPrompt queuePrompt(ObjectNode prompt, String clientId);
 
-  /** {@code GET /history/{id}}: empty while the prompt has not finished. */
+  /**
+   * {@code GET /history/{id}}: the prompt's history entry ({@code {prompt, outputs, status,
+   * meta}}), empty while the prompt has not finished.
+   */
   Optional<JsonNode> history(String promptId);
 
   /** {@code GET /queue}: {@code {queue_running: [...], queue_pending: [...]}}. */
@@ -66,6 +69,33 @@ public interface ComfyUiClient {
    * @throws ComfyUiUnavailableException when the socket cannot be opened
    */
   EventSubscription subscribe(String clientId, ComfyUiEventListener listener);
+
+  /**
+   * {@code POST /queue {"delete": [promptId]}}: removes a prompt that is still waiting in the queue
+   * (ComfyUI's {@code /interrupt} only stops the running one).
+   */
+  default void deleteFromQueue(String promptId) {
+    throw new ComfyUiException("removing queued prompts is not supported by " + endpoint());
+  }
+
+  /**
+   * The {@code /view} URL of an output file, for showing it to the artist.
+   *
+   * @param filename the file name from {@code outputs}
+   * @param subfolder its subfolder, possibly empty
+   * @param type {@code output}, {@code temp} or {@code input}
+   */
+  default String viewUrl(String filename, String subfolder, String type) {
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    return "http://"
+        + endpoint()
+        + "/view?filename="
+        + java.net.URLEncoder.encode(filename, utf8).replace("+", "%20")
+        + "&subfolder="
+        + java.net.URLEncoder.encode(subfolder == null ? "" : subfolder, utf8).replace("+", "%20")
+        + "&type="
+        + java.net.URLEncoder.encode(type == null ? "output" : type, utf8);
+  }
 
   /** Whether ComfyUI answers {@code /system_stats} now; never throws. */
   boolean isReachable();

@@ -1,0 +1,138 @@
+package dev.comfyagent.runtime.execute;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.comfy.PromptRejectedException;
+import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.tool.InputSchema;
+import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.tool.ToolArguments;
+import dev.comfyagent.runtime.tool.ToolContext;
+import dev.comfyagent.runtime.tool.ToolResult;
+import dev.comfyagent.runtime.workflow.Workflow;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code execute_workflow}: queues the connection's current workflow in ComfyUI and waits for the
+ * render (up to {@code wait_seconds}, default {@link ExecutionSettings#defaultWait()}), sending MCP
+ * progress ("KSampler 12/30") when the client asked for it. A render that takes longer goes on
+ * being followed in the background; the answer then says "still rendering" with the prompt_id for
+ * {@code get_execution_status}.
+ */
+final class ExecuteWorkflowTool implements Tool {
+
+  private final ComfyUiClient client;
+  private final SessionRegistry sessions;
+  private final ExecutionTracker tracker;
+  private final ExecutionSettings settings;
+  private final ObjectNode schema;
+
+  ExecuteWorkflowTool(
+      ComfyUiClient client,
+      SessionRegistry sessions,
+      ExecutionTracker tracker,
+      ExecutionSettings settings) {
+    this.client = client;
+    this.sessions = sessions;
+    this.tracker = tracker;
+    this.settings = settings;
+    this.schema =
+        InputSchema.object()
+            .optionalInteger(
+                "wait_seconds",
+                "How long to wait for the render before answering (default "
+                    + settings.defaultWait().toSeconds()
+                    + "; 0 answers at once with the prompt_id). Longer renders continue; follow"
+                    + " them with get_execution_status.",
+                0,
+                settings.maxWait().toSeconds())
+            .build();
+  }
+
+  @Override
+  public String name() {
+    return "execute_workflow";
+  }
+
+  @Override
+  public String description() {
+    return "Render the current workflow in ComfyUI (POST /prompt) and wait for it. Answers"
+        + " 'Rendered in <seconds>s' with the output files and their URLs; if ComfyUI refuses the"
+        + " workflow, the errors per node (e.g. 'node 3 (KSampler): steps: Value 0 smaller than"
+        + " min of 1'); if a node fails while running, the node and the exception. Renders longer"
+        + " than wait_seconds continue in the background: the answer gives a prompt_id for"
+        + " get_execution_status. Sends progress notifications when the request has a progress"
+        + " token.";
+  }
+
+  @Override
+  public ObjectNode inputSchema() {
+    return schema;
+  }
+
+  @Override
+  public ToolResult call(ObjectNode arguments, ToolContext context) {
+    int waitSeconds =
+        ToolArguments.of(arguments)
+            .optionalInt("wait_seconds", 0, (int) settings.maxWait().toSeconds())
+            .orElse((int) settings.defaultWait().toSeconds());
+    Workflow workflow = sessions.current(context.connectionId()).workflow().requireCurrent();
+
+    Execution execution;
+    try {
+      execution = tracker.submit(workflow.apiJson(), context.connectionId());
+    } catch (PromptRejectedException e) {
+      ObjectNode details = JsonNodeFactory.instance.objectNode();
+      details.set("error", e.error());
+      details.set("node_errors", e.nodeErrors());
+      return ToolResult.error(e.getMessage(), details);
+    }
+
+    BlockingQueue<Execution.Progress> reports = new LinkedBlockingQueue<>();
+    Consumer<Execution.Progress> listener = reports::offer;
+    if (context.progressRequested()) {
+      execution.addListener(listener);
+      context.progress(0, (double) workflow.size(), "queued in ComfyUI");
+    }
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+      while (!execution.state().terminal()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        Execution.Progress report =
+            reports.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+        // Reports are sent from this thread: a tool may only report while its call is running.
+        while (report != null) {
+          context.progress(report.progress(), report.total(), report.message());
+          report = reports.poll();
+        }
+      }
+      for (Execution.Progress report = reports.poll(); report != null; report = reports.poll()) {
+        context.progress(report.progress(), report.total(), report.message());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      execution.removeListener(listener);
+    }
+    Execution.Snapshot snapshot = execution.snapshot();
+    if (snapshot.state().terminal()) {
+      return ExecutionReport.of(snapshot);
+    }
+    String queueInfo = null;
+    if (snapshot.state() == Execution.State.SUBMITTED) {
+      try {
+        queueInfo = new QueueView(client.queue()).describeWait(snapshot.promptId()).orElse(null);
+      } catch (RuntimeException e) {
+        queueInfo = null;
+      }
+    }
+    return ExecutionReport.stillRendering(snapshot, queueInfo);
+  }
+}

@@ -1,0 +1,426 @@
+package dev.comfyagent.runtime.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.comfy.ComfyUiSettings;
+import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
+import dev.comfyagent.runtime.comfy.HttpComfyUiClient;
+import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.tool.ToolContext;
+import dev.comfyagent.runtime.tool.ToolException;
+import dev.comfyagent.runtime.tool.ToolResult;
+import dev.comfyagent.runtime.workflow.Workflow;
+import dev.comfyagent.simulator.ComfyUiSimulator;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutionToolsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CONNECTION = "connection-1";
+
+  private ComfyUiSimulator comfy;
+  private HttpComfyUiClient client;
+  private SessionRegistry sessions;
+  private Map<String, Tool> tools;
+
+  @BeforeEach
+  void start() throws Exception {
+    comfy = ComfyUiSimulator.builder().port(0).stepDelay(Duration.ofMillis(2)).start();
+    client = new HttpComfyUiClient(settings(comfy.port()));
+    sessions = new SessionRegistry(50);
+    tools = toolsWith(defaults());
+    load(txt2img());
+  }
+
+  @AfterEach
+  void stop() {
+    comfy.close();
+  }
+
+  private static ComfyUiSettings settings(int port) {
+    return new ComfyUiSettings(
+        "127.0.0.1",
+        port,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        3,
+        Duration.ofMillis(300),
+        200);
+  }
+
+  private static ExecutionSettings defaults() {
+    return new ExecutionSettings(
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(60),
+        Duration.ofMillis(50),
+        10);
+  }
+
+  private Map<String, Tool> toolsWith(ExecutionSettings settings) {
+    return ExecutionTools.create(client, sessions, settings).stream()
+        .collect(Collectors.toMap(Tool::name, t -> t));
+  }
+
+  private static ObjectNode txt2img() throws Exception {
+    try (InputStream in = ExecutionToolsTest.class.getResourceAsStream("txt2img.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  private void load(ObjectNode prompt) {
+    sessions.current(CONNECTION).workflow().load(Workflow.ofApi(prompt));
+  }
+
+  private ToolResult call(String tool, String arguments, ToolContext context) throws Exception {
+    return tools.get(tool).call((ObjectNode) JSON.readTree(arguments), context);
+  }
+
+  private ToolResult call(String tool, String arguments) throws Exception {
+    return call(tool, arguments, ToolContext.detached(CONNECTION));
+  }
+
+  private ToolResult awaitStatus(String arguments, Predicate<ToolResult> done) throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      ToolResult result = call("get_execution_status", arguments);
+      if (done.test(result)) {
+        return result;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(
+        "status never matched: " + call("get_execution_status", arguments).text());
+  }
+
+  @Test
+  void createsTheSixVerifyTools() {
+    assertThat(tools.keySet())
+        .containsExactlyInAnyOrder(
+            "execute_workflow",
+            "get_execution_status",
+            "interrupt_execution",
+            "get_queue_status",
+            "get_system_stats",
+            "is_comfyui_running");
+    assertThat(tools.get("get_queue_status").readOnly()).isTrue();
+    assertThat(tools.get("execute_workflow").readOnly()).isFalse();
+    assertThat(
+            tools
+                .get("execute_workflow")
+                .inputSchema()
+                .at("/properties/wait_seconds/maximum")
+                .asInt())
+        .isEqualTo(60);
+  }
+
+  @Test
+  void rendersAndAnswersWithTheRenderTimeAndOutputFiles() throws Exception {
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.isError()).isFalse();
+    assertThat(result.text()).matches("(?s)Rendered in \\d+\\.\\ds\n.*");
+    assertThat(result.text())
+        .contains("1 output file")
+        .contains(
+            "- node 9: ComfyUI_00001_.png (output) http://127.0.0.1:"
+                + comfy.port()
+                + "/view?filename=ComfyUI_00001_.png&subfolder=&type=output");
+    assertThat(result.structuredContent().get("status").asText()).isEqualTo("succeeded");
+    assertThat(result.structuredContent().at("/outputs/0/node").asText()).isEqualTo("9");
+    assertThat(result.structuredContent().get("followed_by").asText()).isEqualTo("WebSocket");
+  }
+
+  @Test
+  void sendsStepAndNodeProgressInOrderWhenTheClientAskedForIt() throws Exception {
+    RecordingContext context = new RecordingContext(CONNECTION, true);
+
+    call("execute_workflow", "{}", context);
+
+    List<RecordingContext.Notification> sent = context.notifications;
+    assertThat(sent).isNotEmpty();
+    for (int i = 1; i < sent.size(); i++) {
+      assertThat(sent.get(i).progress()).isGreaterThan(sent.get(i - 1).progress());
+    }
+    List<String> messages = sent.stream().map(RecordingContext.Notification::message).toList();
+    assertThat(messages)
+        .contains("queued in ComfyUI", "running KSampler (node 3)")
+        .containsSubsequence(
+            "KSampler 1/6", "KSampler 2/6", "KSampler 6/6", "running VAEDecode (node 8)");
+    assertThat(sent).allMatch(n -> n.thread().equals(Thread.currentThread().getName()));
+  }
+
+  @Test
+  void sendsNoProgressWhenTheClientDidNotAsk() throws Exception {
+    RecordingContext context = new RecordingContext(CONNECTION, false);
+
+    assertThat(call("execute_workflow", "{}", context).text()).startsWith("Rendered in ");
+    assertThat(context.notifications).isEmpty();
+  }
+
+  @Test
+  void aRefusedWorkflowAnswersComfyUisNodeErrorsReadably() throws Exception {
+    ObjectNode prompt = txt2img();
+    ((ObjectNode) prompt.at("/3/inputs")).put("steps", 0);
+    load(prompt);
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.text())
+        .startsWith("ComfyUI refused the workflow: Prompt outputs failed validation")
+        .contains("- node 3 (KSampler): steps: Value 0 smaller than min of 1");
+    assertThat(result.structuredContent().at("/node_errors/3/class_type").asText())
+        .isEqualTo("KSampler");
+  }
+
+  @Test
+  void aNodeFailingWhileRunningIsNamedWithItsException() throws Exception {
+    comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.text())
+        .contains("at node 3 (KSampler): torch.OutOfMemoryError: Allocation on device")
+        .contains("ran out of memory");
+    assertThat(result.structuredContent().at("/error/node_type").asText()).isEqualTo("KSampler");
+  }
+
+  @Test
+  void aWebSocketDroppedMidRunFallsBackToPollingAndStillFinishes() throws Exception {
+    comfy.dropWebSocketInNextRun();
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.text()).startsWith("Rendered in ").contains("ComfyUI_00001_.png");
+    assertThat(result.structuredContent().get("followed_by").asText())
+        .isEqualTo("polling /history");
+    String promptId = result.structuredContent().get("prompt_id").asText();
+    assertThat(comfy.requestCount("/history/" + promptId)).isPositive();
+  }
+
+  @Test
+  void aWebSocketThatCannotBeOpenedFallsBackToPolling() throws Exception {
+    comfy.failNextRequests("/ws", 1, 500);
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.text()).startsWith("Rendered in ");
+    assertThat(result.structuredContent().get("followed_by").asText())
+        .isEqualTo("polling /history");
+  }
+
+  @Test
+  void aLongRenderAnswersStillRenderingAndCanBeFollowedWithGetExecutionStatus() throws Exception {
+    comfy.pauseExecution();
+
+    ToolResult started = call("execute_workflow", "{\"wait_seconds\": 0}");
+
+    assertThat(started.isError()).isFalse();
+    String promptId = started.structuredContent().get("prompt_id").asText();
+    assertThat(started.text())
+        .startsWith("Still rendering: prompt_id " + promptId)
+        .contains("get_execution_status");
+    ToolResult running =
+        awaitStatus("{}", r -> r.structuredContent().path("current_node").has("id"));
+    assertThat(running.text())
+        .startsWith("Rendering prompt_id " + promptId)
+        .contains("followed by WebSocket");
+
+    comfy.resumeExecution();
+
+    ToolResult finished =
+        awaitStatus(
+            "{\"prompt_id\": \"" + promptId + "\"}", r -> r.text().startsWith("Rendered in"));
+    assertThat(finished.text()).contains("ComfyUI_00001_.png");
+  }
+
+  @Test
+  void getExecutionStatusShowsTheQueuePositionOfAWaitingRender() throws Exception {
+    comfy.pauseExecution();
+    call("execute_workflow", "{\"wait_seconds\": 0}");
+    ObjectNode other = txt2img();
+    ((ObjectNode) other.at("/3/inputs")).put("seed", 5);
+    load(other);
+    String second =
+        call("execute_workflow", "{\"wait_seconds\": 0}")
+            .structuredContent()
+            .get("prompt_id")
+            .asText();
+
+    ToolResult status = call("get_execution_status", "{\"prompt_id\": \"" + second + "\"}");
+
+    assertThat(status.text())
+        .contains("waiting in ComfyUI's queue at position 1 of 1, 1 running ahead of it");
+    ToolResult queue = call("get_queue_status", "{}");
+    assertThat(queue.text())
+        .contains("1 running, 1 waiting")
+        .contains("1. prompt_id " + second + " (7 nodes, started here)");
+    comfy.resumeExecution();
+  }
+
+  @Test
+  void interruptStopsTheRunningRender() throws Exception {
+    comfy.pauseExecution();
+    String promptId =
+        call("execute_workflow", "{\"wait_seconds\": 0}")
+            .structuredContent()
+            .get("prompt_id")
+            .asText();
+    awaitStatus("{}", r -> r.structuredContent().path("current_node").has("id"));
+
+    ToolResult interrupt = call("interrupt_execution", "{}");
+    comfy.resumeExecution();
+
+    assertThat(interrupt.text()).startsWith("Asked ComfyUI to stop prompt_id " + promptId);
+    ToolResult status = awaitStatus("{}", r -> r.text().startsWith("Interrupted"));
+    assertThat(status.text()).contains("stopped at node").contains("no further outputs");
+    assertThat(call("interrupt_execution", "{}").text()).contains("already ended (interrupted)");
+  }
+
+  @Test
+  void interruptRemovesARenderThatHasNotStartedFromTheQueue() throws Exception {
+    comfy.pauseExecution();
+    call("execute_workflow", "{\"wait_seconds\": 0}");
+    ObjectNode other = txt2img();
+    ((ObjectNode) other.at("/3/inputs")).put("seed", 5);
+    load(other);
+    String second =
+        call("execute_workflow", "{\"wait_seconds\": 0}")
+            .structuredContent()
+            .get("prompt_id")
+            .asText();
+
+    ToolResult interrupt = call("interrupt_execution", "{\"prompt_id\": \"" + second + "\"}");
+
+    assertThat(interrupt.text())
+        .isEqualTo("Removed prompt_id " + second + " from ComfyUI's queue before it started.");
+    assertThat(call("get_execution_status", "{\"prompt_id\": \"" + second + "\"}").text())
+        .startsWith("Interrupted: prompt_id " + second + " was removed from ComfyUI's queue");
+    comfy.resumeExecution();
+  }
+
+  @Test
+  void interruptWithoutARenderOfThisConnectionStopsWhateverRuns() throws Exception {
+    ToolResult result =
+        call("interrupt_execution", "{}", ToolContext.detached("another-connection"));
+
+    assertThat(result.text())
+        .startsWith(
+            "Asked ComfyUI at 127.0.0.1:" + comfy.port() + " to stop whatever it is running");
+    assertThat(comfy.requestCount("/interrupt")).isEqualTo(1);
+  }
+
+  @Test
+  void getExecutionStatusAsksComfyUiAboutPromptsItDidNotFollow() throws Exception {
+    String promptId = client.queuePrompt(txt2img(), "someone-else").promptId();
+
+    ToolResult status =
+        awaitStatus(
+            "{\"prompt_id\": \"" + promptId + "\"}", r -> r.text().startsWith("Rendered in"));
+
+    assertThat(status.text()).contains("ComfyUI_00001_.png");
+    assertThatThrownBy(() -> call("get_execution_status", "{\"prompt_id\": \"nope\"}"))
+        .isInstanceOf(ToolException.class)
+        .hasMessageContaining("knows no prompt nope");
+  }
+
+  @Test
+  void getExecutionStatusWithoutARenderSaysWhatToPass() {
+    assertThatThrownBy(() -> call("get_execution_status", "{}", ToolContext.detached("fresh")))
+        .isInstanceOf(ToolException.class)
+        .hasMessageContaining("pass the prompt_id");
+  }
+
+  @Test
+  void aRenderFollowedLongerThanTheOverallTimeoutIsReportedAsTimedOut() throws Exception {
+    tools =
+        toolsWith(
+            new ExecutionSettings(
+                Duration.ofMillis(200),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(20),
+                10));
+    comfy.pauseExecution();
+
+    ToolResult result = call("execute_workflow", "{}");
+    comfy.resumeExecution();
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.text())
+        .startsWith("Stopped following prompt")
+        .contains("may still be rendering");
+  }
+
+  @Test
+  void executeWithoutAWorkflowSaysToLoadOne() {
+    assertThatThrownBy(() -> call("execute_workflow", "{}", ToolContext.detached("fresh")))
+        .isInstanceOf(ToolException.class)
+        .hasMessageContaining("load_workflow");
+  }
+
+  @Test
+  void executeWhileComfyUiIsDownNamesHostPortAndBreakerState() {
+    comfy.goDown();
+
+    assertThatThrownBy(() -> call("execute_workflow", "{}"))
+        .isInstanceOf(ComfyUiUnavailableException.class)
+        .hasMessageContaining("127.0.0.1:" + comfy.port())
+        .hasMessageContaining("circuit breaker");
+  }
+
+  @Test
+  void systemStatsReadLikeAMachineDescription() throws Exception {
+    ToolResult result = call("get_system_stats", "{}");
+
+    assertThat(result.text())
+        .startsWith("ComfyUI 0.3.66 at 127.0.0.1:" + comfy.port())
+        .contains("GPU 0: NVIDIA GeForce RTX 4090 (cuda), VRAM 1.2 of 23.6 GB used")
+        .contains("RAM ")
+        .contains("simulator");
+    assertThat(result.structuredContent().has("devices")).isTrue();
+  }
+
+  @Test
+  void isComfyUiRunningAnswersYesOrWhyNotAndNeverFails() throws Exception {
+    assertThat(call("is_comfyui_running", "{}").text())
+        .startsWith("Yes: ComfyUI 0.3.66 is running at 127.0.0.1:" + comfy.port())
+        .contains("NVIDIA GeForce RTX 4090")
+        .endsWith("circuit breaker CLOSED.");
+
+    comfy.goDown();
+    ToolResult down = call("is_comfyui_running", "{}");
+
+    assertThat(down.isError()).isFalse();
+    assertThat(down.text())
+        .startsWith(
+            "No: ComfyUI at 127.0.0.1:" + comfy.port() + " is not reachable (connection refused)");
+    assertThat(down.structuredContent().get("running").asBoolean()).isFalse();
+    assertThat(down.structuredContent().get("breaker_state").asText()).isEqualTo("CLOSED");
+  }
+
+  @Test
+  void cachedRerunsStillReportTheirOutputs() throws Exception {
+    call("execute_workflow", "{}");
+
+    ToolResult again = call("execute_workflow", "{}");
+
+    assertThat(again.text())
+        .startsWith("Rendered in ")
+        .contains("every node was cached")
+        .contains("ComfyUI_00001_.png");
+  }
+}

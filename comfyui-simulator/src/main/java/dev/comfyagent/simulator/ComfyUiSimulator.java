@@ -1,0 +1,381 @@
+package dev.comfyagent.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ComfyUI <b>simulator</b>: an HTTP + WebSocket server that answers ComfyUI's API with ComfyUI's
+ * real response shapes ({@code /system_stats}, {@code /object_info}, {@code /models}, {@code
+ * /prompt} with ComfyUI's validation and {@code node_errors}, {@code /history}, {@code /queue},
+ * {@code /interrupt}, {@code /view}, and the {@code /ws} message sequence of a run), so that the
+ * runtime can be tested and demonstrated without a GPU. It renders nothing: "images" are small
+ * generated PNGs, and a run is a sequence of messages paced by a step delay.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * try (ComfyUiSimulator comfy = ComfyUiSimulator.builder().port(0).stepDelay(Duration.ofMillis(2)).start()) {
+ *   URI base = comfy.baseUri();                    // http://127.0.0.1:<port>
+ *   comfy.failNextRequests("/prompt", 1, 500);     // the next POST /prompt answers 500
+ *   comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
+ *   comfy.goDown(); comfy.comeBackUp();            // refuse connections, then accept again
+ *   comfy.requestCount("/history");                // how often a path was asked (without /api)
+ * }
+ * }</pre>
+ *
+ * <p>Fault paths are prefixes of the request path without {@code /api}: {@code "/history"} also
+ * matches {@code /history/<id>}, {@code "/"} matches everything.
+ *
+ * <p>Thread-safe: the control methods may be called from any thread while requests are served.
+ */
+public final class ComfyUiSimulator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ComfyUiSimulator.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final String host;
+  private final Faults faults;
+  private final FaultInjector injector;
+  private final EventChannel events;
+  private final PromptRunner runner;
+  private final PromptQueue queue;
+  private final ModelLibrary models;
+  private final NodeTypes nodeTypes;
+  private final Thread worker;
+  private volatile boolean up;
+  private volatile int port;
+
+  private ComfyUiSimulator(Builder builder) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    this.host = builder.host;
+    this.faults = new Faults();
+    this.models = new ModelLibrary();
+    this.nodeTypes = new NodeTypes(json, models);
+    this.queue = new PromptQueue();
+    this.events = new EventChannel(json);
+    RenderedImages images = new RenderedImages();
+    this.runner = new PromptRunner(queue, events, faults, nodeTypes, images, builder.stepDelay);
+    runner.previews(builder.previews);
+
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("comfyui-simulator-http");
+    threads.setDaemon(true);
+    this.server = new Server(threads);
+    this.connector = new ServerConnector(server);
+    connector.setHost(host);
+    connector.setPort(builder.port);
+    server.addConnector(connector);
+
+    ComfyApi api = new ComfyApi(json, nodeTypes, models, queue, runner, images, this::port);
+    WebSocketUpgradeHandler sockets =
+        WebSocketUpgradeHandler.from(
+            server,
+            container -> {
+              container.setIdleTimeout(Duration.ofHours(1));
+              for (String path : new String[] {"/ws", "/api/ws"}) {
+                container.addMapping(
+                    path,
+                    (upgrade, upgradeResponse, callback) ->
+                        new ClientSocket(
+                            Request.extractQueryParameters(upgrade).getValue("clientId"),
+                            events,
+                            queue,
+                            runner));
+              }
+            });
+    sockets.setHandler(api);
+    this.injector = new FaultInjector(faults, sockets);
+    server.setHandler(injector);
+    server.setStopTimeout(0);
+    server.start();
+    this.port = connector.getLocalPort();
+    this.up = true;
+
+    this.worker = new Thread(runner, "comfyui-simulator-worker");
+    worker.setDaemon(true);
+    worker.start();
+    log.info(
+        "[simulator] ComfyUI simulator (not ComfyUI: renders nothing) listening on http://{}:{}",
+        host,
+        port);
+  }
+
+  /** Starts a simulator on 127.0.0.1 at {@code port} (0 picks a free one), no step delay. */
+  public static ComfyUiSimulator start(int port) {
+    return builder().port(port).start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings of a simulator to start. Not thread-safe. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private Duration stepDelay = Duration.ZERO;
+    private boolean previews = true;
+
+    private Builder() {}
+
+    /** The address to listen on; default 127.0.0.1, like ComfyUI without {@code --listen}. */
+    public Builder host(String value) {
+      this.host = Objects.requireNonNull(value, "host");
+      return this;
+    }
+
+    /** The port; 0 (the default) picks a free one, see {@link ComfyUiSimulator#port()}. */
+    public Builder port(int value) {
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, got " + value);
+      }
+      this.port = value;
+      return this;
+    }
+
+    /** How long each node, and each sampler step, takes; default none. */
+    public Builder stepDelay(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("step delay must not be negative");
+      }
+      this.stepDelay = value;
+      return this;
+    }
+
+    /** Whether samplers send binary preview frames on {@code /ws}; default true. */
+    public Builder previews(boolean value) {
+      this.previews = value;
+      return this;
+    }
+
+    /**
+     * Starts the simulator.
+     *
+     * @throws IllegalStateException when the port cannot be bound
+     */
+    public ComfyUiSimulator start() {
+      try {
+        return new ComfyUiSimulator(this);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "cannot start the ComfyUI simulator on " + host + ":" + port + ": " + e, e);
+      }
+    }
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The address it listens on. */
+  public String host() {
+    return host;
+  }
+
+  /** {@code http://host:port}. */
+  public URI baseUri() {
+    return URI.create("http://" + host + ":" + port);
+  }
+
+  // ---- execution ----------------------------------------------------------------------------
+
+  /** Changes how long each node and each sampler step takes, from the next step on. */
+  public void setStepDelay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("step delay must not be negative");
+    }
+    runner.stepDelay(delay);
+  }
+
+  /** Holds the worker before its next node or step until {@link #resumeExecution()}. */
+  public void pauseExecution() {
+    faults.paused(true);
+  }
+
+  public void resumeExecution() {
+    faults.paused(false);
+  }
+
+  /** Forgets cached node outputs, so the next prompt runs every node. */
+  public void clearCache() {
+    runner.clearCache();
+  }
+
+  /** Prompts queued or running now. */
+  public int queueRemaining() {
+    return queue.remaining();
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  /** The next {@code count} requests, whatever their path, answer {@code status}. */
+  public void failNextRequests(int count, int status) {
+    failNextRequests("/", count, status);
+  }
+
+  /** The next {@code count} requests under {@code path} answer {@code status}. */
+  public void failNextRequests(String path, int count, int status) {
+    faults.add(new Faults.HttpFault(path, Faults.Kind.STATUS, status, Duration.ZERO), count);
+  }
+
+  /** The next {@code count} requests under {@code path} answer 200 with a truncated JSON body. */
+  public void answerMalformedJson(String path, int count) {
+    faults.add(new Faults.HttpFault(path, Faults.Kind.MALFORMED_JSON, 200, Duration.ZERO), count);
+  }
+
+  /** The next {@code count} requests under {@code path} are answered after {@code delay}. */
+  public void delayNextRequests(String path, int count, Duration delay) {
+    faults.add(new Faults.HttpFault(path, Faults.Kind.DELAY, 200, delay), count);
+  }
+
+  /** Every request is answered after {@code delay} (zero to stop). */
+  public void setResponseDelay(Duration delay) {
+    faults.responseDelay(delay);
+  }
+
+  /**
+   * The next prompt that reaches {@code nodeIdOrClassType} fails there with ComfyUI's {@code
+   * execution_error}, e.g. {@code failAtNode("KSampler", "torch.OutOfMemoryError", "Allocation on
+   * device")}.
+   */
+  public void failAtNode(String nodeIdOrClassType, String exceptionType, String message) {
+    faults.failAtNode(new Faults.NodeFailure(nodeIdOrClassType, exceptionType, message));
+  }
+
+  /** The next run cuts its client's WebSocket right after its first node starts. */
+  public void dropWebSocketInNextRun() {
+    faults.dropSocketInNextRuns(1);
+  }
+
+  /** Cuts every open WebSocket now. */
+  public void dropWebSockets() {
+    events.dropAll();
+  }
+
+  /** Stops accepting connections and cuts open ones, as a ComfyUI that crashed. */
+  public synchronized void goDown() {
+    if (!up) {
+      return;
+    }
+    events.dropAll();
+    try {
+      connector.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the simulator's connector", e);
+    }
+    up = false;
+    log.info("[simulator] down: not accepting connections on port {}", port);
+  }
+
+  /** Accepts connections again on the same port. */
+  public synchronized void comeBackUp() {
+    if (up) {
+      return;
+    }
+    connector.setPort(port);
+    // The old listening socket may take a moment to be released after goDown().
+    Exception last = null;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try {
+        connector.start();
+        last = null;
+        break;
+      } catch (Exception e) {
+        last = e;
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (last != null) {
+      throw new IllegalStateException("cannot listen on port " + port + " again", last);
+    }
+    up = true;
+    log.info("[simulator] up again on port {}", port);
+  }
+
+  public boolean isUp() {
+    return up;
+  }
+
+  /** Disarms every fault and resumes a paused worker. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  // ---- observation and data -----------------------------------------------------------------
+
+  /** Requests received for exactly this path (without {@code /api}), faults included. */
+  public long requestCount(String path) {
+    return injector.count(path);
+  }
+
+  /** Requests received by path, sorted by path. */
+  public Map<String, Long> requestCounts() {
+    return injector.counts();
+  }
+
+  public void resetRequestCounts() {
+    injector.resetCounts();
+  }
+
+  /** WebSocket clients connected now. */
+  public int webSocketClients() {
+    return events.size();
+  }
+
+  /** Whether a client id has a WebSocket open now. */
+  public boolean isWebSocketConnected(String clientId) {
+    return events.isConnected(clientId);
+  }
+
+  /** Number of node types in {@code /object_info}. */
+  public int nodeTypeCount() {
+    return nodeTypes.size();
+  }
+
+  /** Adds a model file (it appears in {@code /models/{folder}} and in loader choices). */
+  public void addModel(String folder, String fileName) {
+    models.add(folder, fileName);
+  }
+
+  public boolean removeModel(String folder, String fileName) {
+    return models.remove(folder, fileName);
+  }
+
+  /** Adds an image to the input directory (a choice of {@code LoadImage}). */
+  public void addInputImage(String fileName) {
+    models.addInputFile(fileName);
+  }
+
+  /** Stops the server and the worker; queued prompts are dropped. Idempotent. */
+  @Override
+  public void close() {
+    runner.stop();
+    worker.interrupt();
+    faults.clear();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("[simulator] error while stopping: {}", e.toString());
+    }
+    up = false;
+  }
+}
