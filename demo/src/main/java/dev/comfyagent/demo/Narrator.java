@@ -1,0 +1,80 @@
+package dev.comfyagent.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Prints the demo's steps for a person watching: numbered steps, indented results cut to a few
+ * lines, and a count of the steps that did not go as scripted.
+ */
+final class Narrator {
+
+  private static final int MAX_LINES = 12;
+
+  private final PrintStream out;
+  private int step;
+  private int failures;
+
+  Narrator(PrintStream out) {
+    this.out = out;
+  }
+
+  void banner(String title) {
+    out.println();
+    out.println("== " + title + " ==");
+  }
+
+  void fact(String text) {
+    out.println("   " + text);
+  }
+
+  void step(String title) {
+    step++;
+    out.println();
+    out.printf("[%2d] %s%n", step, title);
+  }
+
+  /** A tool's answer, indented and cut to {@value #MAX_LINES} lines. */
+  void result(String text, boolean isError) {
+    List<String> lines = text.lines().toList();
+    String mark = isError ? "   ! " : "   > ";
+    for (int i = 0; i < Math.min(lines.size(), MAX_LINES); i++) {
+      out.println(mark + lines.get(i));
+    }
+    if (lines.size() > MAX_LINES) {
+      out.println("     ... " + (lines.size() - MAX_LINES) + " more lines");
+    }
+  }
+
+  void progress(double progress, Double total, String message) {
+    String amount =
+        total == null ? String.format("%.0f", progress) : String.format("%.0f/%.0f", progress, total);
+    out.println("   ~ progress " + amount + (message == null ? "" : "  " + message));
+  }
+
+  /** A step whose outcome was not what the script expects. */
+  void unexpected(String what) {
+    failures++;
+    out.println("   !! unexpected: " + what);
+  }
+
+  int failures() {
+    return failures;
+  }
+
+  void lastLine(String label, Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (!lines.isEmpty()) {
+        out.println("   " + label + ":");
+        out.println("     " + lines.get(lines.size() - 1));
+      }
+    } catch (IOException e) {
+      out.println("   " + label + ": not readable (" + e.getMessage() + ")");
+    }
+  }
+}
