@@ -6,13 +6,10 @@
 # The server speaks MCP over stdio, so run it with stdin attached and no TTY:
 #   docker run --rm -i -e COMFYUI_HOST=host.docker.internal comfy-agent
 
-ARG BUILD_IMAGE=eclipse-temurin:17-jdk-noble
-ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-noble
-
 # ---------------------------------------------------------------------------------------------
 # Build: the Maven wrapper on a JDK 17 image.
 # ---------------------------------------------------------------------------------------------
-FROM ${BUILD_IMAGE} AS build
+FROM eclipse-temurin:17-jdk-noble AS build
 WORKDIR /src
 
 # Dependency layer: only the wrapper and the poms, so it is rebuilt only when a pom changes.
@@ -46,7 +43,7 @@ RUN ./mvnw -B -ntp -pl agent-runtime,instrument-javaagent -am package \
 # ---------------------------------------------------------------------------------------------
 # Run: a JRE image, a non-root user, the agent attached through JAVA_TOOL_OPTIONS.
 # ---------------------------------------------------------------------------------------------
-FROM ${RUNTIME_IMAGE}
+FROM eclipse-temurin:17-jre-noble
 
 LABEL org.opencontainers.image.title="comfy-agent" \
       org.opencontainers.image.description="ComfyUI MCP server with the instrument-javaagent attached" \
