@@ -40,8 +40,17 @@ final class ScratchRepository {
     this.environment = environment;
   }
 
-  /** Creates {@code directory/repo} as a new repository on branch main. */
+  /** Creates {@code directory/repo} as a new repository on branch main; git hooks never run. */
   static ScratchRepository init(Path directory) {
+    return init(directory, false);
+  }
+
+  /** As {@link #init(Path)}, but git runs the hooks installed in the repository. */
+  static ScratchRepository initWithHooks(Path directory) {
+    return init(directory, true);
+  }
+
+  private static ScratchRepository init(Path directory, boolean hooks) {
     try {
       Path config = directory.resolve("gitconfig");
       Files.writeString(
@@ -58,8 +67,12 @@ final class ScratchRepository {
           \tgpgsign = false
           [core]
           \tautocrlf = false
-          \thooksPath = /dev/null
-          """,
+          """
+              + (hooks
+                  ? ""
+                  : "\thooksPath = "
+                      + directory.resolve("no-hooks").toString().replace('\\', '/')
+                      + "\n"),
           StandardCharsets.UTF_8);
       Path root = Files.createDirectories(directory.resolve("repo"));
       ScratchRepository repo =
@@ -102,12 +115,25 @@ final class ScratchRepository {
 
   /** Stages everything and commits with that message (subject, blank line, body, footers). */
   ScratchRepository commit(String message) {
+    CommandRun.Result result = tryCommit(message);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(result.describe());
+    }
+    return this;
+  }
+
+  /** As {@link #commit}, but returns how git ended instead of failing (hooks may refuse). */
+  CommandRun.Result tryCommit(String message) {
     try {
       Path file = root.getParent().resolve("message-" + (++messages) + ".txt");
       Files.writeString(file, message, StandardCharsets.UTF_8);
       git("add", "-A");
-      git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", file.toString());
-      return this;
+      return CommandRun.run(
+          root,
+          environment,
+          GIT_TIMEOUT,
+          List.of(
+              "git", "commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", file.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
