@@ -175,8 +175,7 @@ enum Bump {
         return bump;
       }
     }
-    throw new UsageException(
-        "unknown bump kind '" + word + "': expected major, minor or patch");
+    throw new UsageException("unknown bump kind '" + word + "': expected major, minor or patch");
   }
 
   String word() {
@@ -215,7 +214,9 @@ record Version(int major, int minor, int patch, String preRelease) {
               ? new Version(major, 0, 0, null)
               : new Version(major + 1, 0, 0, null);
       case MINOR ->
-          pre && patch == 0 ? new Version(major, minor, 0, null) : new Version(major, minor + 1, 0, null);
+          pre && patch == 0
+              ? new Version(major, minor, 0, null)
+              : new Version(major, minor + 1, 0, null);
       case PATCH ->
           pre ? new Version(major, minor, patch, null) : new Version(major, minor, patch + 1, null);
     };
@@ -495,8 +496,8 @@ record ConventionalCommit(
 }
 
 /**
- * CHANGELOG.md in Keep a Changelog form: finds [Unreleased], merges generated entries into it,
- * and rolls it into a dated release section with updated compare links.
+ * CHANGELOG.md in Keep a Changelog form: finds [Unreleased], merges generated entries into it, and
+ * rolls it into a dated release section with updated compare links.
  */
 final class Changelog {
 
@@ -638,7 +639,9 @@ final class Changelog {
         "["
             + version
             + "]: "
-            + previousTag.map(p -> repo + "/compare/" + p + "..." + tag).orElse(repo + "/releases/tag/" + tag);
+            + previousTag
+                .map(p -> repo + "/compare/" + p + "..." + tag)
+                .orElse(repo + "/releases/tag/" + tag);
     List<String> out = new ArrayList<>(text);
     for (int i = 0; i < out.size(); i++) {
       Matcher def = LINK_DEFINITION.matcher(out.get(i));
@@ -725,7 +728,8 @@ final class Release {
 
   private static final String CHANGELOG = "CHANGELOG.md";
   private static final String TIMESTAMP_PATH = "project/properties/project.build.outputTimestamp";
-  private static final Pattern GITHUB_LIKE = Pattern.compile("^(https://[^/\\s]+/[^/\\s]+/[^/\\s]+?)(?:\\.git)?/?$");
+  private static final Pattern GITHUB_LIKE =
+      Pattern.compile("^(https://[^/\\s]+/[^/\\s]+/[^/\\s]+?)(?:\\.git)?/?$");
 
   private final Options options;
   private final Path workingDirectory;
@@ -740,7 +744,8 @@ final class Release {
     Git.Result top = git.tryRun("rev-parse", "--show-toplevel");
     if (top.exitCode() != 0) {
       throw new BumpException(
-          workingDirectory + " is not inside a git repository; run this from a clone of comfy-agent");
+          workingDirectory
+              + " is not inside a git repository; run this from a clone of comfy-agent");
     }
     Path root = Path.of(top.output().strip());
     git = new Git(root);
@@ -774,7 +779,12 @@ final class Release {
     String tag = "v" + newVersion;
     if (git.tryRun("rev-parse", "-q", "--verify", "refs/tags/" + tag).exitCode() == 0) {
       throw new BumpException(
-          "tag " + tag + " already exists; " + oldVersion + " bumped by " + options.bump().word()
+          "tag "
+              + tag
+              + " already exists; "
+              + oldVersion
+              + " bumped by "
+              + options.bump().word()
               + " gives a version that was already released");
     }
 
@@ -833,7 +843,8 @@ final class Release {
     for (XmlSpans.Element module : spans.all("project/modules/module")) {
       String name = text(text, module);
       Path moduleDirectory = directory.resolve(name).normalize();
-      Path pom = Files.isDirectory(moduleDirectory) ? moduleDirectory.resolve("pom.xml") : moduleDirectory;
+      Path pom =
+          Files.isDirectory(moduleDirectory) ? moduleDirectory.resolve("pom.xml") : moduleDirectory;
       String where = root.relativize(pom).toString().replace('\\', '/');
       if (!Files.isRegularFile(pom)) {
         throw new BumpException("module '" + name + "' is listed but " + where + " does not exist");
@@ -842,7 +853,8 @@ final class Release {
       XmlSpans moduleSpans = XmlSpans.scan(moduleText, where);
       Edits edits = new Edits();
       Optional<XmlSpans.Element> parentVersion = moduleSpans.first("project/parent/version");
-      String parentGroup = text(moduleText, moduleSpans.first("project/parent/groupId").orElse(null));
+      String parentGroup =
+          text(moduleText, moduleSpans.first("project/parent/groupId").orElse(null));
       String parentArtifact =
           text(moduleText, moduleSpans.first("project/parent/artifactId").orElse(null));
       String ownGroup = text(moduleText, moduleSpans.first("project/groupId").orElse(null));
@@ -852,7 +864,11 @@ final class Release {
         String current = text(moduleText, parentVersion.get());
         if (!current.equals(oldVersion)) {
           throw new BumpException(
-              where + ": <parent><version> is " + current + " but the root pom is at " + oldVersion
+              where
+                  + ": <parent><version> is "
+                  + current
+                  + " but the root pom is at "
+                  + oldVersion
                   + "; align it first");
         }
         replaceTrimmed(edits, moduleText, parentVersion.get(), newVersion.toString());
@@ -927,14 +943,17 @@ final class Release {
             + log.entryCount()
             + " changelog entries generated");
     for (Path path : changes.keySet()) {
-      System.out.println((options.dryRun() ? "  would update " : "  updated ") + root.relativize(path));
+      System.out.println(
+          (options.dryRun() ? "  would update " : "  updated ") + root.relativize(path));
     }
     for (String note : notes) {
       System.out.println("  note: " + note);
     }
     if (!log.nonConventional().isEmpty()) {
       System.out.println(
-          "  note: " + log.nonConventional().size() + " commits are not Conventional Commits and were left out:");
+          "  note: "
+              + log.nonConventional().size()
+              + " commits are not Conventional Commits and were left out:");
       log.nonConventional().forEach(c -> System.out.println("    " + c));
     }
     if (options.dryRun()) {
@@ -999,7 +1018,8 @@ final class Release {
     }
   }
 
-  private static void replaceTrimmed(Edits edits, String text, XmlSpans.Element element, String value) {
+  private static void replaceTrimmed(
+      Edits edits, String text, XmlSpans.Element element, String value) {
     String content = text.substring(element.contentStart(), element.contentEnd());
     int lead = content.length() - content.stripLeading().length();
     int trail = content.length() - content.stripTrailing().length();
@@ -1007,7 +1027,9 @@ final class Release {
   }
 
   private static String text(String source, XmlSpans.Element element) {
-    return element == null ? "" : source.substring(element.contentStart(), element.contentEnd()).strip();
+    return element == null
+        ? ""
+        : source.substring(element.contentStart(), element.contentEnd()).strip();
   }
 
   private static String read(Path path) {
@@ -1031,7 +1053,12 @@ record CommitLog(
   static CommitLog read(Git git, Optional<String> previousTag) {
     String range = previousTag.map(t -> t + "..HEAD").orElse("HEAD");
     Git.Result result =
-        git.tryRun("log", "--no-merges", "--reverse", "--format=%H" + FIELD + "%s" + FIELD + "%b" + RECORD, range);
+        git.tryRun(
+            "log",
+            "--no-merges",
+            "--reverse",
+            "--format=%H" + FIELD + "%s" + FIELD + "%b" + RECORD,
+            range);
     if (result.exitCode() != 0) {
       if (previousTag.isEmpty() && result.error().contains("does not have any commits")) {
         return new CommitLog(Map.of(), 0, List.of());
