@@ -43,6 +43,9 @@ public final class AtomicFileWriter {
       throw new FileAlreadyExistsException(target.toString());
     }
     Path directory = target.toAbsolutePath().getParent();
+    if (directory == null) {
+      throw new IOException(target + " names no file inside a directory");
+    }
     Path temp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

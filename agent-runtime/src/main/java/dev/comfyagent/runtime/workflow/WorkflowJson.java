@@ -42,9 +42,13 @@ public final class WorkflowJson {
 
   private WorkflowJson() {}
 
-  /** The exact-number mapper; its writer pretty-prints. Do not reconfigure it. */
+  /**
+   * A mapper configured like the one this class uses (exact numbers, pretty-printing writer): a
+   * fresh copy on every call, so a caller that reconfigures it cannot change how workflows are read
+   * elsewhere. Call it once and keep the result.
+   */
   public static ObjectMapper mapper() {
-    return MAPPER;
+    return MAPPER.copy();
   }
 
   /**

@@ -25,11 +25,13 @@ import java.util.Optional;
  * UndoHistory.Entry} holding the patch and its inverse; {@link #reset()} is a change too (from the
  * current version back to the base) and can be undone like any other. {@link #load} starts afresh.
  *
- * <p>Thread-safe: every method synchronizes on the instance, so a patch and an execution of the
- * same workflow never see a half-applied state.
+ * <p>Thread-safe: every method holds one private lock, so a patch and an execution of the same
+ * workflow never see a half-applied state.
  */
 public final class WorkflowState {
 
+  // A private lock: callers cannot take it and stall a patch or an execution.
+  private final Object lock = new Object();
   private final UndoHistory undo;
   private final Clock clock;
   private Workflow current;
@@ -46,8 +48,10 @@ public final class WorkflowState {
   }
 
   /** The current workflow, if one was loaded. */
-  public synchronized Optional<Workflow> current() {
-    return Optional.ofNullable(current);
+  public Optional<Workflow> current() {
+    synchronized (lock) {
+      return Optional.ofNullable(current);
+    }
   }
 
   /**
@@ -55,24 +59,30 @@ public final class WorkflowState {
    *
    * @throws ToolException when none was loaded, saying to call {@code load_workflow} first
    */
-  public synchronized Workflow requireCurrent() {
-    if (current == null) {
-      throw new ToolException(
-          "no workflow is loaded in this session; call load_workflow (or load_session) first");
+  public Workflow requireCurrent() {
+    synchronized (lock) {
+      if (current == null) {
+        throw new ToolException(
+            "no workflow is loaded in this session; call load_workflow (or load_session) first");
+      }
+      return current;
     }
-    return current;
   }
 
   /** The base the current workflow was loaded as, if one was loaded. */
-  public synchronized Optional<Workflow> base() {
-    return Optional.ofNullable(base);
+  public Optional<Workflow> base() {
+    synchronized (lock) {
+      return Optional.ofNullable(base);
+    }
   }
 
   /** Makes {@code workflow} both the current version and the base; clears the undo history. */
-  public synchronized void load(Workflow workflow) {
-    this.current = workflow;
-    this.base = workflow;
-    undo.clear();
+  public void load(Workflow workflow) {
+    synchronized (lock) {
+      this.current = workflow;
+      this.base = workflow;
+      undo.clear();
+    }
   }
 
   /** The undo history (for its depth; entries are managed through this state). */
@@ -88,14 +98,16 @@ public final class WorkflowState {
    * @throws PatchException when an operation fails; the state is then unchanged
    * @throws ToolException when no workflow is loaded
    */
-  public synchronized Change apply(JsonPatch patch, String label) {
-    Workflow before = requireCurrent();
-    WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch);
-    if (patch.changesSomething()) {
-      undo.push(new UndoHistory.Entry(label, clock.instant(), patch, result.inverse()));
-      current = result.result();
+  public Change apply(JsonPatch patch, String label) {
+    synchronized (lock) {
+      Workflow before = requireCurrent();
+      WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch);
+      if (patch.changesSomething()) {
+        undo.push(new UndoHistory.Entry(label, clock.instant(), patch, result.inverse()));
+        current = result.result();
+      }
+      return new Change(before, current, patch, undo.depth());
     }
-    return new Change(before, current, patch, undo.depth());
   }
 
   /**
@@ -103,8 +115,10 @@ public final class WorkflowState {
    *
    * @throws PatchException when an operation fails
    */
-  public synchronized Workflow preview(JsonPatch patch) {
-    return WorkflowPatcher.apply(requireCurrent(), patch).result();
+  public Workflow preview(JsonPatch patch) {
+    synchronized (lock) {
+      return WorkflowPatcher.apply(requireCurrent(), patch).result();
+    }
   }
 
   /**
@@ -112,48 +126,50 @@ public final class WorkflowState {
    *
    * @throws ToolException when fewer changes can be undone, naming how many can
    */
-  public synchronized Undone undo(int steps) {
-    Workflow before = requireCurrent();
-    if (steps < 1) {
-      throw new ToolException("steps must be at least 1, got " + steps);
-    }
-    List<UndoHistory.Entry> entries = undo.entries();
-    if (entries.isEmpty()) {
-      throw new ToolException(
-          "nothing to undo: no change was made since the workflow was loaded"
-              + " (or the undo history was used up)");
-    }
-    if (steps > entries.size()) {
-      throw new ToolException(
-          "cannot undo "
-              + steps
-              + " changes: only "
-              + entries.size()
-              + " can be undone (the history keeps the last "
-              + undo.limit()
-              + ")");
-    }
-    Workflow next = before;
-    List<UndoHistory.Entry> undone = new ArrayList<>(steps);
-    for (int i = entries.size() - 1; i >= entries.size() - steps; i--) {
-      UndoHistory.Entry entry = entries.get(i);
-      try {
-        next = WorkflowPatcher.apply(next, entry.inverse()).result();
-      } catch (PatchException e) {
-        throw new ToolException(
-            "the undo history does not fit the workflow any more ("
-                + entry.label()
-                + "): "
-                + e.getMessage()
-                + "; nothing was undone");
+  public Undone undo(int steps) {
+    synchronized (lock) {
+      Workflow before = requireCurrent();
+      if (steps < 1) {
+        throw new ToolException("steps must be at least 1, got " + steps);
       }
-      undone.add(entry);
+      List<UndoHistory.Entry> entries = undo.entries();
+      if (entries.isEmpty()) {
+        throw new ToolException(
+            "nothing to undo: no change was made since the workflow was loaded"
+                + " (or the undo history was used up)");
+      }
+      if (steps > entries.size()) {
+        throw new ToolException(
+            "cannot undo "
+                + steps
+                + " changes: only "
+                + entries.size()
+                + " can be undone (the history keeps the last "
+                + undo.limit()
+                + ")");
+      }
+      Workflow next = before;
+      List<UndoHistory.Entry> undone = new ArrayList<>(steps);
+      for (int i = entries.size() - 1; i >= entries.size() - steps; i--) {
+        UndoHistory.Entry entry = entries.get(i);
+        try {
+          next = WorkflowPatcher.apply(next, entry.inverse()).result();
+        } catch (PatchException e) {
+          throw new ToolException(
+              "the undo history does not fit the workflow any more ("
+                  + entry.label()
+                  + "): "
+                  + e.getMessage()
+                  + "; nothing was undone");
+        }
+        undone.add(entry);
+      }
+      for (int i = 0; i < steps; i++) {
+        undo.pop();
+      }
+      current = next;
+      return new Undone(before, current, undone, undo.depth());
     }
-    for (int i = 0; i < steps; i++) {
-      undo.pop();
-    }
-    current = next;
-    return new Undone(before, current, undone, undo.depth());
   }
 
   /**
@@ -161,8 +177,10 @@ public final class WorkflowState {
    *
    * @throws ToolException when no workflow is loaded
    */
-  public synchronized JsonPatch diffFromBase() {
-    return WorkflowDiff.between(requireBase(), requireCurrent());
+  public JsonPatch diffFromBase() {
+    synchronized (lock) {
+      return WorkflowDiff.between(requireBase(), requireCurrent());
+    }
   }
 
   /**
@@ -171,15 +189,17 @@ public final class WorkflowState {
    *
    * @throws ToolException when no workflow is loaded
    */
-  public synchronized Change reset() {
-    Workflow before = requireCurrent();
-    JsonPatch forward = WorkflowDiff.between(before, requireBase());
-    if (!forward.isEmpty()) {
-      JsonPatch backward = WorkflowDiff.between(base, before);
-      undo.push(new UndoHistory.Entry("reset_workflow", clock.instant(), forward, backward));
-      current = base;
+  public Change reset() {
+    synchronized (lock) {
+      Workflow before = requireCurrent();
+      JsonPatch forward = WorkflowDiff.between(before, requireBase());
+      if (!forward.isEmpty()) {
+        JsonPatch backward = WorkflowDiff.between(base, before);
+        undo.push(new UndoHistory.Entry("reset_workflow", clock.instant(), forward, backward));
+        current = base;
+      }
+      return new Change(before, current, forward, undo.depth());
     }
-    return new Change(before, current, forward, undo.depth());
   }
 
   private Workflow requireBase() {
@@ -188,11 +208,13 @@ public final class WorkflowState {
   }
 
   /** Everything needed to persist this state; see {@link Snapshot}. */
-  public synchronized Snapshot snapshot() {
-    return new Snapshot(
-        current == null ? null : current.apiJson(),
-        base == null ? null : base.apiJson(),
-        undo.entries().stream().map(UndoHistory.Entry::toJson).toList());
+  public Snapshot snapshot() {
+    synchronized (lock) {
+      return new Snapshot(
+          current == null ? null : current.apiJson(),
+          base == null ? null : base.apiJson(),
+          undo.entries().stream().map(UndoHistory.Entry::toJson).toList());
+    }
   }
 
   /**
@@ -202,17 +224,15 @@ public final class WorkflowState {
    * @throws WorkflowFormatException when the snapshot's workflows or undo entries are malformed
    */
   public static WorkflowState restore(Snapshot snapshot, int undoLimit) {
+    Workflow current = snapshot.current() == null ? null : Workflow.ofApi(snapshot.current());
+    Workflow base = snapshot.base() == null ? current : Workflow.ofApi(snapshot.base());
     WorkflowState state = new WorkflowState(undoLimit);
-    if (snapshot.current() != null) {
-      state.current = Workflow.ofApi(snapshot.current());
-    }
-    if (snapshot.base() != null) {
-      state.base = Workflow.ofApi(snapshot.base());
-    } else {
-      state.base = state.current;
-    }
-    if (snapshot.undo() != null) {
-      state.undo.replaceAll(UndoHistory.fromJson(snapshot.undo()));
+    synchronized (state.lock) {
+      state.current = current;
+      state.base = base;
+      if (snapshot.undo() != null) {
+        state.undo.replaceAll(UndoHistory.fromJson(snapshot.undo()));
+      }
     }
     return state;
   }

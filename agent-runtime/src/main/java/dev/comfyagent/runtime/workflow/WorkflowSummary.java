@@ -10,12 +10,10 @@ import dev.comfyagent.runtime.discover.NodeDefinitions;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -251,7 +249,6 @@ public record WorkflowSummary(
       }
     }
     ArrayNode modelArray = json.putArray("models");
-    Set<String> seen = new LinkedHashSet<>();
     for (ModelReference m : models) {
       ObjectNode o = modelArray.addObject();
       o.put("node_id", m.nodeId());
@@ -259,7 +256,6 @@ public record WorkflowSummary(
       o.put("input", m.input());
       o.put("name", m.name());
       o.put("folder", m.folder());
-      seen.add(m.name());
     }
     ObjectNode nodes = json.putObject("editable_inputs");
     for (NodeInputs node : editable) {
