@@ -1,0 +1,48 @@
+package dev.comfyagent.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.comfyagent.benchmarks.overhead.AgentJars;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchmarkSuiteTest {
+
+  @TempDir Path checkout;
+
+  @Test
+  void aFullRunStopsBeforeMeasuringWhenAnAgentIsMissing() throws IOException {
+    AgentJars nothingBuilt =
+        new AgentJars(Files.createDirectories(checkout.resolve("benchmarks/target")));
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+    assertThatThrownBy(
+            () ->
+                BenchmarkSuite.run(
+                    new String[] {"--result", checkout.resolve("r.json").toString()},
+                    nothingBuilt,
+                    sink,
+                    sink))
+        .isInstanceOf(BenchmarkSuite.UsageException.class)
+        .hasMessageContaining("agent-trace-off")
+        .hasMessageContaining("instrument-javaagent")
+        .hasMessageContaining("-Dcomfyagent.agent.jar")
+        .hasMessageContaining("--skip-missing-agents");
+  }
+
+  @Test
+  void rejectsABadJmhOption() throws IOException {
+    AgentJars jars = new AgentJars(Files.createDirectories(checkout.resolve("benchmarks/target")));
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+    assertThatThrownBy(
+            () -> BenchmarkSuite.run(new String[] {"--smoke", "-f", "many"}, jars, sink, sink))
+        .isInstanceOf(BenchmarkSuite.UsageException.class)
+        .hasMessageContaining("bad JMH option");
+  }
+}
