@@ -21,9 +21,10 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Pack sizes follow the long tail of the real map (most packs have a handful of nodes, a few
- * have hundreds), about one node type in a hundred is also provided by another pack (real
- * conflicts), and a few packs carry {@code nodename_pattern} or {@code preemptions}. Deterministic
- * for a seed. Stateless and thread-safe.
+ * have hundreds), some entries repeat a type another pack provides (about 6%: generic names such as
+ * {@code LoadImageBatch} collide as they do in the real map, plus deliberate copies), and a few
+ * packs carry {@code nodename_pattern} or {@code preemptions}. Deterministic for a seed. Stateless
+ * and thread-safe.
  */
 public final class ExtensionNodeMapGenerator {
 

@@ -178,7 +178,7 @@ public record NodeClassSpec(
       long step = Math.max(1, options.path("step").asLong(1));
       long lo = min.longValue();
       long slots = (max.longValue() - lo) / step;
-      long pick = slots <= 0 ? 0 : Math.floorMod(random.nextLong(), Math.min(slots, 1_000)) + 0;
+      long pick = slots <= 0 ? 0 : Math.floorMod(random.nextLong(), Math.min(slots, 1_000));
       return JSON.numberNode(lo + pick * step);
     }
 

@@ -159,7 +159,7 @@ final class NodePackNames {
   private String nextAuthor() {
     // Prolific authors publish several packs.
     if (!authors.isEmpty() && random.nextInt(10) < 3) {
-      int index = (int) (authors.size() * Math.pow(random.nextDouble(), 3));
+      int index = (int) (authors.size() * Math.pow(random.nextDouble(), 2));
       return authors.get(index);
     }
     StringBuilder handle = new StringBuilder();

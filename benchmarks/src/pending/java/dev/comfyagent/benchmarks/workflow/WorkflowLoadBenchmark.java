@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>PENDING-API: compiled once the workflow package's loader and validator land. The lines marked
  * {@code PENDING-API} are written against the most likely calls ({@code
  * WorkflowFormats.detectAndRead(JsonNode)} returning a {@link Workflow}, {@code
- * WorkflowValidator.validate(Workflow, NodeDefinitions)} returning the problems); adjust them to the
- * merged names and move this file to {@code src/main/java}.
+ * WorkflowValidator.validate(Workflow, NodeDefinitions)} returning the problems); adjust them to
+ * the merged names and move this file to {@code src/main/java}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
