@@ -75,8 +75,11 @@ public final class BenchmarkSuite {
   static int run(String[] args, AgentJars jars, PrintStream out, PrintStream err)
       throws IOException {
     Settings settings = Settings.parse(args, jars);
+    boolean overheadSelected = settings.includes(OVERHEAD + ".toolCall");
     List<AgentConfiguration> configurations = new ArrayList<>();
-    for (AgentConfiguration c : AgentConfiguration.values()) {
+    // Agents are needed only when the overhead benchmark is selected.
+    for (AgentConfiguration c :
+        overheadSelected ? AgentConfiguration.values() : new AgentConfiguration[0]) {
       if (c == AgentConfiguration.NONE || c.jar(jars).isPresent()) {
         configurations.add(c);
       } else if (settings.skipMissingAgents) {
@@ -104,23 +107,9 @@ public final class BenchmarkSuite {
         runtime.forks(0);
       }
       results.addAll(runAllowingNone(runtime));
-      if (settings.includes(OVERHEAD + ".toolCall")) {
-        for (AgentConfiguration c : configurations) {
-          Path agentOutput = Files.createDirectories(workDir.resolve("agent-" + c.id()));
-          ChainedOptionsBuilder overhead =
-              settings.options(workDir.resolve("overhead-" + c.id() + ".json"));
-          overhead
-              .include(Pattern.quote(OVERHEAD) + "\\.")
-              .exclude("^(?!" + Pattern.quote(OVERHEAD) + "\\.)")
-              .param("agent", c.id());
-          List<String> jvmArgs = c.jvmArgs(c.jar(jars).orElse(Path.of("")), agentOutput);
-          if (!jvmArgs.isEmpty()) {
-            List<String> all = new ArrayList<>(settings.cli.getJvmArgsAppend().orElse(List.of()));
-            all.addAll(jvmArgs);
-            overhead.jvmArgsAppend(all.toArray(new String[0]));
-          }
-          results.addAll(runAllowingNone(overhead));
-        }
+      // The overhead benchmark once per agent configuration, each fork with its agent.
+      for (AgentConfiguration c : configurations) {
+        results.addAll(runAllowingNone(overheadOptions(settings, c, jars, workDir)));
       }
     } catch (RunnerException e) {
       err.println("BenchmarkSuite: a benchmark failed: " + e.getMessage());
@@ -141,6 +130,25 @@ public final class BenchmarkSuite {
     out.println(
         "Machine:     " + MachineDescription.besideResults(settings.result).toAbsolutePath());
     return 0;
+  }
+
+  private static ChainedOptionsBuilder overheadOptions(
+      Settings settings, AgentConfiguration c, AgentJars jars, Path workDir) throws IOException {
+    Path agentOutput = Files.createDirectories(workDir.resolve("agent-" + c.id()));
+    ChainedOptionsBuilder overhead =
+        settings.options(workDir.resolve("overhead-" + c.id() + ".json"));
+    overhead
+        .include(Pattern.quote(OVERHEAD) + "\\.")
+        .exclude("^(?!" + Pattern.quote(OVERHEAD) + "\\.)")
+        .param("agent", c.id());
+    List<String> jvmArgs = c.jvmArgs(c.jar(jars).orElse(Path.of("")), agentOutput);
+    if (!jvmArgs.isEmpty()) {
+      // Appended to the user's own -jvmArgsAppend, which a child option would otherwise replace.
+      List<String> all = new ArrayList<>(settings.cli.getJvmArgsAppend().orElse(List.of()));
+      all.addAll(jvmArgs);
+      overhead.jvmArgsAppend(all.toArray(new String[0]));
+    }
+    return overhead;
   }
 
   private static Collection<RunResult> runAllowingNone(ChainedOptionsBuilder options)

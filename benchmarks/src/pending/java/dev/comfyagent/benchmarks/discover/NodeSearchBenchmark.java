@@ -2,9 +2,12 @@ package dev.comfyagent.benchmarks.discover;
 
 import dev.comfyagent.benchmarks.data.BenchmarkData;
 import dev.comfyagent.runtime.discover.ManagerNodeMap;
+import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
 import dev.comfyagent.runtime.discover.NodeSearch;
-import java.util.List;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,13 +23,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@code search_nodes}: one ranked search (exact > prefix > token > fuzzy) over ComfyUI-Manager's
- * 40,000 node types or the 2,000-class live catalog. Sample time, so the result carries p50, p99
- * and p99.9 (target: p99 at most 1 ms over 40,000 node types).
+ * 40,000 node types or the 2,000-class live catalog, through {@link NodeSearch} as the tool calls
+ * it. Sample time, so the result carries p50, p99 and p99.9 (target: p99 at most 1 ms over 40,000
+ * node types). The index is built in setup, as the runtime builds it once per catalog version.
  *
- * <p>PENDING-API: compiled once the discover package lands. The lines marked {@code PENDING-API}
- * are written against the most likely API ({@code ManagerNodeMap.parse(JsonNode)}, {@code new
- * NodeSearch(NodeDefinitions, ManagerNodeMap)}, {@code search(String, int)}); adjust them to the
- * merged names and move this file to {@code src/main/java}. Everything else is final.
+ * <p>PENDING-API: compiled once the discover package lands (branch {@code server}, commit ee114fa:
+ * {@code ManagerNodeMap.parse(InputStream, InputStream)}, {@code ManagerNodeMap.none(String)},
+ * {@code new NodeSearch(NodeCatalog, ManagerNodeMap)}, {@code search(query, limit, installedOnly,
+ * refresh)}). Check the lines marked {@code PENDING-API} against the merged names and move this
+ * file to {@code src/main/java}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -47,24 +52,29 @@ public class NodeSearchBenchmark {
   private int next;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws IOException {
     queryList = SearchCases.queries(catalog, queries);
     if (SearchCases.MANAGER_MAP.equals(catalog)) {
-      // PENDING-API: the Manager map index, as the runtime builds it from the file.
+      // PENDING-API: Manager's map only (nothing installed), parsed from the file's bytes.
+      byte[] map = BenchmarkData.extensionNodeMapText().getBytes(StandardCharsets.UTF_8);
       search =
           new NodeSearch(
-              NodeDefinitions.empty(), ManagerNodeMap.parse(BenchmarkData.extensionNodeMap()));
+              NodeCatalog.fixed(NodeDefinitions.empty()),
+              ManagerNodeMap.parse(new ByteArrayInputStream(map), null));
     } else {
       // PENDING-API: the live catalog only, no Manager map found.
       search =
-          new NodeSearch(NodeDefinitions.parse(BenchmarkData.objectInfo()), ManagerNodeMap.empty());
+          new NodeSearch(
+              NodeCatalog.fixed(NodeDefinitions.parse(BenchmarkData.objectInfo())),
+              ManagerNodeMap.none("benchmark: live catalog only"));
     }
+    search.search("warm the index", 20, false, false); // builds the index outside the measurement
   }
 
   /** One query, the 20 best hits, as {@code search_nodes} asks by default. */
   @Benchmark
-  public List<?> search() {
+  public Object search() {
     String query = queryList[next++ & (SearchCases.QUERY_COUNT - 1)];
-    return search.search(query, 20); // PENDING-API
+    return search.search(query, 20, false, false); // PENDING-API
   }
 }

@@ -1,6 +1,7 @@
 package dev.comfyagent.benchmarks.workflow;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.comfyagent.runtime.workflow.JsonPatch;
 import dev.comfyagent.runtime.workflow.Workflow;
 import dev.comfyagent.runtime.workflow.WorkflowPatcher;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one {@code replace}, or 20 operations) on the SDXL graph and on 500 nodes. Target: a single
  * replace on SDXL in at most 5 µs.
  *
- * <p>PENDING-API: compiled once the workflow package's patching lands. The line marked {@code
- * PENDING-API} is written against the most likely call ({@code WorkflowPatcher.apply(Workflow,
- * ArrayNode)} returning the patched {@link Workflow}); adjust it to the merged name and move this
- * file to {@code src/main/java}. The patches are in {@link WorkflowCases} and are checked to apply
- * cleanly by {@code WorkflowPatchesTest}.
+ * <p>Measured as {@code apply_workflow_patch} does it: the patch's JSON parsed into operations,
+ * then applied copy-on-write (with the inverse patch the undo history keeps).
+ *
+ * <p>PENDING-API: compiled once the workflow package's patching lands (branch {@code workflow},
+ * commit 542ade4: {@code JsonPatch.parse(JsonNode)}, {@code WorkflowPatcher.apply(Workflow,
+ * JsonPatch)} returning a {@code Result}). Check the line marked {@code PENDING-API} against the
+ * merged names and move this file to {@code src/main/java}. The patches are in {@link
+ * WorkflowCases} and are checked to apply cleanly by {@code WorkflowPatchesTest}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,9 +54,9 @@ public class PatchApplyBenchmark {
     operations = WorkflowCases.patch(graph, patch);
   }
 
-  /** The patched workflow; the current one is left as it was (workflows are immutable). */
+  /** The patched workflow and its inverse; the current one is left as it was. */
   @Benchmark
-  public Workflow apply() {
-    return WorkflowPatcher.apply(workflow, operations); // PENDING-API
+  public Object apply() {
+    return WorkflowPatcher.apply(workflow, JsonPatch.parse(operations)); // PENDING-API
   }
 }
