@@ -68,6 +68,22 @@ public final class StartupBenchmark {
   private static final String TOOLS_LIST =
       "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{}}";
 
+  static final String USAGE =
+      """
+      usage: StartupBenchmark [options] [-- <subject JVM arguments>]
+        Times an MCP stdio server from launch to its first tools/list answer with no agent,
+        this project's agent and the OpenTelemetry Java agent; medians, ratios, peak RSS.
+        --runs N            counted runs per configuration (5)
+        --warmup N          uncounted rounds first (1)
+        --only LIST         none,agent,otel (all three)
+        --agent-jar PATH    instrument-javaagent/target/instrument-javaagent-*.jar
+        --agent-options S   options after the agent jar (output.dir is added)
+        --otel-jar PATH     benchmarks/target/agents/opentelemetry-javaagent.jar
+        --java PATH         the java to launch (this JVM's)
+        --json FILE         benchmarks/target/startup-results.json
+        --timeout-s S       per run (120)
+        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>.jar serve)      """;
+
   private StartupBenchmark() {}
 
   public static void main(String[] args) {
@@ -80,6 +96,10 @@ public final class StartupBenchmark {
    * @return 0 when every configuration answered, 1 when a run failed, 2 for bad options
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
     Settings settings;
     try {
       settings = Settings.parse(args, err);

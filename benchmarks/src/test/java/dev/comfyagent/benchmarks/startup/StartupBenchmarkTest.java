@@ -90,6 +90,14 @@ class StartupBenchmarkTest {
   }
 
   @Test
+  void helpPrintsTheOptionsAndExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage: StartupBenchmark")
+        .contains("--only");
+  }
+
+  @Test
   void rejectsAnAgentJarThatDoesNotExist() {
     assertThat(
             run(
