@@ -1,0 +1,691 @@
+package dev.comfyagent.benchmarks.startup;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+
+/**
+ * Times an MCP stdio server from launch to its first {@code tools/list} answer with no agent, with
+ * this project's agent and with the OpenTelemetry Java agent, records each run's peak resident
+ * memory, and prints the medians as a table with ratios (and writes them as JSON).
+ *
+ * <p>It acts as an MCP client would: it writes {@code initialize}, waits for the answer, writes
+ * {@code notifications/initialized} and {@code tools/list}, and stops the clock when the tools
+ * arrive on stdout. Peak memory is the JVM's {@code VmHWM} from {@code /proc/<pid>/status} read
+ * just then (Linux; "n/a" elsewhere). Runs of the configurations are interleaved so a machine
+ * getting busier affects them alike; one warm-up round (page cache, JIT of the launcher) is not
+ * counted. Lines on stdout that are not JSON-RPC are counted: an agent must never write there.
+ *
+ * <p>A script, not a test: it depends on the JDK only, so it also runs from source without a build
+ * of this module. From the repository root:
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.comfyagent.benchmarks.startup.StartupBenchmark
+ * java benchmarks/src/main/java/dev/comfyagent/benchmarks/startup/StartupBenchmark.java --runs 10
+ * java ... StartupBenchmark -- -cp benchmarks/target/benchmarks.jar \
+ *     dev.comfyagent.benchmarks.startup.HelloMcpServer          # another subject
+ * </pre>
+ *
+ * <p>Options: {@code --runs N} (5), {@code --warmup N} (1), {@code --timeout-s S} (120 per run),
+ * {@code --java PATH} (this JVM's), {@code --agent-jar PATH} and {@code --agent-options OPTS}
+ * ({@code instrument-javaagent/target/instrument-javaagent-*.jar}), {@code --otel-jar PATH} ({@code
+ * benchmarks/target/agents/opentelemetry-javaagent.jar}), {@code --only none,agent,otel}, {@code
+ * --json FILE} ({@code benchmarks/target/startup-results.json}); after {@code --}, the subject's
+ * JVM arguments (default {@code -jar agent-runtime/target/agent-runtime-<v>.jar serve}). A
+ * configuration whose agent jar is missing is skipped with a note, unless its path was given.
+ *
+ * <p>The subjects get {@code LOG_DIR} and {@code SESSIONS_DIR} in a temporary directory, and no
+ * {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS}, so only the agents named here attach.
+ */
+public final class StartupBenchmark {
+
+  private static final Pattern ID_1 = Pattern.compile("\"id\"\\s*:\\s*1\\s*[,}]");
+  private static final Pattern ID_2 = Pattern.compile("\"id\"\\s*:\\s*2\\s*[,}]");
+  private static final Pattern TOOL = Pattern.compile("\"inputSchema\"\\s*:");
+
+  private static final String INITIALIZE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+          + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+          + "\"clientInfo\":{\"name\":\"startup-benchmark\",\"version\":\"1.0.0\"}}}";
+  private static final String INITIALIZED =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+  private static final String TOOLS_LIST =
+      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{}}";
+
+  static final String USAGE =
+      """
+      usage: StartupBenchmark [options] [-- <subject JVM arguments>]
+        Times an MCP stdio server from launch to its first tools/list answer with no agent,
+        this project's agent and the OpenTelemetry Java agent; medians, ratios, peak RSS.
+        --runs N            counted runs per configuration (5)
+        --warmup N          uncounted rounds first (1)
+        --only LIST         none,agent,otel (all three)
+        --agent-jar PATH    instrument-javaagent/target/instrument-javaagent-*.jar
+        --agent-options S   options after the agent jar (output.dir is added)
+        --otel-jar PATH     benchmarks/target/agents/opentelemetry-javaagent.jar
+        --java PATH         the java to launch (this JVM's)
+        --json FILE         benchmarks/target/startup-results.json
+        --timeout-s S       per run (120)
+        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>.jar serve)      """;
+
+  private StartupBenchmark() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @return 0 when every configuration answered, 1 when a run failed, 2 for bad options
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
+    Settings settings;
+    try {
+      settings = Settings.parse(args, err);
+    } catch (IllegalArgumentException e) {
+      err.println("StartupBenchmark: " + e.getMessage());
+      return 2;
+    }
+    try {
+      Path workDir = Files.createTempDirectory("comfyagent-startup-");
+      List<Result> results = new ArrayList<>();
+      for (Configuration c : settings.configurations) {
+        results.add(new Result(c));
+      }
+      int rounds = settings.warmup + settings.runs;
+      for (int round = 0; round < rounds; round++) {
+        boolean counted = round >= settings.warmup;
+        for (int k = 0; k < results.size(); k++) {
+          // Rotate the order each round, so no configuration always runs first.
+          Result r = results.get((k + round) % results.size());
+          Sample s =
+              runOnce(
+                  settings,
+                  r.configuration,
+                  workDir.resolve("run-" + round + "-" + r.configuration.id));
+          err.printf(
+              Locale.ROOT,
+              "%s round %d%s: tools/list after %.0f ms, peak RSS %s%n",
+              r.configuration.id,
+              round + 1,
+              counted ? "" : " (warm-up)",
+              s.toolsListMs,
+              s.peakRssKib < 0
+                  ? "n/a"
+                  : String.format(Locale.ROOT, "%.1f MiB", s.peakRssKib / 1024.0));
+          if (counted) {
+            r.samples.add(s);
+          }
+        }
+      }
+      printTable(out, settings, results);
+      writeJson(settings, results);
+      out.println("JSON: " + settings.json.toAbsolutePath());
+      return 0;
+    } catch (RunFailedException e) {
+      err.println("StartupBenchmark: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("StartupBenchmark: " + e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("StartupBenchmark: interrupted");
+      return 1;
+    }
+  }
+
+  /** One launch of the subject under one configuration, up to its tools/list answer. */
+  static Sample runOnce(Settings settings, Configuration configuration, Path runDir)
+      throws IOException, InterruptedException {
+    Files.createDirectories(runDir);
+    List<String> command = new ArrayList<>();
+    command.add(settings.java);
+    command.addAll(configuration.jvmArgs(runDir));
+    command.addAll(settings.subject);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.put("LOG_DIR", runDir.resolve("logs").toString());
+    env.put("SESSIONS_DIR", runDir.resolve("sessions").toString());
+    Path stderr = runDir.resolve("stderr.txt");
+    builder.redirectError(stderr.toFile());
+
+    long start = System.nanoTime();
+    Process process = builder.start();
+    Thread watchdog = watchdog(process, settings.timeoutSeconds);
+    OutputStream stdin = process.getOutputStream();
+    try (BufferedReader stdout =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      Sample sample = new Sample();
+      send(stdin, INITIALIZE);
+      String initialize = awaitAnswer(stdout, ID_1, sample, configuration, stderr);
+      sample.initializeMs = (System.nanoTime() - start) / 1e6;
+      requireResult(initialize, "initialize", configuration);
+      send(stdin, INITIALIZED);
+      send(stdin, TOOLS_LIST);
+      String tools = awaitAnswer(stdout, ID_2, sample, configuration, stderr);
+      sample.toolsListMs = (System.nanoTime() - start) / 1e6;
+      requireResult(tools, "tools/list", configuration);
+      sample.tools = (int) TOOL.matcher(tools).results().count();
+      sample.peakRssKib = peakRssKib(process.pid());
+      // End of input is how an MCP client says goodbye to a stdio server.
+      stdin.close();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      }
+      return sample;
+    } finally {
+      watchdog.interrupt();
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static Thread watchdog(Process process, long timeoutSeconds) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                  process.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                // The run finished first.
+              }
+            },
+            "startup-benchmark-watchdog");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void send(OutputStream stdin, String line) throws IOException {
+    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
+  }
+
+  private static String awaitAnswer(
+      BufferedReader stdout, Pattern id, Sample sample, Configuration configuration, Path stderr)
+      throws IOException {
+    String line;
+    while ((line = stdout.readLine()) != null) {
+      String trimmed = line.strip();
+      if (!trimmed.startsWith("{") || !trimmed.contains("\"jsonrpc\"")) {
+        sample.stdoutNoise++;
+        continue;
+      }
+      if (id.matcher(trimmed).find() && !trimmed.contains("\"method\"")) {
+        return trimmed;
+      }
+    }
+    throw new RunFailedException(
+        configuration.id
+            + ": the server closed stdout (exited or timed out) before answering; its stderr ends: "
+            + tail(stderr));
+  }
+
+  private static void requireResult(String answer, String method, Configuration configuration) {
+    if (!answer.contains("\"result\"")) {
+      throw new RunFailedException(
+          configuration.id + ": " + method + " was answered with an error: " + answer);
+    }
+  }
+
+  /** VmHWM of the process in KiB, or -1 where /proc is not available. */
+  static long peakRssKib(long pid) {
+    Path status = Path.of("/proc/" + pid + "/status");
+    try {
+      if (Files.isReadable(status)) {
+        for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+          if (line.startsWith("VmHWM:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // The process may have exited in between; peak memory is then unknown.
+    }
+    return -1;
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join(
+          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no stderr: " + e.getMessage() + ")";
+    }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static void printTable(PrintStream out, Settings settings, List<Result> results) {
+    Result none =
+        results.stream().filter(r -> r.configuration.id.equals("none")).findFirst().orElse(null);
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Launch to first tools/list answer, median of %d runs (subject: %s)%n",
+        settings.runs,
+        String.join(" ", settings.subject));
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-34s %10s %8s %8s %8s %9s %10s %11s %8s %5s",
+            "configuration",
+            "tools/list",
+            "min",
+            "max",
+            "vs none",
+            "added",
+            "initialize",
+            "peak RSS",
+            "vs none",
+            "tools");
+    out.println(header);
+    for (Result r : results) {
+      double median = r.median(s -> s.toolsListMs);
+      double rss = r.median(s -> s.peakRssKib / 1024.0);
+      boolean rssKnown = r.samples.stream().allMatch(s -> s.peakRssKib >= 0);
+      String ratio =
+          none == null
+              ? ""
+              : String.format(Locale.ROOT, "%.2fx", median / none.median(s -> s.toolsListMs));
+      String added =
+          none == null
+              ? ""
+              : String.format(Locale.ROOT, "%+.0f ms", median - none.median(s -> s.toolsListMs));
+      String rssRatio =
+          none == null || !rssKnown
+              ? ""
+              : String.format(Locale.ROOT, "%.2fx", rss / none.median(s -> s.peakRssKib / 1024.0));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-34s %7.0f ms %5.0f ms %5.0f ms %8s %9s %7.0f ms %11s %8s %5d",
+              r.configuration.label,
+              median,
+              r.min(s -> s.toolsListMs),
+              r.max(s -> s.toolsListMs),
+              ratio,
+              added,
+              r.median(s -> s.initializeMs),
+              rssKnown ? String.format(Locale.ROOT, "%.1f MiB", rss) : "n/a",
+              rssRatio,
+              r.samples.isEmpty() ? 0 : r.samples.get(0).tools));
+    }
+    Optional<Result> agent =
+        results.stream().filter(r -> r.configuration.id.equals("agent")).findFirst();
+    Optional<Result> otel =
+        results.stream().filter(r -> r.configuration.id.equals("otel")).findFirst();
+    if (none != null && agent.isPresent() && otel.isPresent()) {
+      double base = none.median(s -> s.toolsListMs);
+      double agentAdds = agent.get().median(s -> s.toolsListMs) - base;
+      double otelAdds = otel.get().median(s -> s.toolsListMs) - base;
+      out.printf(
+          Locale.ROOT,
+          "Startup penalty: this agent %+.0f ms, OpenTelemetry %+.0f ms: %.3f of OpenTelemetry's%n",
+          agentAdds,
+          otelAdds,
+          otelAdds > 0 ? agentAdds / otelAdds : Double.NaN);
+    }
+    long noisy =
+        results.stream().flatMap(r -> r.samples.stream()).filter(s -> s.stdoutNoise > 0).count();
+    if (noisy > 0) {
+      out.println(
+          "WARNING: "
+              + noisy
+              + " run(s) wrote lines to stdout that are not JSON-RPC: stdout belongs to the protocol");
+    }
+  }
+
+  private static void writeJson(Settings settings, List<Result> results) throws IOException {
+    StringBuilder json = new StringBuilder();
+    json.append("{\n  \"schema\": 1,\n  \"runs\": ").append(settings.runs);
+    json.append(",\n  \"warmup\": ").append(settings.warmup);
+    json.append(",\n  \"java\": ").append(quote(settings.java));
+    json.append(",\n  \"subject\": ").append(array(settings.subject));
+    json.append(",\n  \"os\": ")
+        .append(quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+    json.append(",\n  \"logical_cpus\": ").append(Runtime.getRuntime().availableProcessors());
+    json.append(",\n  \"results\": [");
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      json.append(i == 0 ? "\n" : ",\n");
+      json.append("    {\"configuration\": ").append(quote(r.configuration.id));
+      json.append(", \"label\": ").append(quote(r.configuration.label));
+      json.append(", \"jvm_args\": ").append(array(r.configuration.jvmArgs(Path.of("<run-dir>"))));
+      json.append(",\n     \"tools_list_ms\": ").append(stats(r, s -> s.toolsListMs));
+      json.append(",\n     \"initialize_ms\": ").append(stats(r, s -> s.initializeMs));
+      boolean rssKnown = r.samples.stream().allMatch(s -> s.peakRssKib >= 0);
+      json.append(",\n     \"peak_rss_mib\": ")
+          .append(rssKnown ? stats(r, s -> s.peakRssKib / 1024.0) : "null");
+      json.append(",\n     \"tools\": ").append(r.samples.isEmpty() ? 0 : r.samples.get(0).tools);
+      json.append(", \"stdout_noise_lines\": ")
+          .append(r.samples.stream().mapToInt(s -> s.stdoutNoise).sum());
+      json.append("}");
+    }
+    json.append("\n  ]\n}\n");
+    Path parent = settings.json.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Files.writeString(settings.json, json.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static String stats(Result r, java.util.function.ToDoubleFunction<Sample> f) {
+    StringBuilder samples = new StringBuilder("[");
+    for (int i = 0; i < r.samples.size(); i++) {
+      samples.append(i == 0 ? "" : ", ").append(number(f.applyAsDouble(r.samples.get(i))));
+    }
+    samples.append("]");
+    return "{\"median\": "
+        + number(r.median(f))
+        + ", \"min\": "
+        + number(r.min(f))
+        + ", \"max\": "
+        + number(r.max(f))
+        + ", \"samples\": "
+        + samples
+        + "}";
+  }
+
+  private static String number(double value) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "null";
+  }
+
+  private static String array(List<String> values) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) {
+      out.append(i == 0 ? "" : ", ").append(quote(values.get(i)));
+    }
+    return out.append("]").toString();
+  }
+
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /** A run could not be completed; the message says which configuration and why. */
+  static final class RunFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RunFailedException(String message) {
+      super(message);
+    }
+  }
+
+  /** The measurements of one launch. */
+  static final class Sample {
+    double initializeMs;
+    double toolsListMs;
+    long peakRssKib = -1;
+    int tools;
+    int stdoutNoise;
+  }
+
+  /** All counted launches of one configuration. */
+  static final class Result {
+    final Configuration configuration;
+    final List<Sample> samples = new ArrayList<>();
+
+    Result(Configuration configuration) {
+      this.configuration = configuration;
+    }
+
+    double median(java.util.function.ToDoubleFunction<Sample> f) {
+      return samples.isEmpty()
+          ? Double.NaN
+          : StartupBenchmark.median(samples.stream().mapToDouble(f).toArray());
+    }
+
+    double min(java.util.function.ToDoubleFunction<Sample> f) {
+      return samples.stream().mapToDouble(f).min().orElse(Double.NaN);
+    }
+
+    double max(java.util.function.ToDoubleFunction<Sample> f) {
+      return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
+    }
+  }
+
+  /**
+   * One way to launch the subject.
+   *
+   * @param id {@code none}, {@code agent} or {@code otel}
+   * @param label the table's name for it
+   * @param agentJar the agent, {@code null} for none
+   * @param agentOptions options after the agent jar ({@code =...}); {@code output.dir} is added
+   */
+  record Configuration(String id, String label, Path agentJar, String agentOptions) {
+
+    List<String> jvmArgs(Path runDir) {
+      List<String> args = new ArrayList<>();
+      switch (id) {
+        case "agent" -> {
+          String options = "output.dir=" + runDir.resolve("agent").toAbsolutePath();
+          if (agentOptions != null && !agentOptions.isBlank()) {
+            options = agentOptions + "," + options;
+          }
+          args.add("-javaagent:" + agentJar.toAbsolutePath() + "=" + options);
+        }
+        case "otel" -> {
+          args.add("-javaagent:" + agentJar.toAbsolutePath());
+          args.add("-Dotel.traces.exporter=none");
+          args.add("-Dotel.metrics.exporter=none");
+          args.add("-Dotel.logs.exporter=none");
+        }
+        default -> {}
+      }
+      return args;
+    }
+  }
+
+  /** Parsed options. */
+  static final class Settings {
+    static final List<String> VALUED_OPTIONS =
+        List.of(
+            "--runs",
+            "--warmup",
+            "--timeout-s",
+            "--java",
+            "--agent-jar",
+            "--agent-options",
+            "--otel-jar",
+            "--only",
+            "--json");
+
+    int runs = 5;
+    int warmup = 1;
+    long timeoutSeconds = 120;
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> subject = new ArrayList<>();
+    List<Configuration> configurations = new ArrayList<>();
+    Path json;
+
+    static Settings parse(String[] args, PrintStream err) {
+      Settings s = new Settings();
+      String agentJar = null;
+      String agentOptions = "";
+      String otelJar = null;
+      List<String> only = List.of("none", "agent", "otel");
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if ("--".equals(a)) {
+          s.subject.addAll(Arrays.asList(args).subList(i + 1, args.length));
+          break;
+        }
+        if (!VALUED_OPTIONS.contains(a)) {
+          throw new IllegalArgumentException(
+              "unknown option "
+                  + a
+                  + "; valid: "
+                  + String.join(", ", VALUED_OPTIONS)
+                  + ", -- <subject JVM arguments>");
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        String value = args[i + 1];
+        switch (a) {
+          case "--runs" -> s.runs = positive(a, value);
+          case "--warmup" -> s.warmup = Math.max(0, positive(a, value));
+          case "--timeout-s" -> s.timeoutSeconds = positive(a, value);
+          case "--java" -> s.java = value;
+          case "--agent-jar" -> agentJar = value;
+          case "--agent-options" -> agentOptions = value;
+          case "--otel-jar" -> otelJar = value;
+          case "--only" -> only = List.of(value.split(","));
+          case "--json" -> s.json = Path.of(value);
+          default -> throw new IllegalStateException("unhandled option " + a);
+        }
+        i++;
+      }
+      for (String id : only) {
+        if (!List.of("none", "agent", "otel").contains(id)) {
+          throw new IllegalArgumentException("--only takes none, agent, otel; got " + id);
+        }
+      }
+      if (s.subject.isEmpty()) {
+        Path runtime =
+            findJar(Path.of("agent-runtime/target"), "agent-runtime-", "Main-Class")
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "no agent-runtime/target/agent-runtime-*.jar here (run from the"
+                                + " repository root after ./mvnw package), or name a subject"
+                                + " after --"));
+        s.subject.addAll(List.of("-jar", runtime.toString(), "serve"));
+      }
+      if (s.json == null) {
+        Path target = Path.of("benchmarks/target");
+        s.json =
+            (Files.isDirectory(target) ? target : Path.of(".")).resolve("startup-results.json");
+      }
+      if (only.contains("none")) {
+        s.configurations.add(new Configuration("none", "no agent", null, null));
+      }
+      if (only.contains("agent")) {
+        Optional<Path> jar =
+            agentJar != null
+                ? Optional.of(Path.of(agentJar))
+                : findJar(
+                    Path.of("instrument-javaagent/target"),
+                    "instrument-javaagent-",
+                    "Premain-Class");
+        if (jar.isPresent() && Files.isRegularFile(jar.get())) {
+          s.configurations.add(
+              new Configuration("agent", "instrument-javaagent", jar.get(), agentOptions));
+        } else if (agentJar != null) {
+          throw new IllegalArgumentException("--agent-jar " + agentJar + " does not exist");
+        } else {
+          err.println(
+              "StartupBenchmark: skipping this agent: no instrument-javaagent/target/"
+                  + "instrument-javaagent-*.jar with a Premain-Class (build it, or pass --agent-jar)");
+        }
+      }
+      if (only.contains("otel")) {
+        Path jar =
+            Path.of(
+                otelJar != null ? otelJar : "benchmarks/target/agents/opentelemetry-javaagent.jar");
+        if (Files.isRegularFile(jar)) {
+          s.configurations.add(new Configuration("otel", "OpenTelemetry Java agent", jar, null));
+        } else if (otelJar != null) {
+          throw new IllegalArgumentException("--otel-jar " + otelJar + " does not exist");
+        } else {
+          err.println(
+              "StartupBenchmark: skipping OpenTelemetry: no "
+                  + jar
+                  + " (./mvnw -pl benchmarks package copies it there, or pass --otel-jar)");
+        }
+      }
+      if (s.configurations.isEmpty()) {
+        throw new IllegalArgumentException("no configuration left to run");
+      }
+      return s;
+    }
+
+    private static int positive(String option, String value) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n < 0 || (n == 0 && !"--warmup".equals(option))) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs a positive number, got " + value);
+      }
+    }
+
+    /**
+     * The newest jar named {@code prefix*.jar} in {@code dir} whose manifest has {@code attribute}.
+     */
+    static Optional<Path> findJar(Path dir, String prefix, String attribute) {
+      if (!Files.isDirectory(dir)) {
+        return Optional.empty();
+      }
+      List<Path> found = new ArrayList<>();
+      try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, prefix + "*.jar")) {
+        for (Path jar : jars) {
+          try (JarFile file = new JarFile(jar.toFile())) {
+            if (file.getManifest() != null
+                && file.getManifest().getMainAttributes().getValue(attribute) != null) {
+              found.add(jar);
+            }
+          }
+        }
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+      return found.stream().max(Comparator.comparing(p -> p.toFile().lastModified()));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.comfyagent.benchmarks.overhead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AgentConfigurationTest {
+
+  private static final Path AGENT = Path.of("/opt/instrument-javaagent-0.1.0.jar");
+  private static final Path OTEL = Path.of("/opt/agents/opentelemetry-javaagent.jar");
+  private static final Path OUTPUT = Path.of("/tmp/agent-out");
+
+  private static List<String> argsOf(AgentConfiguration c) {
+    return c.jvmArgs(c == AgentConfiguration.OPENTELEMETRY ? OTEL : AGENT, OUTPUT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AgentConfiguration.class)
+  void aForkStartedWithTheConfigurationsArgumentsPassesItsCheck(AgentConfiguration c) {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseG1GC"));
+    jvm.addAll(argsOf(c));
+    assertThatCode(() -> c.verifyAttached(jvm)).doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AgentConfiguration.class)
+  void aForkWithAnotherConfigurationsAgentFailsNamingBoth(AgentConfiguration c) {
+    for (AgentConfiguration other : AgentConfiguration.values()) {
+      if (other != c) {
+        assertThatThrownBy(() -> c.verifyAttached(argsOf(other)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(c.id())
+            .hasMessageContaining("BenchmarkSuite");
+      }
+    }
+  }
+
+  @Test
+  void thisAgentRunsStrictWithItsTracingSwitchAndOutputDirectory() {
+    assertThat(argsOf(AgentConfiguration.AGENT_TRACE_ON))
+        .singleElement()
+        .asString()
+        .startsWith("-javaagent:" + AGENT.toAbsolutePath() + "=trace=true,")
+        .contains("strict=true")
+        .contains("output.dir=" + OUTPUT.toAbsolutePath());
+    assertThat(argsOf(AgentConfiguration.AGENT_TRACE_OFF))
+        .singleElement()
+        .asString()
+        .contains("=trace=false,");
+  }
+
+  @Test
+  void openTelemetryInstrumentsTheToolsCallAndExportsNothing() {
+    assertThat(argsOf(AgentConfiguration.OPENTELEMETRY))
+        .contains(
+            "-javaagent:" + OTEL.toAbsolutePath(),
+            "-Dotel.instrumentation.methods.include="
+                + ConstantResultTool.class.getName()
+                + "[call]",
+            "-Dotel.traces.exporter=none",
+            "-Dotel.metrics.exporter=none",
+            "-Dotel.logs.exporter=none");
+  }
+
+  @Test
+  void noAgentMeansNoArguments() {
+    assertThat(argsOf(AgentConfiguration.NONE)).isEmpty();
+  }
+
+  @Test
+  void unknownIdNamesTheValidOnes() {
+    assertThatThrownBy(() -> AgentConfiguration.byId("datadog"))
+        .hasMessageContaining("datadog")
+        .hasMessageContaining("agent-trace-on");
+  }
+
+  @Test
+  void idsRoundTrip() {
+    for (AgentConfiguration c : AgentConfiguration.values()) {
+      assertThat(AgentConfiguration.byId(c.id())).isSameAs(c);
+    }
+  }
+
+  @Test
+  void readsTheAgentsOutputDirectoryFromItsOptions() {
+    List<String> jvm = argsOf(AgentConfiguration.AGENT_TRACE_ON);
+    assertThat(AgentOverheadBenchmark.outputDir(jvm)).isEqualTo(OUTPUT.toAbsolutePath());
+  }
+}

@@ -1,0 +1,124 @@
+package dev.comfyagent.benchmarks.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartupBenchmarkTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return StartupBenchmark.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Timeout(120)
+  void timesAnMcpStdioServerToItsToolsListAnswer() throws IOException {
+    Path json = dir.resolve("startup.json");
+
+    int status =
+        run(
+            "--only",
+            "none",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            json.toString(),
+            "--",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HelloMcpServer.class.getName());
+
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Launch to first tools/list answer, median of 1 runs")
+        .contains("no agent")
+        .doesNotContain("WARNING");
+    String written = Files.readString(json);
+    assertThat(written)
+        .contains("\"configuration\": \"none\"")
+        .contains("\"tools\": 1")
+        .contains("\"stdout_noise_lines\": 0")
+        .containsPattern("\"tools_list_ms\": \\{\"median\": [0-9.]+");
+  }
+
+  @Test
+  @Timeout(60)
+  void aSubjectThatExitsWithoutAnsweringFailsNamingTheConfiguration() {
+    int status =
+        run(
+            "--only",
+            "none",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            dir.resolve("x.json").toString(),
+            "--",
+            "-version");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("none: the server closed stdout")
+        .containsIgnoringCase("version");
+  }
+
+  @Test
+  void rejectsAnUnknownOptionListingTheValidOnes() {
+    assertThat(run("--fast")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown option --fast")
+        .contains("--runs");
+  }
+
+  @Test
+  void helpPrintsTheOptionsAndExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage: StartupBenchmark")
+        .contains("--only");
+  }
+
+  @Test
+  void rejectsAnAgentJarThatDoesNotExist() {
+    assertThat(
+            run(
+                "--only",
+                "agent",
+                "--agent-jar",
+                dir.resolve("nope.jar").toString(),
+                "--",
+                "-version"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("nope.jar does not exist");
+  }
+
+  @Test
+  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertThat(StartupBenchmark.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+    assertThat(StartupBenchmark.median(new double[] {5, 1, 3})).isEqualTo(3);
+  }
+
+  @Test
+  void quotesJsonStrings() {
+    assertThat(StartupBenchmark.quote("C:\\x \"y\"\n")).isEqualTo("\"C:\\\\x \\\"y\\\"\\n\"");
+  }
+}
