@@ -89,15 +89,9 @@ final class GetExecutionStatusTool implements Tool {
 
   /** A prompt this runtime does not follow: ComfyUI's history, else its queue. */
   private ToolResult askComfyUi(String promptId) {
-    Optional<JsonNode> history = client.history(promptId);
-    if (history.isPresent()) {
-      JsonNode prompt = history.get().path("prompt").path(2);
-      Execution view =
-          tracker.fromHistory(
-              promptId,
-              history.get(),
-              prompt.isObject() ? (ObjectNode) prompt : JsonNodeFactory.instance.objectNode());
-      return ExecutionReport.of(view.snapshot());
+    Optional<ToolResult> finished = fromHistory(promptId);
+    if (finished.isPresent()) {
+      return finished.get();
     }
     QueueView queue = new QueueView(client.queue());
     ObjectNode structured = JsonNodeFactory.instance.objectNode();
@@ -118,13 +112,37 @@ final class GetExecutionStatusTool implements Tool {
             "Prompt_id " + promptId + " is " + queue.describeWait(promptId).orElse("queued") + ".",
             structured);
       }
-      default ->
-          throw new ToolException(
-              "ComfyUI at "
-                  + client.endpoint()
-                  + " knows no prompt "
-                  + promptId
-                  + " (not queued, not running, not in its history); check the prompt_id");
+      default -> {
+        // It may have finished between the two questions: ComfyUI moves a prompt from the queue
+        // to the history in one step, so a second look at the history settles it.
+        return fromHistory(promptId)
+            .orElseThrow(
+                () ->
+                    new ToolException(
+                        "ComfyUI at "
+                            + client.endpoint()
+                            + " knows no prompt "
+                            + promptId
+                            + " (not queued, not running, not in its history); check the"
+                            + " prompt_id"));
+      }
     }
+  }
+
+  private Optional<ToolResult> fromHistory(String promptId) {
+    return client
+        .history(promptId)
+        .map(
+            entry -> {
+              JsonNode prompt = entry.path("prompt").path(2);
+              Execution view =
+                  tracker.fromHistory(
+                      promptId,
+                      entry,
+                      prompt.isObject()
+                          ? (ObjectNode) prompt
+                          : JsonNodeFactory.instance.objectNode());
+              return ExecutionReport.of(view.snapshot());
+            });
   }
 }
