@@ -308,13 +308,18 @@ public final class GpuSampler implements AutoCloseable {
   }
 
   private void sampleUntilStopped() {
-    long nextDue = System.nanoTime();
+    long lastEnd = System.nanoTime();
     while (true) {
       long attempt;
       lock.lock();
       try {
         while (!stopped && !sampleRequested) {
-          long wait = nextDue - System.nanoTime();
+          // Re-evaluated on every wake-up: when the last window closes during a busy wait, the
+          // next read moves out to the idle interval instead of happening once more at the busy
+          // one.
+          Duration interval =
+              openWindows.isEmpty() ? settings.idleInterval() : settings.busyInterval();
+          long wait = lastEnd + interval.toNanos() - System.nanoTime();
           if (wait <= 0) {
             break;
           }
@@ -357,8 +362,7 @@ public final class GpuSampler implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      Duration interval = openWindows.isEmpty() ? settings.idleInterval() : settings.busyInterval();
-      nextDue = System.nanoTime() + interval.toNanos();
+      lastEnd = System.nanoTime();
     }
   }
 
