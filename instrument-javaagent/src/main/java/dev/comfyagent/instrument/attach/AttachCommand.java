@@ -48,6 +48,12 @@ public final class AttachCommand {
   /** Exit status for a wrong command line. */
   public static final int EXIT_USAGE = 2;
 
+  /**
+   * The system property the agent sets (to its version) in every JVM it runs in, at startup or when
+   * attached; {@code attach} reads it to refuse loading the agent twice.
+   */
+  public static final String LOADED_PROPERTY = "dev.comfyagent.instrument.loaded";
+
   /** The reasons a process is not attachable, and what --force does; shared by the messages. */
   static final String NOT_ATTACHABLE_HELP =
       "Either it is not a Java process, or it was started with -XX:+DisableAttachMechanism, or it"

@@ -20,8 +20,8 @@ record TargetJvm(
     String jvmArguments,
     Optional<String> problem) {
 
-  /** The system property the agent sets in a JVM it runs in, with its version as value. */
-  static final String LOADED_PROPERTY = "dev.comfyagent.instrument.loaded";
+  /** See {@link AttachCommand#LOADED_PROPERTY}. */
+  static final String LOADED_PROPERTY = AttachCommand.LOADED_PROPERTY;
 
   TargetJvm {
     properties = Map.copyOf(properties);
