@@ -1,0 +1,140 @@
+package dev.comfyagent.instrument.attach;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.JarFile;
+
+/**
+ * What a JVM looks like to the attach command: the comfy-agent runtime, some other MCP Java SDK
+ * server, or anything else — judged from its command line and class path, and from the classes in
+ * the jars named there.
+ *
+ * <p>Stateless and thread safe.
+ */
+enum JvmKind {
+  /** The comfy-agent runtime ({@code agent-runtime-<v>.jar} or its main class). */
+  AGENT_RUNTIME("agent-runtime"),
+  /** A JVM whose class path holds the MCP Java SDK's server classes. */
+  MCP_SDK_SERVER("MCP SDK server"),
+  /** Any other JVM. */
+  OTHER("other JVM");
+
+  /** A class every MCP Java SDK server loads: tools/call passes through it. */
+  static final String MCP_SERVER_CLASS = "io/modelcontextprotocol/server/McpAsyncServer.class";
+
+  private static final String RUNTIME_MAIN_CLASS = "dev/comfyagent/runtime/cli/RuntimeMain.class";
+  private static final int MAX_JARS_OPENED = 400;
+
+  private final String label;
+
+  JvmKind(String label) {
+    this.label = label;
+  }
+
+  /** How the kind reads in the command's output. */
+  String label() {
+    return label;
+  }
+
+  /**
+   * Judges a JVM. Class path entries are resolved against the target's working directory and, on
+   * Linux, also through {@code /proc/<pid>/root} so that a JVM in a container is judged by its own
+   * files.
+   */
+  static JvmKind of(TargetJvm jvm) {
+    String command = jvm.displayName();
+    String firstWord = command.split("\\s+", 2)[0];
+    if (firstWord.startsWith("dev.comfyagent.runtime.")
+        || fileName(firstWord).matches("agent-runtime[^/\\\\]*\\.jar")) {
+      return AGENT_RUNTIME;
+    }
+    List<Path> entries = classPath(jvm, firstWord);
+    if (entries.stream().anyMatch(entry -> holds(entry, RUNTIME_MAIN_CLASS))) {
+      return AGENT_RUNTIME;
+    }
+    boolean sdkJarByName =
+        entries.stream()
+            .map(entry -> entry.getFileName() == null ? "" : entry.getFileName().toString())
+            .anyMatch(name -> name.matches("mcp-core-.*\\.jar"));
+    if (sdkJarByName) {
+      return MCP_SDK_SERVER;
+    }
+    int opened = 0;
+    for (Path entry : entries) {
+      if (opened++ >= MAX_JARS_OPENED) {
+        break;
+      }
+      if (holds(entry, MCP_SERVER_CLASS)) {
+        return MCP_SDK_SERVER;
+      }
+    }
+    return OTHER;
+  }
+
+  private static List<Path> classPath(TargetJvm jvm, String firstWord) {
+    List<String> names = new ArrayList<>();
+    String classPath = jvm.properties().get("java.class.path");
+    if (classPath != null && !classPath.isBlank()) {
+      for (String entry : classPath.split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          names.add(entry);
+        }
+      }
+    } else if (firstWord.toLowerCase(Locale.ROOT).endsWith(".jar")) {
+      names.add(firstWord);
+    }
+    String workingDirectory = jvm.properties().get("user.dir");
+    List<Path> paths = new ArrayList<>();
+    for (String name : names) {
+      Path path = resolve(jvm.pid(), workingDirectory, name);
+      if (path != null) {
+        paths.add(path);
+      }
+    }
+    return paths;
+  }
+
+  private static Path resolve(long pid, String workingDirectory, String name) {
+    try {
+      Path path = Path.of(name);
+      if (!path.isAbsolute() && workingDirectory != null) {
+        path = Path.of(workingDirectory).resolve(path);
+      }
+      if (Files.exists(path) || !path.isAbsolute()) {
+        return path;
+      }
+      Path inContainer =
+          Path.of("/proc", Long.toString(pid), "root").resolve(path.toString().substring(1));
+      return Files.exists(inContainer) ? inContainer : path;
+    } catch (InvalidPathException | SecurityException e) {
+      return null;
+    }
+  }
+
+  private static boolean holds(Path entry, String classFile) {
+    try {
+      if (Files.isDirectory(entry)) {
+        return Files.isRegularFile(entry.resolve(classFile));
+      }
+      if (!Files.isRegularFile(entry)) {
+        return false;
+      }
+      try (JarFile jar = new JarFile(entry.toFile(), false)) {
+        return jar.getEntry(classFile) != null;
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String fileName(String path) {
+    int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    return path.substring(slash + 1);
+  }
+}
