@@ -68,12 +68,13 @@ public final class NodeSearchIndex {
   private final Map<String, int[]> exactKeys;
   private final String[] keys;
   private final int[] keyEntry;
-  private final Map<Integer, int[]> keyTrigrams;
+  private final GramIndex keyTrigrams;
 
   private final String[] vocab;
   private final int[][] postings;
   private final byte[][] postingFields;
-  private final Map<Integer, int[]> vocabTrigrams;
+  private final int[] vocabLength;
+  private final GramIndex vocabTrigrams;
 
   private final ConcurrentLinkedQueue<Scratch> scratchPool = new ConcurrentLinkedQueue<>();
 
@@ -90,6 +91,7 @@ public final class NodeSearchIndex {
     this.vocab = b.vocab();
     this.postings = b.postings(vocab);
     this.postingFields = b.postingFields(vocab);
+    this.vocabLength = Arrays.stream(vocab).mapToInt(String::length).toArray();
     this.vocabTrigrams = b.vocabTrigrams(vocab);
   }
 
@@ -191,22 +193,42 @@ public final class NodeSearchIndex {
         return out;
       }
       matchAll(words, false, tier);
-      clearWords(words.size());
       if (words.size() == 1 && queryKey.length() >= 5) {
         infix(tier);
       }
       drain(tier, Tier.TOKEN);
       if (full()) {
+        clearWords(words.size());
         return out;
       }
 
-      matchAll(words, true, tier);
+      // Words the index knows matched the same way already; only unknown words may be typos.
+      if (words.stream().anyMatch(this::unknown)) {
+        clearWords(words.size());
+        matchAll(words, true, tier);
+      }
       if (words.size() > 1 && tier.count < limit - out.size()) {
         partial(words.size(), tier);
       }
       clearWords(words.size());
       drain(tier, Tier.FUZZY);
       return out;
+    }
+
+    /**
+     * Whether the word may be a typo: neither it nor all of its CamelCase parts are words of the
+     * index or the start of one ({@code controlnet} starts {@code controlnetapply}).
+     */
+    private boolean unknown(Word word) {
+      if (known(word.lower())) {
+        return false;
+      }
+      return word.parts().size() < 2 || !word.parts().stream().allMatch(this::known);
+    }
+
+    private boolean known(String token) {
+      int at = lowerBound(vocab, token);
+      return at < vocab.length && vocab[at].startsWith(token);
     }
 
     private void clearWords(int n) {
@@ -365,25 +387,31 @@ public final class NodeSearchIndex {
           addPosting(v, PREFIX_WORD, into);
         }
       }
-      if (fuzzy && token.length() >= 4) {
+      // Only a word the index does not know is taken for a typo.
+      if (fuzzy && at < 0 && token.length() >= 4) {
         fuzzyToken(token, into);
       }
     }
 
     private void fuzzyToken(String token, Hits into) {
-      int maxDistance = token.length() <= 5 ? 1 : 2;
-      int[] grams = SearchText.paddedTrigrams(token);
+      int length = token.length();
+      // One typo in short words, two in long ones; more would match unrelated words.
+      int maxDistance = length <= 7 ? 1 : 2;
+      int[] grams = distinct(SearchText.paddedTrigrams(token));
+      // A word within d edits of the token shares all but at most 3d of its trigrams.
       int needed = Math.max(1, grams.length - 3 * maxDistance);
       int[] shared = s.vocabCounts;
       int[] touched = s.vocabTouched;
       int touchedCount = 0;
-      for (int g : distinct(grams)) {
-        int[] list = vocabTrigrams.get(g);
-        if (list == null) {
+      int[] ids = vocabTrigrams.ids;
+      for (int g : grams) {
+        int at = vocabTrigrams.find(g);
+        if (at < 0) {
           continue;
         }
-        for (int v : list) {
-          if (shared[v]++ == 0) {
+        for (int i = vocabTrigrams.offsets[at], end = vocabTrigrams.offsets[at + 1]; i < end; i++) {
+          int v = ids[i];
+          if (Math.abs(vocabLength[v] - length) <= maxDistance && shared[v]++ == 0) {
             touched[touchedCount++] = v;
           }
         }
@@ -411,19 +439,25 @@ public final class NodeSearchIndex {
     /** Names that contain the whole query ({@code textencode} in {@code cliptextencode}). */
     private void infix(Hits into) {
       int[] grams = distinct(SearchText.innerTrigrams(queryKey));
-      int[][] lists = new int[grams.length][];
+      int[] at = new int[grams.length];
       for (int i = 0; i < grams.length; i++) {
-        lists[i] = keyTrigrams.get(grams[i]);
-        if (lists[i] == null) {
+        at[i] = keyTrigrams.find(grams[i]);
+        if (at[i] < 0) {
           return;
         }
       }
-      Arrays.sort(lists, Comparator.comparingInt(l -> l.length));
+      // Start from the rarest trigram and keep the keys that have the next rarest ones too.
+      Integer[] order = new Integer[at.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = at[i];
+      }
+      Arrays.sort(order, Comparator.comparingInt(keyTrigrams::length));
       int[] candidates = s.keyCandidates;
-      int count = lists[0].length;
-      System.arraycopy(lists[0], 0, candidates, 0, count);
-      for (int i = 1; i < Math.min(lists.length, 4) && count > 0; i++) {
-        count = intersect(candidates, count, lists[i]);
+      int first = order[0];
+      int count = keyTrigrams.length(first);
+      System.arraycopy(keyTrigrams.ids, keyTrigrams.offsets[first], candidates, 0, count);
+      for (int i = 1; i < Math.min(order.length, 4) && count > 0; i++) {
+        count = intersect(candidates, count, keyTrigrams, order[i]);
       }
       for (int i = 0; i < count; i++) {
         int k = candidates[i];
@@ -450,12 +484,14 @@ public final class NodeSearchIndex {
     return weights[3];
   }
 
-  /** Keeps in {@code a[0..count)} the values also in sorted {@code b}; returns the new count. */
-  private static int intersect(int[] a, int count, int[] b) {
+  /** Keeps in {@code a[0..count)} the values also in posting {@code at} of {@code index}. */
+  private static int intersect(int[] a, int count, GramIndex index, int at) {
+    int[] b = index.ids;
     int i = 0;
-    int j = 0;
+    int j = index.offsets[at];
+    int end = index.offsets[at + 1];
     int kept = 0;
-    while (i < count && j < b.length) {
+    while (i < count && j < end) {
       if (a[i] < b[j]) {
         i++;
       } else if (a[i] > b[j]) {
@@ -886,14 +922,14 @@ public final class NodeSearchIndex {
       return sorted;
     }
 
-    Map<Integer, int[]> keyTrigrams(String[] sortedKeys) {
-      Map<Integer, IntList> grams = new HashMap<>();
+    GramIndex keyTrigrams(String[] sortedKeys) {
+      GramIndex.Builder grams = new GramIndex.Builder(sortedKeys.length * 24);
       for (int k = 0; k < sortedKeys.length; k++) {
-        for (int g : distinct(SearchText.innerTrigrams(sortedKeys[k]))) {
-          grams.computeIfAbsent(g, x -> new IntList()).add(k);
+        for (int g : SearchText.innerTrigrams(sortedKeys[k])) {
+          grams.add(g, k);
         }
       }
-      return freeze(grams);
+      return grams.build();
     }
 
     String[] vocab() {
@@ -920,22 +956,88 @@ public final class NodeSearchIndex {
       return result;
     }
 
-    Map<Integer, int[]> vocabTrigrams(String[] vocab) {
-      Map<Integer, IntList> grams = new HashMap<>();
+    GramIndex vocabTrigrams(String[] vocab) {
+      GramIndex.Builder grams = new GramIndex.Builder(vocab.length * 10);
       for (int v = 0; v < vocab.length; v++) {
         if (vocab[v].length() >= 3) {
-          for (int g : distinct(SearchText.paddedTrigrams(vocab[v]))) {
-            grams.computeIfAbsent(g, x -> new IntList()).add(v);
+          for (int g : SearchText.paddedTrigrams(vocab[v])) {
+            grams.add(g, v);
           }
         }
       }
-      return freeze(grams);
+      return grams.build();
+    }
+  }
+
+  /**
+   * Trigram postings in compressed rows: the ids of trigram {@code grams[i]} are {@code
+   * ids[offsets[i] .. offsets[i + 1])}, ascending and distinct. Built by sorting packed (trigram,
+   * id) pairs, which avoids a map entry per trigram.
+   */
+  private static final class GramIndex {
+    final int[] grams;
+    final int[] offsets;
+    final int[] ids;
+
+    private GramIndex(int[] grams, int[] offsets, int[] ids) {
+      this.grams = grams;
+      this.offsets = offsets;
+      this.ids = ids;
     }
 
-    private static Map<Integer, int[]> freeze(Map<Integer, IntList> grams) {
-      Map<Integer, int[]> result = new HashMap<>(grams.size() * 2);
-      grams.forEach((g, list) -> result.put(g, Arrays.copyOf(list.values, list.size)));
-      return result;
+    /** The row of {@code gram}, or -1. */
+    int find(int gram) {
+      int at = Arrays.binarySearch(grams, gram);
+      return at >= 0 ? at : -1;
+    }
+
+    int length(int row) {
+      return offsets[row + 1] - offsets[row];
+    }
+
+    static final class Builder {
+      private long[] pairs;
+      private int size;
+
+      Builder(int expected) {
+        pairs = new long[Math.max(16, expected)];
+      }
+
+      void add(int gram, int id) {
+        if (size == pairs.length) {
+          pairs = Arrays.copyOf(pairs, size * 2);
+        }
+        // Trigram codes are non-negative 30-bit values, so the packed longs sort by (gram, id).
+        pairs[size++] = ((long) gram << 32) | (id & 0xFFFFFFFFL);
+      }
+
+      GramIndex build() {
+        Arrays.sort(pairs, 0, size);
+        int[] ids = new int[size];
+        int[] grams = new int[size];
+        int[] offsets = new int[size + 1];
+        int n = 0;
+        int rows = 0;
+        long previous = -1;
+        for (int i = 0; i < size; i++) {
+          long pair = pairs[i];
+          if (pair == previous) {
+            continue;
+          }
+          int gram = (int) (pair >>> 32);
+          if (rows == 0 || grams[rows - 1] != gram) {
+            grams[rows] = gram;
+            offsets[rows] = n;
+            rows++;
+          }
+          ids[n++] = (int) pair;
+          previous = pair;
+        }
+        offsets[rows] = n;
+        pairs = null;
+        return new GramIndex(
+            Arrays.copyOf(grams, rows), Arrays.copyOf(offsets, rows + 1), Arrays.copyOf(ids, n));
+      }
     }
   }
 
@@ -957,18 +1059,6 @@ public final class NodeSearchIndex {
       ids[size] = id;
       fields[size] = (byte) field;
       size++;
-    }
-  }
-
-  private static final class IntList {
-    int[] values = new int[4];
-    int size;
-
-    void add(int value) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
     }
   }
 }
