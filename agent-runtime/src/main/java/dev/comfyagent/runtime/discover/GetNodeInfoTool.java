@@ -86,11 +86,13 @@ public final class GetNodeInfoTool implements Tool {
     if (exact.size() == 1) {
       NodeMatch match = exact.get(0);
       String note =
-          "'"
-              + asked
-              + "' is "
-              + match.classType()
-              + "; workflows must use the class name exactly as written here.";
+          asked.equals(match.classType())
+              ? null
+              : "'"
+                  + asked
+                  + "' is "
+                  + match.classType()
+                  + "; workflows must use the class name exactly as written here.";
       if (match.definition().isPresent()) {
         return describe(match.definition().get(), note, liveProblem);
       }
