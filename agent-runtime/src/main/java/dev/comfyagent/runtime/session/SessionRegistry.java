@@ -280,7 +280,7 @@ public final class SessionRegistry {
   private void recount() {
     int scratch = 0;
     for (WorkflowSession s : currentByConnection.values()) {
-      if (s.name().isEmpty() || !named.containsValue(s)) {
+      if (!named.containsValue(s)) {
         scratch++;
       }
     }

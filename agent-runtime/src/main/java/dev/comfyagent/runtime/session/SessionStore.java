@@ -1,9 +1,10 @@
 package dev.comfyagent.runtime.session;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.session.SessionFileException.Problem;
@@ -66,13 +67,17 @@ public final class SessionStore {
   private final Path directory;
   private final Clock clock;
   private final ObjectMapper json;
+  private final ObjectWriter writer;
   private final Object writeLock = new Object();
   private final AtomicBoolean tempSwept = new AtomicBoolean();
 
   public SessionStore(Path directory, Clock clock) {
     this.directory = directory.toAbsolutePath().normalize();
     this.clock = clock;
-    this.json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    this.json = new ObjectMapper();
+    // Indented so a person can read a session file; the stream is closed by AtomicFiles.
+    this.writer =
+        json.writerWithDefaultPrettyPrinter().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
 
   /** The sessions directory, absolute. */
@@ -143,16 +148,12 @@ public final class SessionStore {
    */
   public void write(StoredSession session) {
     Path file = fileOf(session.name());
-    byte[] bytes;
-    try {
-      bytes = json.writeValueAsBytes(toJson(session));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a session could not be turned into JSON", e);
-    }
+    ObjectNode content = toJson(session);
     synchronized (writeLock) {
       sweepStaleTemporaries();
       try {
-        AtomicFiles.write(file, out -> out.write(bytes));
+        // Streamed into the temporary file: no second copy of a large workflow in memory.
+        AtomicFiles.write(file, out -> writer.writeValue(out, content));
       } catch (IOException e) {
         throw new SessionFileException(
             Problem.IO,
@@ -166,7 +167,7 @@ public final class SessionStore {
             e);
       }
     }
-    log.info("saved session '{}' to {} ({} bytes)", session.name(), file, bytes.length);
+    log.info("saved session '{}' to {}", session.name(), file);
   }
 
   /**
