@@ -58,6 +58,7 @@ public final class JsonRpcLineGuard extends InputStream {
   private final ObjectMapper json;
   private final McpJsonMapper mcpJson;
   private final Runnable onEnd;
+  private final Duration answerGrace;
   private final byte[] readBuffer = new byte[64 * 1024];
   private int readPos;
   private int readLimit;
@@ -71,11 +72,22 @@ public final class JsonRpcLineGuard extends InputStream {
       ObjectMapper json,
       McpJsonMapper mcpJson,
       Runnable onEnd) {
+    this(in, out, json, mcpJson, onEnd, ANSWER_GRACE);
+  }
+
+  JsonRpcLineGuard(
+      InputStream in,
+      ProtocolOutput out,
+      ObjectMapper json,
+      McpJsonMapper mcpJson,
+      Runnable onEnd,
+      Duration answerGrace) {
     this.in = in;
     this.out = out;
     this.json = json;
     this.mcpJson = mcpJson;
     this.onEnd = onEnd;
+    this.answerGrace = answerGrace;
   }
 
   @Override
@@ -133,11 +145,11 @@ public final class JsonRpcLineGuard extends InputStream {
   /** Lets the requests still running answer before the SDK sees the end of input. */
   private void awaitAnswers() {
     try {
-      if (!out.inFlight().awaitAnswered(ANSWER_GRACE)) {
+      if (!out.inFlight().awaitAnswered(answerGrace)) {
         log.warn(
-            "stdin closed with {} requests unanswered after {} s; they are dropped",
+            "stdin closed with {} requests unanswered after {} ms; they are dropped",
             out.inFlight().size(),
-            ANSWER_GRACE.toSeconds());
+            answerGrace.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
