@@ -18,6 +18,7 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The runtime's command line: {@code java -jar agent-runtime-<version>.jar serve}, with {@code
@@ -99,9 +100,12 @@ public final class RuntimeMain implements Runnable {
     commandLine.setParameterExceptionHandler(
         (e, arguments) -> {
           String command = e.getCommandLine().getCommandSpec().qualifiedName();
-          e.getCommandLine()
-              .getErr()
-              .println(command + ": " + e.getMessage() + " (see " + command + " --help)");
+          String hint = "see " + command + " --help";
+          if (e instanceof UnmatchedArgumentException unmatched
+              && !unmatched.getSuggestions().isEmpty()) {
+            hint = "did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+          }
+          e.getCommandLine().getErr().println(command + ": " + e.getMessage() + " (" + hint + ")");
           return CommandLine.ExitCode.USAGE;
         });
     commandLine.setExecutionExceptionHandler(
