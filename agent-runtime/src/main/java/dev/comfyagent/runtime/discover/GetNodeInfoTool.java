@@ -102,23 +102,31 @@ public final class GetNodeInfoTool implements Tool {
     if (!packs.isEmpty()) {
       return notInstalled(asked, packs, null, live != null, liveProblem);
     }
-    StringBuilder message = new StringBuilder("unknown node type '").append(asked).append("'");
-    message.append(
-        live == null
-            ? " (ComfyUI could not be asked: " + liveProblem + ")"
-            : ": the connected ComfyUI does not have it");
-    message.append(
-        search.managerMap().isAvailable()
-            ? " and ComfyUI-Manager does not know it"
-            : " (ComfyUI-Manager's node map is not available: "
-                + search.managerMap().describeSource()
-                + ")");
+    StringBuilder message = new StringBuilder();
+    if (live == null) {
+      message.append("cannot describe '").append(asked).append("': ").append(liveProblem);
+      message.append(
+          search.managerMap().isAvailable()
+              ? "; ComfyUI-Manager's map does not list it either"
+              : "");
+    } else {
+      message
+          .append("unknown node type '")
+          .append(asked)
+          .append("': the connected ComfyUI does not have it");
+      message.append(
+          search.managerMap().isAvailable()
+              ? " and ComfyUI-Manager does not know it"
+              : " (ComfyUI-Manager's node map is not available: "
+                  + search.managerMap().describeSource()
+                  + ")");
+    }
     if (!near.isEmpty()) {
       message
           .append(". Did you mean: ")
           .append(String.join(", ", near.stream().map(NodeMatch::classType).toList()))
           .append('?');
-    } else {
+    } else if (live != null) {
       message.append(". Use search_nodes to find node types by words.");
     }
     throw new ToolException(message.toString());

@@ -171,6 +171,17 @@ class DiscoverToolsTest {
   }
 
   @Test
+  void getNodeInfoSaysComfyUiCouldNotBeAskedWhenItNeverAnswered() {
+    client.reachable(false);
+
+    assertThatThrownBy(() -> call("get_node_info", "{\"class_type\": \"KSampler\"}"))
+        .isInstanceOf(ToolException.class)
+        .hasMessageStartingWith(
+            "cannot describe 'KSampler': ComfyUI at 127.0.0.1:8188 is not reachable")
+        .hasMessageContaining("ComfyUI-Manager's map does not list it either");
+  }
+
+  @Test
   void listModelsListsFoldersThenFiles() {
     assertThat(call("list_models", "{}").text())
         .startsWith("ComfyUI has 2 model folders: checkpoints, loras");
