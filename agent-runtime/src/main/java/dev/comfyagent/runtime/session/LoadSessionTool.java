@@ -63,9 +63,10 @@ public final class LoadSessionTool implements Tool {
 
     WorkflowSession current = sessions.current(connection);
     if (!discard && current.hasUnsavedChanges()) {
+      String what = current.describe();
       throw new ToolException(
-          current.describe().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-              + current.describe().substring(1)
+          Character.toUpperCase(what.charAt(0))
+              + what.substring(1)
               + " has unsaved changes; save_session first, or call load_session with"
               + " discard_unsaved: true to drop them");
     }

@@ -35,6 +35,7 @@ class StdioMcpServerTest {
     registry.register(new ProbeTool());
     registry.register(new RefusingTool());
     registry.register(new BrokenTool());
+    registry.register(new ProgressTool());
     client = new McpTestClient(registry, disconnects::incrementAndGet);
   }
 
@@ -62,7 +63,7 @@ class StdioMcpServerTest {
 
     JsonNode tools = client.response("list").path("result").path("tools");
 
-    assertThat(tools).hasSize(3);
+    assertThat(tools).hasSize(4);
     JsonNode probe = tools.get(0);
     assertThat(probe.path("name").asText()).isEqualTo("probe");
     assertThat(probe.path("inputSchema").path("type").asText()).isEqualTo("object");
@@ -100,6 +101,46 @@ class StdioMcpServerTest {
     String id = result.path("_meta").path("correlation_id").asText();
     assertThat(id).matches("[0-9a-f]{32}");
     assertThat(mdcSeen.get()).isEqualTo(id);
+  }
+
+  @Test
+  void sendsProgressNotificationsWhenTheRequestCarriesAProgressToken() throws Exception {
+    client.initialize("\n");
+
+    JsonNode response = client.callTool("c1", "progress", "{}", "{\"progressToken\": \"tok-7\"}");
+
+    assertThat(response.path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("done, progress requested: true");
+    java.util.List<JsonNode> notifications =
+        client.lines().stream()
+            .map(
+                line -> {
+                  try {
+                    return McpTestClient.JSON.readTree(line);
+                  } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .filter(m -> "notifications/progress".equals(m.path("method").asText()))
+            .toList();
+    assertThat(notifications).hasSize(2);
+    assertThat(notifications.get(0).path("params").path("progressToken").asText())
+        .isEqualTo("tok-7");
+    assertThat(notifications.get(1).path("params").path("progress").asDouble()).isEqualTo(2.0);
+    assertThat(notifications.get(1).path("params").path("total").asDouble()).isEqualTo(2.0);
+    assertThat(notifications.get(1).path("params").path("message").asText())
+        .isEqualTo("step 2 of 2");
+  }
+
+  @Test
+  void sendsNoProgressWithoutAToken() throws Exception {
+    client.initialize("\n");
+
+    JsonNode response = client.callTool("c1", "progress", "{}", null);
+
+    assertThat(response.path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("done, progress requested: false");
+    assertThat(client.lines()).noneMatch(line -> line.contains("notifications/progress"));
   }
 
   @Test
@@ -220,6 +261,31 @@ class StdioMcpServerTest {
       threadSeen.set(Thread.currentThread().getName());
       LoggerFactory.getLogger(ProbeTool.class).info("probe ran");
       return ToolResult.text("echo " + ToolArguments.of(arguments).requiredString("text"));
+    }
+  }
+
+  /** Reports two steps of progress. */
+  private static final class ProgressTool implements Tool {
+    @Override
+    public String name() {
+      return "progress";
+    }
+
+    @Override
+    public String description() {
+      return "Reports progress.";
+    }
+
+    @Override
+    public ObjectNode inputSchema() {
+      return InputSchema.object().build();
+    }
+
+    @Override
+    public ToolResult call(ObjectNode arguments, ToolContext context) {
+      context.progress(1, 2.0, "step 1 of 2");
+      context.progress(2, 2.0, "step 2 of 2");
+      return ToolResult.text("done, progress requested: " + context.progressRequested());
     }
   }
 
