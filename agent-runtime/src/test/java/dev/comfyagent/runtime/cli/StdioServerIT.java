@@ -115,29 +115,24 @@ class StdioServerIT {
           .contains("127.0.0.1:" + deadPort);
       assertThat(search.meta()).containsEntry("correlation_id", "it-search-1");
 
-      CallToolResult models = client.callTool(new CallToolRequest("list_models", Map.of()));
+      CallToolResult models = client.callTool(request("list_models", Map.of()));
       assertThat(models.isError()).isTrue();
       assertThat(text(models)).contains("ComfyUI at 127.0.0.1:" + deadPort);
 
-      assertThat(
-              client
-                  .callTool(new CallToolRequest("add_note", Map.of("text", "grade warmer")))
-                  .isError())
+      assertThat(client.callTool(request("add_note", Map.of("text", "grade warmer"))).isError())
           .isFalse();
-      CallToolResult saved =
-          client.callTool(new CallToolRequest("save_session", Map.of("name", "shot_010")));
+      CallToolResult saved = client.callTool(request("save_session", Map.of("name", "shot_010")));
       assertThat(text(saved)).startsWith("Saved session 'shot_010'");
       assertThat(dir.resolve("sessions/shot_010.json")).exists();
-      assertThat(text(client.callTool(new CallToolRequest("list_sessions", Map.of()))))
+      assertThat(text(client.callTool(request("list_sessions", Map.of()))))
           .contains("- shot_010: saved");
 
       CallToolResult badName =
-          client.callTool(new CallToolRequest("save_session", Map.of("name", "../escape")));
+          client.callTool(request("save_session", Map.of("name", "../escape")));
       assertThat(badName.isError()).isTrue();
       assertThat(text(badName)).contains("invalid session name '../escape'");
 
-      CallToolResult badArgs =
-          client.callTool(new CallToolRequest("search_nodes", Map.of("query", 42)));
+      CallToolResult badArgs = client.callTool(request("search_nodes", Map.of("query", 42)));
       assertThat(badArgs.isError()).isTrue();
       assertThat(text(badArgs)).startsWith("invalid arguments for search_nodes");
     }
@@ -213,6 +208,10 @@ class StdioServerIT {
     assertThat(stderr)
         .contains("[0af7651916cd43dd8448eb211c80319c]")
         .contains("rejected a line on stdin");
+  }
+
+  private static CallToolRequest request(String tool, Map<String, Object> arguments) {
+    return CallToolRequest.builder(tool).arguments(arguments).build();
   }
 
   private static void send(OutputStream in, String text) throws IOException {

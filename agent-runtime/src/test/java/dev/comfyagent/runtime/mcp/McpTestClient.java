@@ -121,8 +121,12 @@ final class McpTestClient implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     toServer.close();
-    serverThread.join(60_000);
+    try {
+      serverThread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
