@@ -82,8 +82,12 @@ public final class NodeCatalog {
     return current == null ? Optional.empty() : Optional.of(current.definitions());
   }
 
-  /** Fetches now, whatever the age of the cache. */
+  /** Fetches now, whatever the age of the cache; a fixed catalog keeps its definitions. */
   public NodeDefinitions refresh() {
+    Loaded current = loaded;
+    if (current != null && current.at() == Instant.MAX) {
+      return current.definitions();
+    }
     return fetch().definitions();
   }
 

@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,8 +47,7 @@ public final class NodeDefinitions {
   /** Parses a whole {@code /object_info} document. */
   public static NodeDefinitions parse(JsonNode objectInfo) {
     Map<String, NodeDefinition> byClass = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = objectInfo.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : objectInfo.properties()) {
       if (entry.getValue().isObject()) {
         byClass.put(entry.getKey(), parseOne(entry.getKey(), entry.getValue()));
       }

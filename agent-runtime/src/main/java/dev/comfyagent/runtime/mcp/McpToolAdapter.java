@@ -8,6 +8,7 @@ import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolRegistry;
 import dev.comfyagent.runtime.tool.ToolResult;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -20,19 +21,56 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Adapts the runtime's {@link Tool}s to MCP SDK tool specifications: sets up the call's correlation
- * id (in the MDC of the Reactor worker thread that runs the call, and in the result's {@code
- * _meta}), turns arguments into JSON, and turns {@link ToolException}s and defects into {@code
- * isError} results so that no tool call can take the server down.
+ * Adapts the runtime's {@link Tool}s to MCP SDK tool specifications.
+ *
+ * <p>For every {@code tools/call} it:
+ *
+ * <ul>
+ *   <li>chooses the call's correlation id ({@link CorrelationIds}) and puts it in the SLF4J MDC as
+ *       {@code correlation_id} (with {@code tool}) on the thread that runs the tool, which is one
+ *       of Reactor's boundedElastic workers and not the thread that read the request; the previous
+ *       MDC values are restored afterwards, since pool threads are reused;
+ *   <li>checks the arguments against the tool's input schema, so a mistyped argument comes back as
+ *       an {@code isError} result naming it, like any other tool error;
+ *   <li>turns a {@link ToolException} into an {@code isError} result with its message, and any
+ *       other exception or error (a defect) into an {@code isError} result that names the
+ *       correlation id, logging the stack trace: no tool call can take the server down;
+ *   <li>returns the correlation id in the result's {@code _meta}.
+ * </ul>
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * McpToolAdapter adapter = new McpToolAdapter(objectMapper, McpJsonDefaults.getSchemaValidator());
+ * McpServer.sync(transport).tools(adapter.specifications(registry)).build();
+ * }</pre>
+ *
+ * <p>Thread-safe.
  */
 public final class McpToolAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(McpToolAdapter.class);
 
-  private final ObjectMapper json;
+  /** MDC key of the tool's name, set beside {@link CorrelationIds#KEY}. */
+  public static final String TOOL_KEY = "tool";
 
+  private final ObjectMapper json;
+  private final JsonSchemaValidator validator;
+
+  /** An adapter that leaves argument checks to the tools themselves. */
   public McpToolAdapter(ObjectMapper json) {
+    this(json, null);
+  }
+
+  /**
+   * An adapter.
+   *
+   * @param json the mapper converting between the SDK's maps and Jackson trees
+   * @param validator checks arguments against input schemas, or {@code null} to skip the check
+   */
+  public McpToolAdapter(ObjectMapper json, JsonSchemaValidator validator) {
     this.json = json;
+    this.validator = validator;
   }
 
   /** One SDK specification per registered tool, in registration order. */
@@ -40,12 +78,11 @@ public final class McpToolAdapter {
     return registry.all().stream().map(this::specification).toList();
   }
 
-  SyncToolSpecification specification(Tool tool) {
+  /** The SDK specification of one tool. */
+  public SyncToolSpecification specification(Tool tool) {
     McpSchema.Tool described =
-        McpSchema.Tool.builder()
-            .name(tool.name())
+        McpSchema.Tool.builder(tool.name(), asMap(tool.inputSchema()))
             .description(tool.description())
-            .inputSchema(asMap(tool.inputSchema()))
             .annotations(
                 McpSchema.ToolAnnotations.builder()
                     .readOnlyHint(tool.readOnly())
@@ -54,27 +91,48 @@ public final class McpToolAdapter {
             .build();
     return SyncToolSpecification.builder()
         .tool(described)
-        .callHandler((exchange, request) -> call(tool, exchange, request))
+        .callHandler((exchange, request) -> call(tool, described, exchange, request))
         .build();
   }
 
-  CallToolResult call(Tool tool, McpSyncServerExchange exchange, CallToolRequest request) {
+  CallToolResult call(
+      Tool tool,
+      McpSchema.Tool described,
+      McpSyncServerExchange exchange,
+      CallToolRequest request) {
     String correlationId = CorrelationIds.choose(request.meta());
-    // SDK handlers run on Reactor's boundedElastic threads: the MDC is set here, on the thread
-    // that runs the tool, and cleared before the thread goes back to the pool.
+    String previousId = MDC.get(CorrelationIds.KEY);
+    String previousTool = MDC.get(TOOL_KEY);
     MDC.put(CorrelationIds.KEY, correlationId);
-    MDC.put("tool", tool.name());
+    MDC.put(TOOL_KEY, tool.name());
+    long started = System.nanoTime();
     try {
+      String invalid = invalidArguments(described, request.arguments());
+      if (invalid != null) {
+        log.info("tools/call {} refused: {}", tool.name(), invalid);
+        return toSdk(ToolResult.error(invalid), correlationId);
+      }
       ToolContext context = new McpToolContext(correlationId, exchange, request.meta());
       ObjectNode arguments = argumentsOf(request);
       log.debug("tools/call {} started", tool.name());
       ToolResult result = tool.call(arguments, context);
-      log.debug("tools/call {} finished (error={})", tool.name(), result.isError());
+      if (result == null) {
+        throw new IllegalStateException(tool.name() + " returned no result");
+      }
+      log.info(
+          "tools/call {} {} in {} ms",
+          tool.name(),
+          result.isError() ? "answered with an error" : "done",
+          elapsedMillis(started));
       return toSdk(result, correlationId);
     } catch (ToolException e) {
-      log.info("tools/call {} refused: {}", tool.name(), e.getMessage());
+      log.info(
+          "tools/call {} refused in {} ms: {}",
+          tool.name(),
+          elapsedMillis(started),
+          e.getMessage());
       return toSdk(ToolResult.error(e.getMessage()), correlationId);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
       log.error("tools/call {} failed with a defect", tool.name(), e);
       return toSdk(
           ToolResult.error(
@@ -83,13 +141,51 @@ public final class McpToolAdapter {
                   + " ("
                   + e.getClass().getSimpleName()
                   + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                  + "); the server is still running, see logs/runtime.log for correlation id "
-                  + correlationId),
+                  + "); the server is still running. The runtime log has the details under"
+                  + " correlation id "
+                  + correlationId
+                  + "."),
           correlationId);
     } finally {
-      MDC.remove("tool");
-      MDC.remove(CorrelationIds.KEY);
+      restore(TOOL_KEY, previousTool);
+      restore(CorrelationIds.KEY, previousId);
     }
+  }
+
+  private String invalidArguments(McpSchema.Tool described, Map<String, Object> arguments) {
+    if (validator == null) {
+      return null;
+    }
+    Object value = arguments == null ? Map.of() : arguments;
+    JsonSchemaValidator.ValidationResponse response;
+    try {
+      response = validator.validate(described.inputSchema(), value);
+    } catch (RuntimeException e) {
+      // A validator defect must not block the call; the tool checks its arguments itself.
+      log.warn("input schema check of {} failed: {}", described.name(), e.toString());
+      return null;
+    }
+    if (response.valid()) {
+      return null;
+    }
+    return "invalid arguments for "
+        + described.name()
+        + ": "
+        + response.errorMessage()
+        + ". Expected: "
+        + json.valueToTree(described.inputSchema()).path("properties");
+  }
+
+  private static void restore(String key, String previous) {
+    if (previous == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, previous);
+    }
+  }
+
+  private static long elapsedMillis(long started) {
+    return (System.nanoTime() - started) / 1_000_000;
   }
 
   private ObjectNode argumentsOf(CallToolRequest request) {
@@ -100,6 +196,7 @@ public final class McpToolAdapter {
     return json.valueToTree(arguments);
   }
 
+  @SuppressWarnings("unchecked")
   private CallToolResult toSdk(ToolResult result, String correlationId) {
     CallToolResult.Builder builder =
         CallToolResult.builder()

@@ -50,7 +50,10 @@ final class McpToolContext implements ToolContext {
     }
     try {
       exchange.progressNotification(
-          new ProgressNotification(progressToken, progress, total, message));
+          ProgressNotification.builder(progressToken, progress)
+              .total(total)
+              .message(message)
+              .build());
     } catch (RuntimeException e) {
       // A client that went away must not fail the render it asked for.
       log.debug("progress notification not delivered: {}", e.toString());

@@ -1,0 +1,167 @@
+package dev.comfyagent.runtime.cli;
+
+import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.discover.DiscoverTools;
+import dev.comfyagent.runtime.discover.ManagerNodeMap;
+import dev.comfyagent.runtime.discover.ModelCatalog;
+import dev.comfyagent.runtime.discover.NodeCatalog;
+import dev.comfyagent.runtime.discover.NodeSearch;
+import dev.comfyagent.runtime.files.AllowedRoots;
+import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.session.SessionStore;
+import dev.comfyagent.runtime.session.SessionTools;
+import dev.comfyagent.runtime.tool.ToolRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the runtime's services from its settings and registers every tool in one {@link
+ * ToolRegistry}: the node catalog (live {@code /object_info} with a TTL), ComfyUI-Manager's map,
+ * the model lists, the open sessions and their store, and the allowed workflow roots.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * try (RuntimeAssembly runtime = RuntimeAssembly.create(settings, client, Clock.systemUTC())) {
+ *   runtime.warmUp();
+ *   new StdioMcpServer(runtime.tools(), version, runtime.sessions()::closeAll).serve(in, out);
+ * }
+ * }</pre>
+ *
+ * <p>The ComfyUI client is a parameter, so tests and the demo can pass their own.
+ */
+public final class RuntimeAssembly implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RuntimeAssembly.class);
+
+  private final RuntimeSettings settings;
+  private final ComfyUiClient comfyUi;
+  private final Clock clock;
+  private final NodeCatalog catalog;
+  private final ManagerNodeMap managerMap;
+  private final NodeSearch nodeSearch;
+  private final ModelCatalog models;
+  private final SessionRegistry sessions;
+  private final SessionStore sessionStore;
+  private final AllowedRoots allowedRoots;
+  private final ToolRegistry tools = new ToolRegistry();
+
+  private RuntimeAssembly(RuntimeSettings settings, ComfyUiClient comfyUi, Clock clock) {
+    this.settings = settings;
+    this.comfyUi = comfyUi;
+    this.clock = clock;
+    this.catalog = new NodeCatalog(comfyUi::objectInfo, settings.catalogTtl(), clock);
+    this.managerMap =
+        settings
+            .comfyUiPath()
+            .map(ManagerNodeMap::locate)
+            .orElseGet(
+                () ->
+                    ManagerNodeMap.none(
+                        "COMFYUI_PATH is not set, so ComfyUI-Manager's node map cannot be found"));
+    this.nodeSearch = new NodeSearch(catalog, managerMap);
+    this.models = new ModelCatalog(comfyUi, settings.catalogTtl(), clock);
+    this.sessions = new SessionRegistry(settings.undoLimit(), settings.maxOpenSessions());
+    this.sessionStore = new SessionStore(settings.sessionsDir(), clock);
+    this.allowedRoots = AllowedRoots.of(settings.workflowRoots());
+  }
+
+  /** Builds the services and registers every tool. */
+  public static RuntimeAssembly create(
+      RuntimeSettings settings, ComfyUiClient comfyUi, Clock clock) {
+    RuntimeAssembly assembly = new RuntimeAssembly(settings, comfyUi, clock);
+    assembly.registerTools();
+    return assembly;
+  }
+
+  private void registerTools() {
+    DiscoverTools.create(catalog, nodeSearch, models, sessions).forEach(tools::register);
+    SessionTools.create(sessions, sessionStore).forEach(tools::register);
+    registerWorkflowAndExecutionTools();
+  }
+
+  /** The UNDERSTAND, PILOT and VERIFY tools, which live in the workflow and execute packages. */
+  private void registerWorkflowAndExecutionTools() {
+    // integrator: register WorkflowTools and ExecutionTools here:
+    // WorkflowTools.create(sessions, catalog, allowedRoots).forEach(tools::register);
+    // ExecutionTools.create(comfyUi, sessions, executionSettings()).forEach(tools::register);
+  }
+
+  /**
+   * Reads ComfyUI-Manager's map in the background, so the first search does not wait for it. Does
+   * not contact ComfyUI (that would count against its circuit breaker before anyone asked).
+   */
+  public void warmUp() {
+    Thread warm =
+        new Thread(
+            () -> {
+              try {
+                managerMap.packCount();
+              } catch (RuntimeException e) {
+                log.debug("warming up the node map: {}", e.toString());
+              }
+            },
+            "comfy-agent-warmup");
+    warm.setDaemon(true);
+    warm.start();
+  }
+
+  public RuntimeSettings settings() {
+    return settings;
+  }
+
+  public ComfyUiClient comfyUi() {
+    return comfyUi;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public NodeCatalog catalog() {
+    return catalog;
+  }
+
+  public ManagerNodeMap managerMap() {
+    return managerMap;
+  }
+
+  public NodeSearch nodeSearch() {
+    return nodeSearch;
+  }
+
+  public ModelCatalog models() {
+    return models;
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  public SessionStore sessionStore() {
+    return sessionStore;
+  }
+
+  public AllowedRoots allowedRoots() {
+    return allowedRoots;
+  }
+
+  /** Every tool, registered. */
+  public ToolRegistry tools() {
+    return tools;
+  }
+
+  /** Closes the open sessions and the ComfyUI client when it holds resources. */
+  @Override
+  public void close() {
+    sessions.closeAll();
+    if (comfyUi instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.debug("closing the ComfyUI client: {}", e.toString());
+      }
+    }
+  }
+}

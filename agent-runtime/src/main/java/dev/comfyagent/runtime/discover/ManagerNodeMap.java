@@ -1,0 +1,495 @@
+package dev.comfyagent.runtime.discover;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ComfyUI-Manager's catalog of custom node packs: which pack provides which node type, read from
+ * its {@code extension-node-map.json} ({@code {repo_url: [[node types...], {title_aux, author,
+ * nickname, preemptions, nodename_pattern, ...}]}}, about 40,000 node types in 5,600 packs) and
+ * {@code custom-node-list.json} (titles, ids and descriptions of the packs).
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * ManagerNodeMap map = ManagerNodeMap.locate(Path.of("/opt/ComfyUI"));  // nothing read yet
+ * map.packsProviding("FaceDetailer");   // reads the files on first use
+ * map.size();                           // node types known now
+ * }</pre>
+ *
+ * <p>Where the files are: ComfyUI-Manager keeps the copies it downloads from its channel in a cache
+ * directory whose place changed across versions, next to the (older) copy it ships with. All of
+ * these are looked at under the ComfyUI install, and the most recently written file wins:
+ *
+ * <ul>
+ *   <li>{@code user/__manager/cache/*extension-node-map*.json} (the Manager built into ComfyUI)
+ *   <li>{@code user/default/ComfyUI-Manager/cache/*extension-node-map*.json} (Manager 3.x)
+ *   <li>{@code custom_nodes/ComfyUI-Manager/.cache/*extension-node-map*.json} (Manager 2.x)
+ *   <li>{@code custom_nodes/ComfyUI-Manager/extension-node-map.json} (the copy in its repository)
+ * </ul>
+ *
+ * <p>(and the same with the lower-case {@code comfyui-manager} directory of registry installs).
+ *
+ * <p>{@link #size()} is part of the contract with the instrument-javaagent's memory probe profile;
+ * it never triggers loading.
+ *
+ * <p>Thread-safe: the files are read once, under a lock, and readers then see one immutable
+ * snapshot.
+ */
+public final class ManagerNodeMap {
+
+  private static final Logger log = LoggerFactory.getLogger(ManagerNodeMap.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicLong GENERATIONS = new AtomicLong();
+
+  static final String NODE_MAP_FILE = "extension-node-map.json";
+  static final String NODE_LIST_FILE = "custom-node-list.json";
+
+  private static final List<String> CACHE_DIRS =
+      List.of(
+          "user/__manager/cache",
+          "user/default/ComfyUI-Manager/cache",
+          "custom_nodes/ComfyUI-Manager/.cache",
+          "custom_nodes/comfyui-manager/.cache");
+  private static final List<String> BUNDLED_DIRS =
+      List.of("custom_nodes/ComfyUI-Manager", "custom_nodes/comfyui-manager");
+
+  private final Locator locator;
+  private final boolean rereadable;
+  private final Object lock = new Object();
+  private volatile Loaded loaded;
+
+  private ManagerNodeMap(Locator locator, Loaded preloaded) {
+    this.locator = locator;
+    this.loaded = preloaded;
+    this.rereadable = preloaded == null;
+  }
+
+  /** A map that knows nothing, saying why (for example "COMFYUI_PATH is not set"). */
+  public static ManagerNodeMap none(String reason) {
+    return new ManagerNodeMap(() -> Sources.missing(reason), null);
+  }
+
+  /**
+   * The map of the ComfyUI install at {@code comfyUiPath}; files are found and read on first use.
+   */
+  public static ManagerNodeMap locate(Path comfyUiPath) {
+    return new ManagerNodeMap(() -> find(comfyUiPath), null);
+  }
+
+  /**
+   * The map in these files, read on first use.
+   *
+   * @param nodeMap an {@code extension-node-map.json}
+   * @param customNodeList a {@code custom-node-list.json}, or {@code null}
+   */
+  public static ManagerNodeMap ofFiles(Path nodeMap, Path customNodeList) {
+    return new ManagerNodeMap(() -> new Sources(nodeMap, customNodeList, null), null);
+  }
+
+  /**
+   * A map parsed now from streams (tests, benchmarks).
+   *
+   * @param nodeMap the content of an {@code extension-node-map.json}
+   * @param customNodeList the content of a {@code custom-node-list.json}, or {@code null}
+   * @throws IOException when either is not the JSON it should be
+   */
+  public static ManagerNodeMap parse(InputStream nodeMap, InputStream customNodeList)
+      throws IOException {
+    Map<String, PackInfo> infos =
+        customNodeList == null ? Map.of() : parseCustomNodeList(customNodeList);
+    Loaded parsed = build(parseNodeMap(nodeMap, infos), "streams", null);
+    return new ManagerNodeMap(() -> Sources.missing("parsed from streams"), parsed);
+  }
+
+  /** Every pack, in the order of the node map. */
+  public Collection<NodePack> packs() {
+    return current().packs();
+  }
+
+  /**
+   * The packs that provide {@code classType}: those that list it by name (the ones that preempt it
+   * first), else those whose {@code nodename_pattern} matches it; empty when ComfyUI-Manager does
+   * not know it.
+   */
+  public List<NodePack> packsProviding(String classType) {
+    Loaded current = current();
+    List<NodePack> listed = current.byNodeType().get(classType);
+    if (listed != null) {
+      return listed;
+    }
+    List<NodePack> byPattern = new ArrayList<>();
+    for (PatternPack candidate : current.patterns()) {
+      if (candidate.pattern().matcher(classType).find()) {
+        byPattern.add(candidate.pack());
+      }
+    }
+    return byPattern;
+  }
+
+  /** Whether the files were found and read. */
+  public boolean isAvailable() {
+    return current().problem() == null;
+  }
+
+  /**
+   * Where the map was read from ({@code /opt/ComfyUI/user/default/ComfyUI-Manager/cache/...}), or
+   * why it is not available.
+   */
+  public String describeSource() {
+    Loaded current = current();
+    return current.problem() != null ? current.problem() : current.source();
+  }
+
+  /** Number of distinct node types known now; 0 before the files were read. Never reads them. */
+  public int size() {
+    Loaded current = loaded;
+    return current == null ? 0 : current.byNodeType().size();
+  }
+
+  /** Number of packs known now; reads the files when not yet read. */
+  public int packCount() {
+    return current().packs().size();
+  }
+
+  /**
+   * Identifies the content held: changes whenever the files are read again, so that indexes built
+   * over the map know when to rebuild.
+   */
+  public long generation() {
+    return current().generation();
+  }
+
+  /**
+   * Forgets what was read; the next use finds and reads the files again. A map parsed from streams
+   * keeps its content.
+   */
+  public void refresh() {
+    synchronized (lock) {
+      if (rereadable) {
+        loaded = null;
+      }
+    }
+  }
+
+  private Loaded current() {
+    Loaded current = loaded;
+    if (current != null) {
+      return current;
+    }
+    synchronized (lock) {
+      if (loaded == null) {
+        loaded = load(locator.locate());
+      }
+      return loaded;
+    }
+  }
+
+  private static Loaded load(Sources sources) {
+    if (sources.nodeMap() == null) {
+      return build(List.of(), null, sources.missingReason());
+    }
+    Map<String, PackInfo> infos = Map.of();
+    if (sources.customNodeList() != null) {
+      try (InputStream in = Files.newInputStream(sources.customNodeList())) {
+        infos = parseCustomNodeList(in);
+      } catch (IOException | RuntimeException e) {
+        // Titles and descriptions are a nicety; the node map alone still answers "which pack".
+        log.warn(
+            "ComfyUI-Manager's {} could not be read, packs are shown without descriptions: {}",
+            sources.customNodeList(),
+            e.toString());
+      }
+    }
+    try (InputStream in = Files.newInputStream(sources.nodeMap())) {
+      long started = System.nanoTime();
+      List<NodePack> packs = parseNodeMap(in, infos);
+      Loaded result = build(packs, sources.nodeMap().toString(), null);
+      log.info(
+          "read ComfyUI-Manager's node map {}: {} node types in {} packs ({} ms)",
+          sources.nodeMap(),
+          result.byNodeType().size(),
+          packs.size(),
+          (System.nanoTime() - started) / 1_000_000);
+      return result;
+    } catch (IOException | RuntimeException e) {
+      String problem =
+          "ComfyUI-Manager's node map "
+              + sources.nodeMap()
+              + " could not be read ("
+              + e.getMessage()
+              + "); the file is left as it is";
+      log.warn(problem);
+      return build(List.of(), null, problem);
+    }
+  }
+
+  private static Loaded build(List<NodePack> packs, String source, String problem) {
+    Map<String, List<NodePack>> byNodeType = new HashMap<>(packs.size() * 8);
+    List<PatternPack> patterns = new ArrayList<>();
+    for (NodePack pack : packs) {
+      for (String nodeType : pack.nodeTypes()) {
+        byNodeType.computeIfAbsent(nodeType, k -> new ArrayList<>(1)).add(pack);
+      }
+      if (!pack.nodeNamePattern().isEmpty()) {
+        try {
+          patterns.add(new PatternPack(Pattern.compile(pack.nodeNamePattern()), pack));
+        } catch (PatternSyntaxException e) {
+          log.debug(
+              "nodename_pattern of {} is not a Java regular expression: {}",
+              pack.repoUrl(),
+              e.getDescription());
+        }
+      }
+    }
+    for (Map.Entry<String, List<NodePack>> entry : byNodeType.entrySet()) {
+      List<NodePack> providers = entry.getValue();
+      if (providers.size() > 1) {
+        String nodeType = entry.getKey();
+        // A pack that declares a preemption wins the name over the others.
+        providers.sort(
+            (a, b) ->
+                Boolean.compare(
+                    b.preemptions().contains(nodeType), a.preemptions().contains(nodeType)));
+      }
+      entry.setValue(List.copyOf(providers));
+    }
+    return new Loaded(
+        Collections.unmodifiableMap(byNodeType),
+        List.copyOf(packs),
+        List.copyOf(patterns),
+        source,
+        problem,
+        GENERATIONS.incrementAndGet());
+  }
+
+  static List<NodePack> parseNodeMap(InputStream in, Map<String, PackInfo> infos)
+      throws IOException {
+    List<NodePack> packs = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(
+            "expected an object {repo_url: [[node types], {...}]} at the top, found "
+                + p.currentToken());
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String url = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        List<String> nodeTypes = new ArrayList<>();
+        JsonNode meta = null;
+        JsonToken token = p.nextToken();
+        if (token == JsonToken.START_ARRAY) {
+          while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == JsonToken.VALUE_STRING) {
+              nodeTypes.add(p.getText());
+            } else {
+              p.skipChildren();
+            }
+          }
+          token = p.nextToken();
+        }
+        if (token == JsonToken.START_OBJECT) {
+          meta = p.readValueAsTree();
+          token = p.nextToken();
+        }
+        while (token != JsonToken.END_ARRAY && token != null) {
+          p.skipChildren();
+          token = p.nextToken();
+        }
+        packs.add(pack(url, nodeTypes, meta, infos.get(normalizeUrl(url))));
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("the node map ends early, at " + p.currentLocation());
+      }
+    }
+    return packs;
+  }
+
+  static Map<String, PackInfo> parseCustomNodeList(InputStream in) throws IOException {
+    Map<String, PackInfo> infos = new HashMap<>();
+    try (JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("expected an object {custom_nodes: [...]} at the top");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!"custom_nodes".equals(field) || value != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          JsonNode item = p.readValueAsTree();
+          PackInfo info =
+              new PackInfo(
+                  item.path("id").asText(""),
+                  item.path("title").asText(""),
+                  item.path("author").asText(""),
+                  item.path("description").asText(""));
+          Set<String> urls = new LinkedHashSet<>();
+          urls.add(item.path("reference").asText(""));
+          item.path("files").forEach(f -> urls.add(f.asText("")));
+          for (String url : urls) {
+            if (!url.isBlank()) {
+              infos.putIfAbsent(normalizeUrl(url), info);
+            }
+          }
+        }
+      }
+    }
+    return infos;
+  }
+
+  private static NodePack pack(String url, List<String> nodeTypes, JsonNode meta, PackInfo info) {
+    JsonNode m = meta == null ? JSON.createObjectNode() : meta;
+    Set<String> preemptions = new LinkedHashSet<>();
+    m.path("preemptions").forEach(n -> preemptions.add(n.asText()));
+    String title = firstNonBlank(info == null ? "" : info.title(), m.path("title_aux").asText(""));
+    title = firstNonBlank(title, m.path("nickname").asText(""));
+    title = firstNonBlank(title, lastPathSegment(url));
+    return new NodePack(
+        url,
+        info == null ? "" : info.id(),
+        title,
+        firstNonBlank(info == null ? "" : info.author(), m.path("author").asText("")),
+        info == null ? m.path("description").asText("") : info.description(),
+        nodeTypes,
+        preemptions,
+        m.path("nodename_pattern").asText(""));
+  }
+
+  /** The form of a URL used to join the two files: lower case, https, no {@code .git}, no slash. */
+  static String normalizeUrl(String url) {
+    String u = url.trim().toLowerCase(Locale.ROOT);
+    if (u.startsWith("http://")) {
+      u = "https://" + u.substring("http://".length());
+    }
+    u = u.replace("://www.", "://");
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    if (u.endsWith(".git")) {
+      u = u.substring(0, u.length() - 4);
+    }
+    return u;
+  }
+
+  private static String lastPathSegment(String url) {
+    String u = url;
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    int slash = u.lastIndexOf('/');
+    return slash >= 0 ? u.substring(slash + 1) : u;
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a == null || a.isBlank() ? (b == null ? "" : b) : a;
+  }
+
+  static Sources find(Path comfyUiPath) {
+    Optional<Path> nodeMap = newest(comfyUiPath, NODE_MAP_FILE);
+    if (nodeMap.isEmpty()) {
+      return Sources.missing(
+          "ComfyUI-Manager's "
+              + NODE_MAP_FILE
+              + " was not found under COMFYUI_PATH="
+              + comfyUiPath
+              + " (looked in "
+              + String.join(", ", CACHE_DIRS)
+              + " and "
+              + String.join(", ", BUNDLED_DIRS)
+              + "); install ComfyUI-Manager and open its node list once so it downloads the map");
+    }
+    return new Sources(nodeMap.get(), newest(comfyUiPath, NODE_LIST_FILE).orElse(null), null);
+  }
+
+  /** The most recently written copy of {@code fileName} among the places Manager versions use. */
+  private static Optional<Path> newest(Path comfyUiPath, String fileName) {
+    List<Path> candidates = new ArrayList<>();
+    String stem = fileName.substring(0, fileName.length() - ".json".length());
+    for (String dir : CACHE_DIRS) {
+      Path cache = comfyUiPath.resolve(dir);
+      if (Files.isDirectory(cache)) {
+        // Manager names its cached copies "<hash of the channel URL>_<file name>[.json]".
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(cache, "*" + stem + "*.json")) {
+          files.forEach(candidates::add);
+        } catch (IOException e) {
+          log.debug("cannot list {}: {}", cache, e.toString());
+        }
+      }
+    }
+    for (String dir : BUNDLED_DIRS) {
+      Path bundled = comfyUiPath.resolve(dir).resolve(fileName);
+      if (Files.isRegularFile(bundled)) {
+        candidates.add(bundled);
+      }
+    }
+    Path best = null;
+    FileTime bestTime = null;
+    for (Path candidate : candidates) {
+      try {
+        FileTime time = Files.getLastModifiedTime(candidate);
+        if (Files.size(candidate) > 2 && (bestTime == null || time.compareTo(bestTime) > 0)) {
+          best = candidate;
+          bestTime = time;
+        }
+      } catch (IOException e) {
+        log.debug("cannot stat {}: {}", candidate, e.toString());
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Finds the files to read; runs under the load lock. */
+  @FunctionalInterface
+  private interface Locator {
+    Sources locate();
+  }
+
+  /** Where to read from, or why there is nothing to read. */
+  record Sources(Path nodeMap, Path customNodeList, String missingReason) {
+    static Sources missing(String reason) {
+      return new Sources(null, null, reason);
+    }
+  }
+
+  record PackInfo(String id, String title, String author, String description) {}
+
+  private record PatternPack(Pattern pattern, NodePack pack) {}
+
+  private record Loaded(
+      Map<String, List<NodePack>> byNodeType,
+      List<NodePack> packs,
+      List<PatternPack> patterns,
+      String source,
+      String problem,
+      long generation) {}
+}

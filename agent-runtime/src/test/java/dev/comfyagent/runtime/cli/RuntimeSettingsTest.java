@@ -1,0 +1,174 @@
+package dev.comfyagent.runtime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RuntimeSettingsTest {
+
+  @TempDir Path cwd;
+
+  private final Map<Setting, String> flags = new HashMap<>();
+  private final Map<String, String> env = new HashMap<>();
+
+  @Test
+  void usesTheDocumentedDefaults() throws SettingsException {
+    RuntimeSettings s = resolve();
+
+    assertThat(s.comfyUiEndpoint()).isEqualTo("127.0.0.1:8188");
+    assertThat(s.comfyUiPath()).isEmpty();
+    assertThat(s.sessionsDir()).isEqualTo(cwd.resolve("sessions"));
+    assertThat(s.logDir()).isEqualTo(cwd.resolve("logs"));
+    assertThat(s.logDirExplicit()).isFalse();
+    assertThat(s.workflowRoots()).containsExactly(cwd);
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.executionTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.catalogTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.undoLimit()).isEqualTo(50);
+    assertThat(s.maxOpenSessions()).isEqualTo(16);
+    assertThat(s.logLevel()).isEqualTo("INFO");
+  }
+
+  @Test
+  void takesTheEnvironmentOverTheDefaults() throws SettingsException {
+    env.put("COMFYUI_HOST", "render-01.studio.lan");
+    env.put("COMFYUI_PORT", "8189");
+    env.put("SESSIONS_DIR", "/var/lib/comfy-agent/sessions");
+    env.put("LOG_DIR", "var/logs");
+    env.put("UNDO_LIMIT", "200");
+    env.put("COMFYUI_REQUEST_TIMEOUT", "2m");
+    env.put("LOG_LEVEL", "debug");
+
+    RuntimeSettings s = resolve();
+
+    assertThat(s.comfyUiEndpoint()).isEqualTo("render-01.studio.lan:8189");
+    assertThat(s.sessionsDir()).isEqualTo(Path.of("/var/lib/comfy-agent/sessions"));
+    assertThat(s.logDir()).isEqualTo(cwd.resolve("var/logs"));
+    assertThat(s.logDirExplicit()).isTrue();
+    assertThat(s.undoLimit()).isEqualTo(200);
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.logLevel()).isEqualTo("DEBUG");
+  }
+
+  @Test
+  void takesFlagsOverTheEnvironment() throws SettingsException {
+    env.put("COMFYUI_PORT", "8189");
+    env.put("COMFYUI_HOST", "from-env");
+    flags.put(Setting.COMFYUI_PORT, "9000");
+
+    RuntimeSettings s = resolve();
+
+    assertThat(s.comfyUiPort()).isEqualTo(9000);
+    assertThat(s.comfyUiHost()).isEqualTo("from-env");
+  }
+
+  @Test
+  void treatsABlankEnvironmentVariableAsUnset() throws SettingsException {
+    env.put("COMFYUI_PORT", "  ");
+    env.put("COMFYUI_PATH", "");
+
+    RuntimeSettings s = resolve();
+
+    assertThat(s.comfyUiPort()).isEqualTo(8188);
+    assertThat(s.comfyUiPath()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "COMFYUI_PORT | abc | COMFYUI_PORT=abc (environment): not a port number; use 1 to 65535",
+        "COMFYUI_PORT | 70000 | COMFYUI_PORT=70000 (environment): out of range; use 1 to 65535",
+        "COMFYUI_HOST | http://x:8188 | COMFYUI_HOST=http://x:8188 (environment): give the host name only (no http://)",
+        "COMFYUI_HOST | localhost:8188 | COMFYUI_HOST=localhost:8188 (environment): give the host name only",
+        "COMFYUI_CONNECT_TIMEOUT | soon | COMFYUI_CONNECT_TIMEOUT=soon (environment): not a duration; write it like 30s",
+        "COMFYUI_CONNECT_TIMEOUT | 0 | COMFYUI_CONNECT_TIMEOUT=0 (environment): must be more than zero",
+        "COMFYUI_EXECUTION_TIMEOUT | 2d | COMFYUI_EXECUTION_TIMEOUT=2d (environment): more than a day",
+        "UNDO_LIMIT | 0 | UNDO_LIMIT=0 (environment): out of range; use 1 to 10000",
+        "LOG_LEVEL | LOUD | LOG_LEVEL=LOUD (environment): not a log level",
+        "COMFYUI_PATH | /no/such/comfyui | COMFYUI_PATH=/no/such/comfyui (environment): no such directory",
+        "WORKFLOWS_DIR | /no/such/dir | WORKFLOWS_DIR=/no/such/dir (environment): no such directory"
+      })
+  void explainsABadEnvironmentValueInOneLine(String variable, String value, String message) {
+    env.put(variable, value);
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith(message)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void namesTheFlagWhenTheFlagIsBad() {
+    flags.put(Setting.UNDO_LIMIT, "lots");
+
+    assertThatThrownBy(this::resolve)
+        .hasMessage("--undo-limit lots: not a number of undo steps; use 1 to 10000");
+  }
+
+  @Test
+  void refusesADirectorySettingThatIsAFile() throws IOException {
+    Files.writeString(cwd.resolve("sessions"), "x");
+
+    assertThatThrownBy(this::resolve).hasMessageContaining("is a file, not a directory");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"500ms, PT0.5S", "45, PT45S", "90s, PT1M30S", "5m, PT5M", "1h, PT1H", "PT2M, PT2M"})
+  void readsDurationsWithOrWithoutUnits(String text, String iso) throws SettingsException {
+    env.put("CATALOG_TTL", text);
+
+    assertThat(resolve().catalogTtl()).isEqualTo(Duration.parse(iso));
+  }
+
+  @Test
+  void allowsACatalogTimeToLiveOfZero() throws SettingsException {
+    env.put("CATALOG_TTL", "0");
+
+    assertThat(resolve().catalogTtl()).isZero();
+  }
+
+  @Test
+  void allowsSeveralWorkflowDirectoriesAndAddsComfyUisUserWorkflows() throws Exception {
+    Path a = Files.createDirectories(cwd.resolve("a"));
+    Path b = Files.createDirectories(cwd.resolve("b"));
+    Path comfy = Files.createDirectories(cwd.resolve("ComfyUI"));
+    Path userWorkflows = Files.createDirectories(comfy.resolve("user/default/workflows"));
+    env.put("WORKFLOWS_DIR", "a" + File.pathSeparator + b + File.pathSeparator);
+    env.put("COMFYUI_PATH", comfy.toString());
+
+    RuntimeSettings s = resolve();
+
+    assertThat(s.workflowRoots()).isEqualTo(List.of(a, b, userWorkflows));
+    assertThat(s.comfyUiPath()).contains(comfy);
+  }
+
+  @Test
+  void givesTheComfyUiClientTheAddressAndTimeouts() throws SettingsException {
+    env.put("COMFYUI_CONNECT_TIMEOUT", "2s");
+
+    var comfy = resolve().comfyUi();
+
+    assertThat(comfy.host()).isEqualTo("127.0.0.1");
+    assertThat(comfy.port()).isEqualTo(8188);
+    assertThat(comfy.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(comfy.breakerFailureThreshold()).isEqualTo(3);
+  }
+
+  private RuntimeSettings resolve() throws SettingsException {
+    return RuntimeSettings.resolve(flags, env, cwd);
+  }
+}

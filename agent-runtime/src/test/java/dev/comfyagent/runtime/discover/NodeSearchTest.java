@@ -1,0 +1,61 @@
+package dev.comfyagent.runtime.discover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.discover.NodeMatch.Installation;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class NodeSearchTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final FakeComfyUiClient client = new FakeComfyUiClient(DiscoverFixtures.objectInfo());
+  private final NodeCatalog catalog =
+      new NodeCatalog(client::objectInfo, Duration.ofMinutes(5), clock);
+  private final NodeSearch search = new NodeSearch(catalog, DiscoverFixtures.managerMap());
+
+  @Test
+  void keepsTheIndexWhileNothingChanged() {
+    NodeSearchIndex first = search.snapshot(false).index();
+
+    assertThat(search.snapshot(false).index()).isSameAs(first);
+  }
+
+  @Test
+  void rebuildsTheIndexWhenTheLiveCatalogChanges() {
+    NodeSearchIndex first = search.snapshot(false).index();
+    ObjectNode more = DiscoverFixtures.objectInfo().deepCopy();
+    more.set("FaceDetailer", more.get("KSampler").deepCopy());
+    client.objectInfo(more);
+
+    NodeSearch.Answer answer = search.search("FaceDetailer", 1, false, true);
+
+    assertThat(answer.index()).isNotSameAs(first);
+    assertThat(answer.matches().get(0).installation()).isEqualTo(Installation.INSTALLED);
+  }
+
+  @Test
+  void searchesTheManagerMapAloneWhenComfyUiWasNeverReached() {
+    client.reachable(false);
+
+    NodeSearch.Answer answer = search.search("FaceDetailer", 1, false, false);
+
+    assertThat(answer.liveProblem()).contains("127.0.0.1:8188 is not reachable");
+    assertThat(answer.index().hasLiveCatalog()).isFalse();
+    assertThat(answer.matches().get(0).installation()).isEqualTo(Installation.UNKNOWN);
+  }
+
+  @Test
+  void usesTheLastNodeListWhenComfyUiStopsAnswering() {
+    search.search("KSampler", 1, false, false);
+    client.reachable(false);
+    clock.advance(Duration.ofMinutes(10));
+
+    NodeSearch.Answer answer = search.search("KSampler", 1, false, false);
+
+    assertThat(answer.liveProblem()).contains("using the node list it sent at");
+    assertThat(answer.matches().get(0).installation()).isEqualTo(Installation.INSTALLED);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.comfyagent.runtime.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class JsonRpcLineGuardTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+  private final ProtocolOutput out = new ProtocolOutput(written);
+  private final AtomicInteger ended = new AtomicInteger();
+
+  @Test
+  void passesWellFormedMessagesThroughAndDropsTheCarriageReturnOfCrlf() throws IOException {
+    String passed =
+        read(
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\r\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}\r\n");
+
+    assertThat(passed)
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}\n");
+    assertThat(written.size()).isZero();
+  }
+
+  @Test
+  void skipsBlankLines() throws IOException {
+    assertThat(read("\n\r\n   \n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n\n"))
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n");
+  }
+
+  @Test
+  void answersALineThatIsNotJsonWithAParseErrorAndReadsOn() throws IOException {
+    String passed = read("not json at all\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n");
+
+    assertThat(passed).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n");
+    JsonNode error = answers().get(0);
+    assertThat(error.path("id").isNull()).isTrue();
+    assertThat(error.path("error").path("code").asInt()).isEqualTo(-32700);
+    assertThat(error.path("error").path("message").asText()).startsWith("Parse error:");
+  }
+
+  @Test
+  void answersABatchAsAnInvalidRequest() throws IOException {
+    read("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]\n");
+
+    assertThat(answers().get(0).path("error").path("message").asText())
+        .contains("batches are not supported");
+  }
+
+  @Test
+  void answersAnObjectThatIsNotJsonRpcWithItsId() throws IOException {
+    read("{\"id\": 5, \"hello\": \"world\"}\n");
+
+    JsonNode error = answers().get(0);
+    assertThat(error.path("id").asInt()).isEqualTo(5);
+    assertThat(error.path("error").path("code").asInt()).isEqualTo(-32600);
+  }
+
+  @Test
+  void passesALastLineWithoutNewline() throws IOException {
+    assertThat(read("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}"))
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n");
+  }
+
+  @Test
+  void runsTheEndActionOnceAtTheEndOfInput() throws IOException {
+    InputStream guard = guard("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}\n");
+    guard.readAllBytes();
+
+    assertThat(guard.read()).isEqualTo(-1);
+    assertThat(ended).hasValue(1);
+  }
+
+  @Test
+  void holdsTheEndBackUntilRunningRequestsAreAnswered() throws Exception {
+    InputStream guard = guard("{\"jsonrpc\":\"2.0\",\"id\":\"r1\",\"method\":\"tools/call\"}\n");
+    byte[] line = new byte[200];
+    int n = guard.read(line);
+    assertThat(new String(line, 0, n, StandardCharsets.UTF_8)).contains("tools/call");
+
+    Thread answer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                out.forSdk()
+                    .write(
+                        "{\"jsonrpc\":\"2.0\",\"id\":\"r1\",\"result\":{}}\n"
+                            .getBytes(StandardCharsets.UTF_8));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    answer.start();
+    assertThat(guard.read()).isEqualTo(-1);
+
+    // The end of input came only after the answer was written.
+    assertThat(answers()).hasSize(1);
+    answer.join();
+  }
+
+  @Test
+  void givesUpOnUnansweredRequestsAfterTheGrace() throws IOException {
+    String passed = read("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}\n");
+
+    assertThat(passed).contains("ping");
+    assertThat(ended).hasValue(1);
+  }
+
+  private String read(String input) throws IOException {
+    return new String(guard(input, Duration.ofMillis(50)).readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  private InputStream guard(String input) {
+    return guard(input, Duration.ofSeconds(30));
+  }
+
+  private InputStream guard(String input, Duration grace) {
+    return new JsonRpcLineGuard(
+        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+        out,
+        JSON,
+        new JacksonMcpJsonMapper(JSON),
+        ended::incrementAndGet,
+        grace);
+  }
+
+  private List<JsonNode> answers() throws IOException {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : written.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isEmpty()) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return lines;
+  }
+}
