@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -309,7 +310,8 @@ final class ComfyApi extends Handler.Abstract {
       }
       JsonNode node = json.readTree(body);
       return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-    } catch (Exception e) {
+    } catch (IOException | RuntimeException e) {
+      // ComfyUI answers a body it cannot parse as if none was sent.
       return Optional.empty();
     }
   }

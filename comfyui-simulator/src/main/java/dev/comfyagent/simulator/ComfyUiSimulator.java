@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -53,6 +54,8 @@ public final class ComfyUiSimulator implements AutoCloseable {
   private final ModelLibrary models;
   private final NodeTypes nodeTypes;
   private final Thread worker;
+  // Guards going down and coming back up; private so callers cannot hold it.
+  private final Object availability = new Object();
   private volatile boolean up;
   private volatile int port;
 
@@ -267,48 +270,60 @@ public final class ComfyUiSimulator implements AutoCloseable {
   }
 
   /** Stops accepting connections and cuts open ones, as a ComfyUI that crashed. */
-  public synchronized void goDown() {
-    if (!up) {
-      return;
+  public void goDown() {
+    synchronized (availability) {
+      if (!up) {
+        return;
+      }
+      events.dropAll();
+      try {
+        connector.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the simulator's connector", e);
+      }
+      up = false;
+      log.info("[simulator] down: not accepting connections on port {}", port);
     }
-    events.dropAll();
-    try {
-      connector.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot stop the simulator's connector", e);
-    }
-    up = false;
-    log.info("[simulator] down: not accepting connections on port {}", port);
   }
 
   /** Accepts connections again on the same port. */
-  public synchronized void comeBackUp() {
-    if (up) {
-      return;
-    }
-    connector.setPort(port);
-    // The old listening socket may take a moment to be released after goDown().
-    Exception last = null;
-    for (int attempt = 0; attempt < 100; attempt++) {
-      try {
-        connector.start();
-        last = null;
-        break;
-      } catch (Exception e) {
-        last = e;
+  public void comeBackUp() {
+    synchronized (availability) {
+      if (up) {
+        return;
+      }
+      connector.setPort(port);
+      Exception last = null;
+      for (int attempt = 0; attempt < 100; attempt++) {
         try {
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+          connector.start();
+          last = null;
           break;
+        } catch (Exception e) {
+          last = e;
+          // The old listening socket may take a moment to be released after goDown(); waiting
+          // under the lock is intended: nothing else may change availability meanwhile.
+          if (!pause(Duration.ofMillis(50))) {
+            break;
+          }
         }
       }
+      if (last != null) {
+        throw new IllegalStateException("cannot listen on port " + port + " again", last);
+      }
+      up = true;
+      log.info("[simulator] up again on port {}", port);
     }
-    if (last != null) {
-      throw new IllegalStateException("cannot listen on port " + port + " again", last);
+  }
+
+  private static boolean pause(Duration duration) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    up = true;
-    log.info("[simulator] up again on port {}", port);
   }
 
   public boolean isUp() {

@@ -26,15 +26,7 @@ final class RenderedImages {
 
   private static final int MAX_FILES = 10_000;
 
-  private final Map<String, byte[]> files =
-      new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-          return size() > MAX_FILES;
-        }
-      };
+  private final Map<String, byte[]> files = new OldestDropped();
 
   private final Map<String, Integer> counters = new LinkedHashMap<>();
 
@@ -88,5 +80,15 @@ final class RenderedImages {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** Keeps the newest {@value #MAX_FILES} images, as ComfyUI's output folder would not. */
+  private static final class OldestDropped extends LinkedHashMap<String, byte[]> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+      return size() > MAX_FILES;
+    }
   }
 }

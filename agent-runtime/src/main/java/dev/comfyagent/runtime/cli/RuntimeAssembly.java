@@ -6,11 +6,14 @@ import dev.comfyagent.runtime.discover.ManagerNodeMap;
 import dev.comfyagent.runtime.discover.ModelCatalog;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeSearch;
+import dev.comfyagent.runtime.execute.ExecutionSettings;
+import dev.comfyagent.runtime.execute.ExecutionTools;
 import dev.comfyagent.runtime.files.AllowedRoots;
 import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.session.SessionStore;
 import dev.comfyagent.runtime.session.SessionTools;
 import dev.comfyagent.runtime.tool.ToolRegistry;
+import dev.comfyagent.runtime.workflow.WorkflowTools;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +86,19 @@ public final class RuntimeAssembly implements AutoCloseable {
 
   /** The UNDERSTAND, PILOT and VERIFY tools, which live in the workflow and execute packages. */
   private void registerWorkflowAndExecutionTools() {
-    // integrator: register WorkflowTools and ExecutionTools here:
-    // WorkflowTools.create(sessions, catalog, allowedRoots).forEach(tools::register);
-    // ExecutionTools.create(comfyUi, sessions, executionSettings()).forEach(tools::register);
+    WorkflowTools.create(sessions, catalog, allowedRoots).forEach(tools::register);
+    ExecutionTools.create(comfyUi, sessions, executionSettings()).forEach(tools::register);
+  }
+
+  /** The documented execution defaults, with the overall timeout from the settings. */
+  private ExecutionSettings executionSettings() {
+    ExecutionSettings defaults = ExecutionSettings.defaults();
+    return new ExecutionSettings(
+        settings.executionTimeout(),
+        defaults.defaultWait(),
+        defaults.maxWait(),
+        defaults.pollInterval(),
+        defaults.retainedExecutions());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.comfyagent.runtime.cli;
 
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.ComfyUiSettings;
+import dev.comfyagent.runtime.comfy.HttpComfyUiClient;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -69,8 +70,7 @@ public final class RuntimeMain implements Runnable {
 
   /** The ComfyUI client of {@code serve}. */
   static ComfyUiClient comfyUiClient(ComfyUiSettings settings) {
-    // integrator: return new HttpComfyUiClient(settings); and delete UnreachableComfyUiClient.
-    return new UnreachableComfyUiClient(settings);
+    return new HttpComfyUiClient(settings);
   }
 
   /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.files.AtomicFileWriter;
 import dev.comfyagent.runtime.session.SessionFileException.Problem;
 import dev.comfyagent.runtime.workflow.WorkflowState;
 import java.io.IOException;
@@ -42,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * StoredSession back = store.read("shot_010");
  * }</pre>
  *
- * <p>Writes are atomic (see {@link AtomicFiles}): a crash mid-write leaves the previous file whole.
- * A file that is not valid JSON, or that a newer runtime wrote ({@code schema_version} above {@link
- * #SCHEMA_VERSION}), is reported with a clear error and never overwritten unless the caller asks
- * to. The directory is created on the first save, not before (MCP clients start servers in
+ * <p>Writes are atomic (see {@link AtomicFileWriter}): a crash mid-write leaves the previous file
+ * whole. A file that is not valid JSON, or that a newer runtime wrote ({@code schema_version} above
+ * {@link #SCHEMA_VERSION}), is reported with a clear error and never overwritten unless the caller
+ * asks to. The directory is created on the first save, not before (MCP clients start servers in
  * unpredictable working directories).
  *
  * <p>Thread-safe: writes of the store are serialized; reads may run at any time and always see a
@@ -75,7 +76,7 @@ public final class SessionStore {
     this.directory = directory.toAbsolutePath().normalize();
     this.clock = clock;
     this.json = new ObjectMapper();
-    // Indented so a person can read a session file; the stream is closed by AtomicFiles.
+    // Indented so a person can read a session file; the stream is closed by AtomicFileWriter.
     this.writer =
         json.writerWithDefaultPrettyPrinter().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
@@ -153,7 +154,7 @@ public final class SessionStore {
       sweepStaleTemporaries();
       try {
         // Streamed into the temporary file: no second copy of a large workflow in memory.
-        AtomicFiles.write(file, out -> writer.writeValue(out, content));
+        AtomicFileWriter.write(file, out -> writer.writeValue(out, content), true);
       } catch (IOException e) {
         throw new SessionFileException(
             Problem.IO,
@@ -200,9 +201,9 @@ public final class SessionStore {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + EXTENSION)) {
       for (Path file : files) {
-        String fileName = file.getFileName().toString();
+        String fileName = String.valueOf(file.getFileName());
         String name = fileName.substring(0, fileName.length() - EXTENSION.length());
-        if (!AtomicFiles.isTemporary(fileName) && isValidName(name)) {
+        if (!AtomicFileWriter.isTemporary(fileName) && isValidName(name)) {
           names.add(name);
         }
       }

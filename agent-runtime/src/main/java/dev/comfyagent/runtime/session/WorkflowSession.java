@@ -25,7 +25,7 @@ import java.util.Optional;
  * session.hasUnsavedChanges();   // true until save_session
  * }</pre>
  *
- * <p>Thread-safe: notes and timestamps are guarded by the instance; the workflow guards itself.
+ * <p>Thread-safe: notes and timestamps are guarded by a private lock; the workflow guards itself.
  */
 public final class WorkflowSession {
 
@@ -35,6 +35,8 @@ public final class WorkflowSession {
   /** Most notes one session keeps. */
   public static final int MAX_NOTES = 1_000;
 
+  // A private lock: callers cannot take it and stall the tools of this session.
+  private final Object lock = new Object();
   private final WorkflowState workflow;
   private final Instant created;
   private volatile String name;
@@ -58,7 +60,7 @@ public final class WorkflowSession {
   /** A session as it was stored; it has no unsaved changes until edited. */
   static WorkflowSession restored(StoredSession stored, WorkflowState workflow) {
     WorkflowSession session = new WorkflowSession(stored.name(), workflow, stored.created());
-    synchronized (session) {
+    synchronized (session.lock) {
       session.notes.addAll(stored.notes());
       session.updated = stored.updated();
       session.saved = new Saved(stored.snapshot().current(), stored.notes().size());
@@ -82,13 +84,17 @@ public final class WorkflowSession {
   }
 
   /** When it was last saved, loaded or given a note. */
-  public synchronized Instant updated() {
-    return updated;
+  public Instant updated() {
+    synchronized (lock) {
+      return updated;
+    }
   }
 
   /** The notes, oldest first. */
-  public synchronized List<SessionNote> notes() {
-    return List.copyOf(notes);
+  public List<SessionNote> notes() {
+    synchronized (lock) {
+      return List.copyOf(notes);
+    }
   }
 
   /**
@@ -97,23 +103,28 @@ public final class WorkflowSession {
    * @throws InvalidArgumentException when the text is blank or longer than {@link
    *     #MAX_NOTE_LENGTH}, or the session already has {@link #MAX_NOTES}
    */
-  public synchronized SessionNote addNote(String text, Instant at) {
-    String trimmed = text == null ? "" : text.strip();
-    if (trimmed.isEmpty()) {
-      throw new InvalidArgumentException("a note needs some text");
+  public SessionNote addNote(String text, Instant at) {
+    synchronized (lock) {
+      String trimmed = text == null ? "" : text.strip();
+      if (trimmed.isEmpty()) {
+        throw new InvalidArgumentException("a note needs some text");
+      }
+      if (trimmed.length() > MAX_NOTE_LENGTH) {
+        throw new InvalidArgumentException(
+            "a note is at most "
+                + MAX_NOTE_LENGTH
+                + " characters; this one has "
+                + trimmed.length());
+      }
+      if (notes.size() >= MAX_NOTES) {
+        throw new InvalidArgumentException(
+            "this session already has " + MAX_NOTES + " notes; start a new session");
+      }
+      SessionNote note = new SessionNote(at, trimmed);
+      notes.add(note);
+      updated = at;
+      return note;
     }
-    if (trimmed.length() > MAX_NOTE_LENGTH) {
-      throw new InvalidArgumentException(
-          "a note is at most " + MAX_NOTE_LENGTH + " characters; this one has " + trimmed.length());
-    }
-    if (notes.size() >= MAX_NOTES) {
-      throw new InvalidArgumentException(
-          "this session already has " + MAX_NOTES + " notes; start a new session");
-    }
-    SessionNote note = new SessionNote(at, trimmed);
-    notes.add(note);
-    updated = at;
-    return note;
   }
 
   /**
@@ -121,23 +132,29 @@ public final class WorkflowSession {
    * saved, or a workflow that differs from the one saved (for a session never saved: from the base
    * it was loaded as, since an unedited workflow can be loaded again from where it came).
    */
-  public synchronized boolean hasUnsavedChanges() {
-    WorkflowState.Snapshot now = workflow.snapshot();
-    ObjectNode reference = saved != null ? saved.current() : now.base();
-    int savedNotes = saved != null ? saved.notes() : 0;
-    return !Objects.equals(now.current(), reference) || notes.size() != savedNotes;
+  public boolean hasUnsavedChanges() {
+    synchronized (lock) {
+      WorkflowState.Snapshot now = workflow.snapshot();
+      ObjectNode reference = saved != null ? saved.current() : now.base();
+      int savedNotes = saved != null ? saved.notes() : 0;
+      return !Objects.equals(now.current(), reference) || notes.size() != savedNotes;
+    }
   }
 
   /** Records that the session was saved under {@code newName} at {@code at}. */
-  synchronized void markSaved(String newName, Instant at, WorkflowState.Snapshot snapshot) {
-    this.name = newName;
-    this.updated = at;
-    this.saved = new Saved(snapshot.current(), notes.size());
+  void markSaved(String newName, Instant at, WorkflowState.Snapshot snapshot) {
+    synchronized (lock) {
+      this.name = newName;
+      this.updated = at;
+      this.saved = new Saved(snapshot.current(), notes.size());
+    }
   }
 
   /** What a save under the current name would store, stamped {@code at}. */
-  synchronized StoredSession toStored(String asName, Instant at) {
-    return new StoredSession(asName, created, at, workflow.snapshot(), List.copyOf(notes));
+  StoredSession toStored(String asName, Instant at) {
+    synchronized (lock) {
+      return new StoredSession(asName, created, at, workflow.snapshot(), List.copyOf(notes));
+    }
   }
 
   /** Number of nodes of the current workflow, 0 when none is loaded. */

@@ -149,10 +149,16 @@ class RuntimeMainTest {
   }
 
   @Test
-  void theInterimComfyUiClientNamesHostAndPort() {
-    var client = RuntimeMain.comfyUiClient(ComfyUiSettings.defaults().withAddress("gpu-box", 8190));
+  void serveTalksToTheConfiguredComfyUiOverHttp() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    var client =
+        RuntimeMain.comfyUiClient(ComfyUiSettings.defaults().withAddress("127.0.0.1", closedPort));
 
-    assertThat(client.endpoint()).isEqualTo("gpu-box:8190");
+    assertThat(client).isInstanceOf(dev.comfyagent.runtime.comfy.HttpComfyUiClient.class);
+    assertThat(client.endpoint()).isEqualTo("127.0.0.1:" + closedPort);
     assertThat(client.isReachable()).isFalse();
   }
 

@@ -38,7 +38,13 @@ final class SessionFixtures {
     ObjectNode wf = workflow(prompt);
     ObjectNode undoEntry =
         json(
-            "{\"patch\": [{\"op\": \"replace\", \"path\": \"/6/inputs/text\", \"value\": \"x\"}]}");
+            "{\"label\": \"apply_workflow_patch\", \"at\": \"2026-01-02T10:59:00Z\","
+                + " \"patch\": [{\"op\": \"replace\", \"path\": \"/6/inputs/text\","
+                + " \"value\": \""
+                + prompt
+                + "\"}],"
+                + " \"inverse\": [{\"op\": \"replace\", \"path\": \"/6/inputs/text\","
+                + " \"value\": \"x\"}]}");
     return new StoredSession(
         name,
         Instant.parse("2026-01-01T10:00:00Z"),

@@ -1,6 +1,7 @@
 package dev.comfyagent.runtime.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.files.AtomicFileWriter;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.workflow.Workflow;
 import java.nio.file.Files;
@@ -53,11 +54,11 @@ public final class SessionSaveLoop {
   }
 
   /**
-   * Replaces the file through {@link AtomicFiles} with content written slowly, announcing through
-   * {@code started} that half of it is on disk, so that a kill lands mid-write for certain.
+   * Replaces the file through {@link AtomicFileWriter} with content written slowly, announcing
+   * through {@code started} that half of it is on disk, so that a kill lands mid-write for certain.
    */
   private static void slowWrite(Path target, Path started) throws Exception {
-    AtomicFiles.write(
+    AtomicFileWriter.write(
         target,
         out -> {
           out.write(
@@ -70,7 +71,8 @@ public final class SessionSaveLoop {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-        });
+        },
+        true);
   }
 
   static ObjectNode workflow(String text) {

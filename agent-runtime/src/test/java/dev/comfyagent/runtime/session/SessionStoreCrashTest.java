@@ -3,6 +3,7 @@ package dev.comfyagent.runtime.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfyagent.runtime.files.AtomicFileWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ class SessionStoreCrashTest {
   private Stream<Path> temporaryFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files
-          .filter(p -> AtomicFiles.isTemporary(p.getFileName().toString()))
+          .filter(p -> AtomicFileWriter.isTemporary(p.getFileName().toString()))
           .toList()
           .stream();
     }

@@ -1,4 +1,4 @@
-package dev.comfyagent.runtime.session;
+package dev.comfyagent.runtime.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AtomicFilesTest {
+class AtomicFileWriterContentTest {
 
   @TempDir Path dir;
 
@@ -21,7 +21,7 @@ class AtomicFilesTest {
     Path target = dir.resolve("a.json");
     Files.writeString(target, "old");
 
-    AtomicFiles.write(target, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    AtomicFileWriter.write(target, out -> out.write("new".getBytes(StandardCharsets.UTF_8)), true);
 
     assertThat(Files.readString(target)).isEqualTo("new");
     assertThat(filesIn(dir)).containsExactly("a.json");
@@ -34,12 +34,13 @@ class AtomicFilesTest {
 
     assertThatThrownBy(
             () ->
-                AtomicFiles.write(
+                AtomicFileWriter.write(
                     target,
                     out -> {
                       out.write("half of the new con".getBytes(StandardCharsets.UTF_8));
                       throw new IOException("disk full");
-                    }))
+                    },
+                    true))
         .isInstanceOf(IOException.class)
         .hasMessage("disk full");
 
@@ -51,7 +52,7 @@ class AtomicFilesTest {
   void createsTheDirectory() throws IOException {
     Path target = dir.resolve("sessions/nested/a.json");
 
-    AtomicFiles.write(target, out -> out.write('x'));
+    AtomicFileWriter.write(target, out -> out.write('x'), true);
 
     assertThat(Files.readString(target)).isEqualTo("x");
   }
@@ -63,7 +64,7 @@ class AtomicFilesTest {
     if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
 
-      AtomicFiles.write(target, out -> out.write('x'));
+      AtomicFileWriter.write(target, out -> out.write('x'), true);
 
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
           .isEqualTo("rw-r-----");
@@ -72,8 +73,8 @@ class AtomicFilesTest {
 
   @Test
   void recognisesItsTemporaryFiles() {
-    assertThat(AtomicFiles.isTemporary(".shot.json.1a2b.tmp")).isTrue();
-    assertThat(AtomicFiles.isTemporary("shot.json")).isFalse();
+    assertThat(AtomicFileWriter.isTemporary(".shot.json.1a2b.tmp")).isTrue();
+    assertThat(AtomicFileWriter.isTemporary("shot.json")).isFalse();
   }
 
   private static Stream<String> filesIn(Path dir) throws IOException {
