@@ -165,8 +165,7 @@ public final class DemoMain {
             }
           }
           default ->
-              throw new IllegalArgumentException(
-                  "unknown option " + args[i] + " (try --help)");
+              throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
         }
       }
       return o;

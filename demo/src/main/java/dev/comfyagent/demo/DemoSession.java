@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The scripted conversation: what an assistant helping an artist would do with the runtime, one
- * MCP request at a time, each printed with its answer.
+ * The scripted conversation: what an assistant helping an artist would do with the runtime, one MCP
+ * request at a time, each printed with its answer.
  */
 final class DemoSession {
 
@@ -58,7 +58,7 @@ final class DemoSession {
       McpSyncClient client =
           McpClient.sync(transport)
               .requestTimeout(Duration.ofSeconds(90))
-              .initializationTimeout(Duration.ofSeconds(60))
+              .initializationTimeout(Duration.ofSeconds(30))
               .clientInfo(new McpSchema.Implementation("comfy-agent-demo", "1"))
               .progressConsumer(p -> narrator.progress(p.progress(), p.total(), p.message()))
               .build();
@@ -101,7 +101,11 @@ final class DemoSession {
         Map.of("path", workflowFile),
         false);
     call(client, "what is in it?", "get_workflow_summary", Map.of(), false);
-    call(client, "does it validate against ComfyUI's node catalog?", "validate_workflow", Map.of(),
+    call(
+        client,
+        "does it validate against ComfyUI's node catalog?",
+        "validate_workflow",
+        Map.of(),
         false);
     call(
         client,

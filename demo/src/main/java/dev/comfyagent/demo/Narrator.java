@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Prints the demo's steps for a person watching: numbered steps, indented results cut to a few
@@ -14,6 +16,7 @@ import java.util.List;
 final class Narrator {
 
   private static final int MAX_LINES = 12;
+  private static final Pattern STEPS = Pattern.compile(".* (\\d+)/(\\d+)");
 
   private final PrintStream out;
   private int step;
@@ -51,9 +54,29 @@ final class Narrator {
   }
 
   void progress(double progress, Double total, String message) {
+    if (message != null && !isMilestone(message)) {
+      return;
+    }
     String amount =
-        total == null ? String.format("%.0f", progress) : String.format("%.0f/%.0f", progress, total);
+        total == null
+            ? String.format("%.0f", progress)
+            : String.format("%.0f/%.0f", progress, total);
     out.println("   ~ progress " + amount + (message == null ? "" : "  " + message));
+  }
+
+  /**
+   * Sampler steps ("KSampler 7/30") are shown at each quarter and at the end, so a render stays a
+   * few lines long; every other message (queued, running node X) is shown.
+   */
+  private static boolean isMilestone(String message) {
+    Matcher steps = STEPS.matcher(message);
+    if (!steps.matches()) {
+      return true;
+    }
+    int done = Integer.parseInt(steps.group(1));
+    int of = Integer.parseInt(steps.group(2));
+    int quarter = Math.max(1, (of + 3) / 4);
+    return done == of || done % quarter == 0;
   }
 
   /** A step whose outcome was not what the script expects. */

@@ -6,6 +6,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -53,9 +55,18 @@ final class ProjectJars {
                         + "; run ./mvnw -B -DskipTests package first"));
   }
 
-  /** The agent's jar, when built. */
+  /** The agent's jar, when built (a jar whose manifest names a {@code Premain-Class}). */
   Optional<Path> agent() {
-    return find("instrument-javaagent");
+    return find("instrument-javaagent").filter(ProjectJars::isJavaAgent);
+  }
+
+  private static boolean isJavaAgent(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      return manifest != null && manifest.getMainAttributes().getValue("Premain-Class") != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private Optional<Path> find(String module) {
