@@ -288,7 +288,7 @@ public final class AgentConfig {
     String problem = option.kind().check(value);
     if (problem != null) {
       throw new ConfigException(
-          "option " + key + "=" + value + " (" + origin + ") is not " + problem, strict);
+          "option " + key + "=" + value + " (" + origin + ") " + problem, strict);
     }
   }
 

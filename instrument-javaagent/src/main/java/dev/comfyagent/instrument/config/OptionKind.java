@@ -32,7 +32,10 @@ enum OptionKind {
     return expected;
   }
 
-  /** Checks {@code value}; returns an error text naming what is expected, or {@code null}. */
+  /**
+   * Checks {@code value}; returns what is wrong with it, as the end of a sentence that starts with
+   * the option ("is not a duration such as ..."), or {@code null} when it is valid.
+   */
   String check(String value) {
     try {
       switch (this) {
@@ -50,7 +53,9 @@ enum OptionKind {
       }
       return null;
     } catch (IllegalArgumentException e) {
-      return e.getMessage() == null || this != PATTERNS ? expected : e.getMessage();
+      return this == PATTERNS && e.getMessage() != null
+          ? "has an invalid " + e.getMessage()
+          : "is not " + expected;
     }
   }
 

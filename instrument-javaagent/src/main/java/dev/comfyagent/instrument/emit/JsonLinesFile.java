@@ -11,12 +11,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An append-only file of JSON lines that only ever holds whole lines, with size-based rotation.
+ * An append-only file of JSON lines that holds whole lines only, even when the process is killed
+ * with {@code kill -9} in the middle of a write, with size-based rotation.
  *
- * <p>Each {@link #append} is one write of complete lines on a channel opened in append mode, so a
- * process killed at any moment (even {@code kill -9}) leaves whole lines only. When a write would
- * take the file past {@code rotateBytes}, the file is first renamed {@code name.1.jsonl} (older
- * ones shift to {@code .2}, ... up to {@code keep}; the oldest is deleted) and a new file begun.
+ * <p><b>Why whole lines survive a kill.</b> Linux copies a {@code write} into the page cache one
+ * page at a time and stops between pages when a fatal signal is pending, so a write that spans a
+ * page boundary can be cut short by {@code kill -9}; a write within one page cannot. Lines are
+ * therefore written so that no write crosses a 4 KiB boundary of the file: lines are grouped into
+ * writes that end at a page boundary, and a line that would cross one starts on the next page, the
+ * line before it being padded with spaces up to the boundary (JSON allows trailing whitespace, so
+ * every line still parses). A line longer than a page starts on a page boundary and is written in
+ * one call; it is the only case a kill can cut, and then only at a page boundary: such a torn tail
+ * is cut off when the file is next opened. Trace lines are always shorter than a page.
+ *
+ * <p><b>Rotation.</b> When a write would take the file past {@code rotateBytes}, the file is first
+ * renamed {@code name.1.jsonl} (older ones shift to {@code .2}, ... up to {@code keep}; the oldest
+ * is deleted) and a new file begun.
  *
  * <p>Usage:
  *
@@ -26,16 +36,24 @@ import java.nio.file.StandardOpenOption;
  * }
  * }</pre>
  *
- * <p>Thread-safe (appends are serialized). One writer process per file: rotation is not coordinated
- * between processes.
+ * <p>Thread-safe (appends are serialized). One writing process per file: positions and rotation are
+ * not coordinated between processes.
  */
 public final class JsonLinesFile implements Closeable {
+
+  /** The unit no write crosses: the smallest page size of the platforms the agent runs on. */
+  static final int PAGE = 4096;
+
+  private static final byte NEWLINE = '\n';
+  private static final byte SPACE = ' ';
 
   private final Path file;
   private final long rotateBytes;
   private final int keep;
+  private final ByteBuffer chunk = ByteBuffer.allocateDirect(PAGE);
   private FileChannel channel;
-  private long size;
+  private long position;
+  private long chunkStart;
 
   /**
    * @param file the file, created (with its directory) when missing
@@ -59,36 +77,38 @@ public final class JsonLinesFile implements Closeable {
     return file;
   }
 
+  /** The file's size as this writer knows it. */
+  public synchronized long size() {
+    return position;
+  }
+
   /**
    * Appends {@code length} bytes that hold whole lines (each ending in {@code \n}).
    *
-   * @throws IOException when the write fails; the file then holds either all or none of them
+   * @throws IOException when a write fails
    */
   public synchronized void append(byte[] bytes, int offset, int length) throws IOException {
     if (length == 0) {
       return;
     }
-    if (rotateBytes > 0 && size > 0 && size + length > rotateBytes) {
+    if (rotateBytes > 0 && position > 0 && position + length > rotateBytes) {
       rotate();
     }
-    ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
     try {
-      writeFully(buffer);
+      appendLines(bytes, offset, length);
     } catch (ClosedChannelException e) {
-      // Closed by an interrupt of the writing thread: reopen once and write the lines again (a
-      // line may then appear twice, never torn). The interrupt is kept for the thread's owner.
+      // Closed by an interrupt of the writing thread: reopen (which trims any torn tail) and write
+      // the lines again. The interrupt is kept for the thread's owner.
       boolean interrupted = Thread.interrupted();
       try {
         open();
-        buffer.position(offset);
-        writeFully(buffer);
+        appendLines(bytes, offset, length);
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
       }
     }
-    size += length;
   }
 
   /**
@@ -110,17 +130,116 @@ public final class JsonLinesFile implements Closeable {
     }
   }
 
-  private void writeFully(ByteBuffer buffer) throws IOException {
+  private void appendLines(byte[] bytes, int offset, int length) throws IOException {
+    chunk.clear();
+    chunkStart = position;
+    int end = offset + length;
+    int lineStart = offset;
+    for (int i = offset; i < end; i++) {
+      if (bytes[i] == NEWLINE) {
+        appendLine(bytes, lineStart, i + 1 - lineStart);
+        lineStart = i + 1;
+      }
+    }
+    flushChunk();
+  }
+
+  private void appendLine(byte[] bytes, int offset, int length) throws IOException {
+    int inPage = (int) (position % PAGE);
+    int room = PAGE - inPage;
+    if (length > room && inPage != 0) {
+      padToPageBoundary(room);
+    }
+    if (length <= PAGE - (int) (position % PAGE)) {
+      chunk.put(bytes, offset, length);
+      position += length;
+      if (position % PAGE == 0) {
+        flushChunk();
+      }
+    } else {
+      flushChunk();
+      writeAt(ByteBuffer.wrap(bytes, offset, length), position);
+      position += length;
+      chunkStart = position;
+    }
+  }
+
+  /**
+   * Ends the current page with the previous line: its newline becomes {@code room} spaces and a
+   * newline that is the page's last byte. That line is in the pending chunk, or already in the
+   * file, in which case the padding is one write within the page.
+   */
+  private void padToPageBoundary(int room) throws IOException {
+    if (chunk.position() > 0) {
+      chunk.position(chunk.position() - 1);
+      for (int i = 0; i < room; i++) {
+        chunk.put(SPACE);
+      }
+      chunk.put(NEWLINE);
+      position += room;
+      flushChunk();
+    } else {
+      ByteBuffer padding = ByteBuffer.allocate(room + 1);
+      for (int i = 0; i < room; i++) {
+        padding.put(SPACE);
+      }
+      padding.put(NEWLINE).flip();
+      writeAt(padding, position - 1);
+      position += room;
+      chunkStart = position;
+    }
+  }
+
+  private void flushChunk() throws IOException {
+    if (chunk.position() > 0) {
+      chunk.flip();
+      writeAt(chunk, chunkStart);
+      chunk.clear();
+    }
+    chunkStart = position;
+  }
+
+  private void writeAt(ByteBuffer buffer, long at) throws IOException {
+    long next = at;
     while (buffer.hasRemaining()) {
-      channel.write(buffer);
+      next += channel.write(buffer, next);
     }
   }
 
   private void open() throws IOException {
     channel =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    size = channel.size();
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    position = trimTornTail(channel);
+    chunkStart = position;
+  }
+
+  /** Cuts a partial last line left by a kill during a multi-page write; returns the new size. */
+  private static long trimTornTail(FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size == 0) {
+      return 0;
+    }
+    long end = size;
+    while (end > 0) {
+      long from = Math.max(0, end - PAGE);
+      ByteBuffer block = ByteBuffer.allocate((int) (end - from));
+      while (block.hasRemaining() && channel.read(block, from + block.position()) > 0) {
+        // read the block
+      }
+      for (int i = block.position() - 1; i >= 0; i--) {
+        if (block.get(i) == NEWLINE) {
+          long whole = from + i + 1;
+          if (whole < size) {
+            channel.truncate(whole);
+          }
+          return whole;
+        }
+      }
+      end = from;
+    }
+    channel.truncate(0);
+    return 0;
   }
 
   private void rotate() throws IOException {

@@ -33,6 +33,7 @@ public final class ToolCallTracker {
 
   private static final ToolCallHook[] NO_HOOKS = new ToolCallHook[0];
   private static final Object NO_PENDING_ID = new Object();
+  private static final int MAX_CLIENT_TEXT = 200;
 
   private final ToolStatsRegistry registry;
   private final HostReader host;
@@ -95,7 +96,9 @@ public final class ToolCallTracker {
       frame.layer = layer;
       frame.receiver = receiver;
       frame.startNanos = System.nanoTime();
-      if (top != null && joins(top, receiver)) {
+      String name =
+          layer == Layer.TOOL ? host.toolName(receiver, type) : host.patternName(type, site);
+      if (top != null && joins(top, receiver, name)) {
         CallFrame owner = top.counting();
         frame.owner = owner;
         owner.joined = true;
@@ -106,8 +109,6 @@ public final class ToolCallTracker {
           }
         }
       } else {
-        String name =
-            layer == Layer.TOOL ? host.toolName(receiver, type) : host.patternName(type, site);
         frame.toolName = name;
         frame.stats = registry.forName(name);
         if (traces != null) {
@@ -136,11 +137,11 @@ public final class ToolCallTracker {
     try {
       frame.layer = Layer.SDK;
       frame.startNanos = System.nanoTime();
-      if (top != null && joins(top, null)) {
+      if (top != null && joins(top, null, clientText(host.requestName(request)))) {
         frame.owner = top.counting();
         frame.owner.joined = true;
       } else {
-        String name = host.requestName(request);
+        String name = clientText(host.requestName(request));
         frame.toolName = name;
         frame.stats = registry.forName(name);
         if (traces != null) {
@@ -148,7 +149,7 @@ public final class ToolCallTracker {
           startTrace(frame, top == null ? null : top.counting(), Correlation.fromMeta(meta));
           frame.viaMcp = true;
           frame.sessionId = host.sessionId(exchangeOrContext);
-          frame.jsonRpcId = jsonRpcIds.take(request);
+          frame.jsonRpcId = clientId(jsonRpcIds.take(request));
           frame.inputSummary = summary.ofArguments(host.requestArguments(request));
         }
       }
@@ -170,14 +171,14 @@ public final class ToolCallTracker {
       frame.layer = Layer.SDK_ASYNC;
       frame.startNanos = System.nanoTime();
       Object name = params.get("name");
-      frame.toolName = name instanceof String s ? s : null;
+      frame.toolName = name instanceof String s ? clientText(s) : null;
       frame.stats = registry.forName(frame.toolName);
       if (traces != null) {
-        startTrace(
+        startTraceLazily(
             frame, top == null ? null : top.counting(), Correlation.fromMeta(params.get("_meta")));
         frame.viaMcp = true;
         frame.sessionId = host.sessionId(exchangeOrContext);
-        frame.jsonRpcId = stack.pendingJsonRpcId;
+        frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
         frame.inputSummary = summary.ofArguments(params.get("arguments"));
       }
       started(frame);
@@ -293,21 +294,54 @@ public final class ToolCallTracker {
     return stacks.get().depth();
   }
 
-  private static boolean joins(CallFrame top, Object receiver) {
-    if (receiver != null && top.counting().receiver == receiver) {
+  /**
+   * Text a client chose (a tool name) cut to {@value #MAX_CLIENT_TEXT} characters, so that one
+   * request cannot make a trace line or a metrics key arbitrarily long.
+   */
+  static String clientText(String text) {
+    return text == null || text.length() <= MAX_CLIENT_TEXT
+        ? text
+        : text.substring(0, MAX_CLIENT_TEXT - 1) + "…";
+  }
+
+  private static Object clientId(Object id) {
+    return id instanceof String s ? clientText(s) : id;
+  }
+
+  /**
+   * Whether a frame starting directly inside {@code top} is the same logical call: the same
+   * receiver (a {@code super} chain, or a method two weaves match), or the first frame inside an
+   * SDK call that carries the SDK call's tool name (the runtime's {@code Tool#call} that the
+   * adapter delegates to). Any other frame is a child call.
+   */
+  private static boolean joins(CallFrame top, Object receiver, String name) {
+    CallFrame owner = top.counting();
+    if (receiver != null && owner.receiver == receiver) {
       return true;
     }
     return top.owner == null
         && !top.joined
-        && (top.layer == Layer.SDK || top.layer == Layer.SDK_ASYNC);
+        && (top.layer == Layer.SDK || top.layer == Layer.SDK_ASYNC)
+        && name != null
+        && name.equals(top.toolName);
   }
 
   private void startTrace(CallFrame frame, CallFrame parent, String chosenId) {
+    startTraceLazily(frame, parent, chosenId);
+    seq(frame);
+  }
+
+  /**
+   * Chooses the frame's correlation id but leaves its {@code seq} for {@link #seq}: an asynchronous
+   * SDK frame that the synchronous adapter claims never records, and must not use up a number of
+   * its chain.
+   */
+  private void startTraceLazily(CallFrame frame, CallFrame parent, String chosenId) {
     frame.startMillis = System.currentTimeMillis();
     if (parent != null && parent.correlationId != null) {
       frame.correlationId = parent.correlationId;
       frame.sequence = parent.sequence;
-      frame.parentSeq = parent.seq;
+      frame.parentSeq = seq(parent);
       frame.sessionId = parent.sessionId;
     } else if (chosenId != null) {
       frame.correlationId = chosenId;
@@ -316,10 +350,18 @@ public final class ToolCallTracker {
       frame.correlationId = Correlation.generate();
       frame.sequence = CorrelationSequences.fresh();
     }
-    frame.seq = frame.sequence.incrementAndGet();
+  }
+
+  /** The frame's number in its chain, taken when first needed. */
+  private static int seq(CallFrame frame) {
+    if (frame.seq == 0 && frame.sequence != null) {
+      frame.seq = frame.sequence.incrementAndGet();
+    }
+    return frame.seq;
   }
 
   private static TraceEvent event(CallFrame frame, long duration, String errorType) {
+    seq(frame);
     return new TraceEvent(
         frame.startMillis,
         frame.correlationId,
@@ -376,6 +418,7 @@ public final class ToolCallTracker {
     private final String innerErrorType;
 
     AsyncCall(CallFrame frame) {
+      seq(frame);
       this.stats = frame.stats;
       this.startNanos = frame.startNanos;
       this.startMillis = frame.startMillis;
