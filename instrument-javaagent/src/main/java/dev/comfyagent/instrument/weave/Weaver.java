@@ -48,14 +48,25 @@ public final class Weaver {
 
   private final AgentHealth health;
   private final ClassLoader agentLoader;
+  private final boolean agentLoaderIsPrivate;
 
   /**
    * @param health counts woven classes and failures
-   * @param agentLoader the loader that holds the advice classes
+   * @param agentLoader the agent's own class loader: it holds the advice classes, and nothing it
+   *     loads is woven
    */
   public Weaver(AgentHealth health, ClassLoader agentLoader) {
+    this(health, agentLoader, true);
+  }
+
+  /**
+   * @param agentLoaderIsPrivate whether {@code agentLoader} holds agent classes only (false in
+   *     tests, where the advice lives in the same loader as the classes to weave)
+   */
+  Weaver(AgentHealth health, ClassLoader agentLoader, boolean agentLoaderIsPrivate) {
     this.health = health;
     this.agentLoader = agentLoader;
+    this.agentLoaderIsPrivate = agentLoaderIsPrivate;
   }
 
   /** Builds the agent builder for {@code targets}, ready to install. */
@@ -76,7 +87,11 @@ public final class Weaver {
                     .or(nameStartsWith("dev.comfyagent.instrument."))
                     .or(nameStartsWith("net.bytebuddy."))
                     .or(isSynthetic()))
-            .or(any(), isBootstrapClassLoader().or(ElementMatchers.is(agentLoader)));
+            .or(
+                any(),
+                agentLoaderIsPrivate
+                    ? isBootstrapClassLoader().or(ElementMatchers.is(agentLoader))
+                    : isBootstrapClassLoader());
     AgentBuilder.Transformer.ForAdvice advice = adviceTemplate();
     for (WeaveTarget target : targets) {
       builder = target.weave(builder, advice);
