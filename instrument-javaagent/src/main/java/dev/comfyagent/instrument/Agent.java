@@ -20,6 +20,7 @@ import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolCallHook;
 import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
+import dev.comfyagent.instrument.record.WarmUp;
 import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
@@ -163,8 +164,19 @@ final class Agent implements AgentContext {
     reporter.start(config.metricsIntervalMillis());
     Thread hook = new Thread(this::stop, "comfyagent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Thread warmUp = new Thread(this::warmUp, "comfyagent-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
     new Weaver(health, agentLoader).install(instrumentation, targets());
     return true;
+  }
+
+  private void warmUp() {
+    try {
+      WarmUp.run(host);
+    } catch (RuntimeException | LinkageError e) {
+      health.internalError("warm-up", e);
+    }
   }
 
   /** Writes what is pending and the final metrics line, then closes the files. */

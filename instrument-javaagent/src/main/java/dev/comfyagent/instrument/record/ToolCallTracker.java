@@ -95,7 +95,6 @@ public final class ToolCallTracker {
     try {
       frame.layer = layer;
       frame.receiver = receiver;
-      frame.startNanos = System.nanoTime();
       String name =
           layer == Layer.TOOL ? host.toolName(receiver, type) : host.patternName(type, site);
       if (top != null && joins(top, receiver, name)) {
@@ -122,6 +121,8 @@ public final class ToolCallTracker {
         }
       }
       started(frame);
+      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
+      frame.startNanos = System.nanoTime();
       return frame;
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
@@ -136,7 +137,6 @@ public final class ToolCallTracker {
     CallFrame frame = stack.push();
     try {
       frame.layer = Layer.SDK;
-      frame.startNanos = System.nanoTime();
       if (top != null && joins(top, null, clientText(host.requestName(request)))) {
         frame.owner = top.counting();
         frame.owner.joined = true;
@@ -154,6 +154,8 @@ public final class ToolCallTracker {
         }
       }
       started(frame);
+      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
+      frame.startNanos = System.nanoTime();
       return frame;
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
@@ -169,7 +171,6 @@ public final class ToolCallTracker {
     try {
       Map<?, ?> params = rawParams instanceof Map<?, ?> map ? map : Map.of();
       frame.layer = Layer.SDK_ASYNC;
-      frame.startNanos = System.nanoTime();
       Object name = params.get("name");
       frame.toolName = name instanceof String s ? clientText(s) : null;
       frame.stats = registry.forName(frame.toolName);
@@ -182,6 +183,8 @@ public final class ToolCallTracker {
         frame.inputSummary = summary.ofArguments(params.get("arguments"));
       }
       started(frame);
+      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
+      frame.startNanos = System.nanoTime();
       return frame;
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
@@ -209,6 +212,7 @@ public final class ToolCallTracker {
    * @return what the woven method returns: {@code result} unless a hook replaced it
    */
   public Object exit(Object frameObject, Object result, Throwable thrown) {
+    long end = System.nanoTime();
     CallStack stack = stacks.get();
     if (!(frameObject instanceof CallFrame frame) || !stack.contains(frame)) {
       health.internalError("tool call exit", new IllegalStateException("frame not on this thread"));
@@ -220,7 +224,7 @@ public final class ToolCallTracker {
           frame.owner.innerErrorType = thrown.getClass().getName();
         }
       } else {
-        long duration = System.nanoTime() - frame.startNanos;
+        long duration = end - frame.startNanos;
         String errorType = null;
         if (thrown != null) {
           errorType = thrown.getClass().getName();
@@ -244,6 +248,7 @@ public final class ToolCallTracker {
    * @return the {@code Mono} for the SDK: observed when this layer counts the call
    */
   public Object exitSdkAsync(Object frameObject, Object mono, Throwable thrown) {
+    long end = System.nanoTime();
     CallStack stack = stacks.get();
     if (!(frameObject instanceof CallFrame frame) || !stack.contains(frame)) {
       health.internalError(
@@ -252,7 +257,7 @@ public final class ToolCallTracker {
     }
     try {
       if (thrown != null || mono == null) {
-        long duration = System.nanoTime() - frame.startNanos;
+        long duration = end - frame.startNanos;
         String errorType = thrown != null ? thrown.getClass().getName() : "no_result";
         frame.stats.record(duration, false);
         if (traces != null) {
