@@ -1,0 +1,289 @@
+package dev.comfyagent.instrument;
+
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.config.AgentConfig;
+import dev.comfyagent.instrument.config.Option;
+import dev.comfyagent.instrument.config.ToolPattern;
+import dev.comfyagent.instrument.emit.JsonLinesFile;
+import dev.comfyagent.instrument.emit.MetricsReporter;
+import dev.comfyagent.instrument.emit.MetricsSection;
+import dev.comfyagent.instrument.emit.TraceQueue;
+import dev.comfyagent.instrument.emit.TraceWriter;
+import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.record.AgentStats;
+import dev.comfyagent.instrument.record.CircuitBreakerBoard;
+import dev.comfyagent.instrument.record.CorrelationSequences;
+import dev.comfyagent.instrument.record.HostReader;
+import dev.comfyagent.instrument.record.InputSummary;
+import dev.comfyagent.instrument.record.RateLimiterBoard;
+import dev.comfyagent.instrument.record.SessionGauge;
+import dev.comfyagent.instrument.record.ToolCallHook;
+import dev.comfyagent.instrument.record.ToolCallTracker;
+import dev.comfyagent.instrument.record.ToolStatsRegistry;
+import dev.comfyagent.instrument.record.WarmUp;
+import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
+import dev.comfyagent.instrument.weave.MethodHandleHostReader;
+import dev.comfyagent.instrument.weave.PatternToolWeave;
+import dev.comfyagent.instrument.weave.RateLimiterWeave;
+import dev.comfyagent.instrument.weave.RuntimeToolWeave;
+import dev.comfyagent.instrument.weave.SdkRequestIdWeave;
+import dev.comfyagent.instrument.weave.SdkSyncToolWeave;
+import dev.comfyagent.instrument.weave.SdkToolCallWeave;
+import dev.comfyagent.instrument.weave.SessionRegistryWeave;
+import dev.comfyagent.instrument.weave.WeaveDispatch;
+import dev.comfyagent.instrument.weave.WeaveTarget;
+import dev.comfyagent.instrument.weave.Weaver;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One running agent: the recorders, the writers and the weaving, wired together. Created by {@link
+ * AgentInstaller}; extensions see it as an {@link AgentContext}.
+ *
+ * <p>Lifecycle: {@link #create} opens the output files (nothing is woven yet); extensions add to
+ * it; {@link #start} installs the bridge dispatch, starts the writer threads and the shutdown hook
+ * and weaves. {@link #stop} (the shutdown hook) drains the trace queue and writes the final metrics
+ * line.
+ *
+ * <p>Thread-safe.
+ */
+final class Agent implements AgentContext {
+
+  private static final long DRAIN_MILLIS = 2000;
+  private static final int TRACKED_CORRELATION_IDS = 4096;
+
+  private final AgentConfig config;
+  private final Instrumentation instrumentation;
+  private final boolean attachedLate;
+  private final ClassLoader agentLoader;
+  private final long startNanos = System.nanoTime();
+
+  private final AgentHealth health;
+  private final HostReader host = new MethodHandleHostReader();
+  private final ToolStatsRegistry tools;
+  private final CircuitBreakerBoard breakers = new CircuitBreakerBoard();
+  private final RateLimiterBoard limiters = new RateLimiterBoard();
+  private final SessionGauge sessions = new SessionGauge(host::sessionCount);
+  private final TraceQueue traceQueue;
+  private final TraceWriter traceWriter;
+  private final JsonLinesFile traceFile;
+  private final JsonLinesFile metricsFile;
+  private final MetricsReporter reporter;
+  private final ToolCallTracker calls;
+  private final AgentStats stats;
+  private final WeaveDispatch dispatch;
+  private final List<WeaveTarget> extraTargets = new CopyOnWriteArrayList<>();
+
+  private Agent(
+      AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
+      throws IOException {
+    this.config = config;
+    this.instrumentation = instrumentation;
+    this.attachedLate = attachedLate;
+    this.agentLoader = loader;
+    this.health = new AgentHealth(config.debug());
+    this.tools = new ToolStatsRegistry(config.toolsMax());
+    Path dir = config.outputDir();
+    this.metricsFile =
+        new JsonLinesFile(
+            dir.resolve("metrics.jsonl"), config.metricsRotateBytes(), config.metricsRotateKeep());
+    if (config.trace()) {
+      this.traceQueue = new TraceQueue(config.traceQueueSize());
+      this.traceFile =
+          new JsonLinesFile(
+              dir.resolve("traces.jsonl"), config.traceRotateBytes(), config.traceRotateKeep());
+      this.traceWriter = new TraceWriter(traceQueue, traceFile, health);
+    } else {
+      this.traceQueue = null;
+      this.traceFile = null;
+      this.traceWriter = null;
+    }
+    this.calls =
+        new ToolCallTracker(
+            tools,
+            host,
+            new InputSummary(config.summaryMaxChars(), host.treeReader()),
+            new CorrelationSequences(TRACKED_CORRELATION_IDS),
+            traceQueue,
+            health);
+    this.reporter =
+        new MetricsReporter(
+            metricsFile,
+            new MetricsReporter.Sources(
+                tools,
+                breakers,
+                limiters,
+                sessions,
+                health,
+                host::circuitBreakerState,
+                this::traceLinesWritten,
+                this::traceLinesDropped),
+            startNanos);
+    this.stats =
+        new AgentStats(
+            startNanos,
+            tools,
+            breakers,
+            limiters,
+            sessions,
+            health,
+            host,
+            this::traceLinesWritten,
+            this::traceLinesDropped);
+    this.dispatch = new WeaveDispatch(calls, breakers, limiters, sessions, host, health);
+  }
+
+  /**
+   * Creates the agent and opens its output files; nothing is woven yet.
+   *
+   * @throws IOException when the output directory or files cannot be created
+   */
+  static Agent create(
+      AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
+      throws IOException {
+    return new Agent(config, instrumentation, attachedLate, loader);
+  }
+
+  /**
+   * Installs the dispatch, starts the writers and the shutdown hook, and weaves.
+   *
+   * @return {@code false} when another copy of the agent already runs in this JVM
+   */
+  boolean start() {
+    if (!AgentBridge.install(dispatch)) {
+      closeFiles();
+      return false;
+    }
+    if (traceWriter != null) {
+      traceWriter.start();
+    }
+    reporter.start(config.metricsIntervalMillis());
+    Thread hook = new Thread(this::stop, "comfyagent-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Thread warmUp = new Thread(this::warmUp, "comfyagent-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    new Weaver(health, agentLoader).install(instrumentation, targets());
+    return true;
+  }
+
+  private void warmUp() {
+    try {
+      WarmUp.run(host);
+    } catch (RuntimeException | LinkageError e) {
+      health.internalError("warm-up", e);
+    }
+  }
+
+  /** Writes what is pending and the final metrics line, then closes the files. */
+  void stop() {
+    if (traceWriter != null) {
+      traceWriter.stop(DRAIN_MILLIS);
+    }
+    reporter.finish();
+    closeFiles();
+  }
+
+  /** Closes the files without having started (another copy runs, or an extension refused). */
+  void abandon() {
+    closeFiles();
+  }
+
+  /** The weave targets the options ask for, the extensions' last. */
+  List<WeaveTarget> targets() {
+    List<WeaveTarget> targets = new ArrayList<>();
+    if (config.enabled(Option.WEAVE_TOOL)) {
+      targets.add(new RuntimeToolWeave());
+    }
+    if (config.enabled(Option.WEAVE_SDK)) {
+      targets.add(new SdkToolCallWeave());
+      targets.add(new SdkSyncToolWeave());
+      targets.add(new SdkRequestIdWeave());
+    }
+    if (config.enabled(Option.WEAVE_RESILIENCE4J)) {
+      targets.add(new CircuitBreakerWeave());
+      targets.add(new RateLimiterWeave());
+    }
+    if (config.enabled(Option.WEAVE_SESSIONS)) {
+      targets.add(new SessionRegistryWeave());
+    }
+    for (ToolPattern pattern : config.toolPatterns()) {
+      targets.add(new PatternToolWeave(pattern, config.trace()));
+    }
+    targets.addAll(extraTargets);
+    return targets;
+  }
+
+  @Override
+  public AgentConfig config() {
+    return config;
+  }
+
+  @Override
+  public AgentStats stats() {
+    return stats;
+  }
+
+  @Override
+  public AgentHealth health() {
+    return health;
+  }
+
+  @Override
+  public HostReader host() {
+    return host;
+  }
+
+  @Override
+  public Path outputDir() {
+    return config.outputDir();
+  }
+
+  @Override
+  public Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
+  @Override
+  public boolean attachedLate() {
+    return attachedLate;
+  }
+
+  @Override
+  public void addWeaveTarget(WeaveTarget target) {
+    extraTargets.add(target);
+  }
+
+  @Override
+  public void addMetricsSection(MetricsSection section) {
+    reporter.addSection(section);
+  }
+
+  @Override
+  public void addToolCallHook(ToolCallHook hook) {
+    calls.addHook(hook);
+  }
+
+  private long traceLinesWritten() {
+    return traceWriter == null ? 0 : traceWriter.written();
+  }
+
+  private long traceLinesDropped() {
+    return traceQueue == null ? 0 : traceQueue.dropped();
+  }
+
+  private void closeFiles() {
+    try {
+      metricsFile.close();
+      if (traceFile != null) {
+        traceFile.close();
+      }
+    } catch (IOException e) {
+      health.internalError("closing output files", e);
+    }
+  }
+}

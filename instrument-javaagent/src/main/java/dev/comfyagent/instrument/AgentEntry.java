@@ -1,0 +1,132 @@
+package dev.comfyagent.instrument;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's entry point, and the only agent class the host's class path ever loads besides the
+ * bootstrap bridge. It does as little as possible and holds no state: it appends the agent jar to
+ * the bootstrap class path (where only the bridge classes are visible, everything else being hidden
+ * under {@code inst/}), creates the isolated {@link AgentClassLoader} and hands the option string
+ * to the installer inside it, which parses and validates the options. Nothing here depends on which
+ * class loader loads the host.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * java -javaagent:instrument-javaagent-<v>.jar=output.dir=./logs,trace=on -jar agent-runtime-<v>.jar serve
+ * JAVA_TOOL_OPTIONS="-javaagent:/opt/agent.jar" java -jar app.jar
+ * java -jar instrument-javaagent-<v>.jar attach <pid> [options]   (command line: see docs/agent.md)
+ * }</pre>
+ *
+ * <p>A wrong option is reported on one stderr line and the host runs uninstrumented; with {@code
+ * strict=true} the error is thrown from {@code premain}, which stops the JVM's start.
+ */
+public final class AgentEntry {
+
+  /** The installer inside the agent class loader. */
+  static final String INSTALLER = "dev.comfyagent.instrument.AgentInstaller";
+
+  /** The command line ({@code attach}, {@code list}) inside the agent class loader. */
+  static final String COMMAND_LINE = "dev.comfyagent.instrument.attach.AttachCommand";
+
+  private AgentEntry() {}
+
+  /** Called by the JVM for {@code -javaagent:}. */
+  public static void premain(String arguments, Instrumentation instrumentation) throws Exception {
+    start(arguments, instrumentation, false);
+  }
+
+  /** Called by the JVM when the agent is loaded into a running JVM. */
+  public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
+    start(arguments, instrumentation, true);
+  }
+
+  /** {@code java -jar agent.jar ...}: hands the command line to the agent's command class. */
+  public static void main(String[] args) throws Exception {
+    ClassLoader loader;
+    try {
+      loader = new AgentClassLoader(agentJar(), ClassLoader.getPlatformClassLoader());
+    } catch (RuntimeException e) {
+      System.err.println("comfy-agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Class<?> command;
+    try {
+      command = Class.forName(COMMAND_LINE, true, loader);
+    } catch (ClassNotFoundException e) {
+      System.err.println(
+          "comfy-agent: this jar is a Java agent; attach it with"
+              + " -javaagent:instrument-javaagent.jar[=options] (see docs/agent.md)");
+      System.exit(2);
+      return;
+    }
+    invoke(command.getMethod("main", String[].class), (Object) args);
+  }
+
+  private static void start(String arguments, Instrumentation instrumentation, boolean late)
+      throws Exception {
+    Path jar;
+    Method install;
+    try {
+      jar = agentJar();
+      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+      ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
+      install =
+          Class.forName(INSTALLER, true, loader)
+              .getMethod("install", String.class, Instrumentation.class, boolean.class, Path.class);
+    } catch (Exception | LinkageError e) {
+      System.err.println(
+          "comfy-agent: cannot start (" + e + "); the application runs without the agent");
+      if (strictRequested(arguments)) {
+        throw e;
+      }
+      return;
+    }
+    invoke(install, arguments, instrumentation, late, jar);
+  }
+
+  /** Calls into the agent class loader; a strict-mode failure is rethrown as itself. */
+  private static void invoke(Method method, Object... arguments) throws Exception {
+    try {
+      method.invoke(null, arguments);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean strictRequested(String arguments) {
+    return arguments != null
+        && arguments.replace(" ", "").matches("(?i).*(^|,)strict=(true|on|yes)(,|$).*");
+  }
+
+  /** The jar this class was loaded from. */
+  static Path agentJar() {
+    try {
+      var source = AgentEntry.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) {
+        throw new IllegalStateException("the agent jar's location is unknown");
+      }
+      Path path = Path.of(source.getLocation().toURI());
+      if (!path.toString().endsWith(".jar") && !new File(path.toString()).isFile()) {
+        throw new IllegalStateException(path + " is not the agent jar");
+      }
+      return path;
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the agent jar's location is not a file: " + e.getMessage());
+    }
+  }
+}

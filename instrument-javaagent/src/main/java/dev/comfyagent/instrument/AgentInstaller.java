@@ -1,0 +1,96 @@
+package dev.comfyagent.instrument;
+
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.config.AgentConfig;
+import dev.comfyagent.instrument.config.ConfigException;
+import dev.comfyagent.instrument.record.AgentHealth;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Installs the agent from inside the isolated agent class loader: resolves and checks the options,
+ * creates the {@link Agent}, runs the {@link AgentExtension}s, and starts it.
+ *
+ * <p>Whatever goes wrong is said on one stderr line and the host then runs uninstrumented; only
+ * with {@code strict=true} does a wrong option or an unusable output directory throw, which stops
+ * the JVM's start when called from {@code premain}.
+ *
+ * <p>Called once per JVM by {@link AgentEntry} through reflection; a second copy of the agent in
+ * the same JVM reports itself and does nothing.
+ */
+public final class AgentInstaller {
+
+  private AgentInstaller() {}
+
+  /**
+   * Installs the agent.
+   *
+   * @param arguments the option string after the jar, or null
+   * @param instrumentation the JVM's instrumentation
+   * @param attachedLate whether the agent is loaded into a running JVM
+   * @param agentJar the agent jar (for diagnostics)
+   * @throws IllegalStateException only with {@code strict=true}, naming what is wrong
+   */
+  public static void install(
+      String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
+    AgentConfig config;
+    try {
+      config = AgentConfig.resolve(arguments, System.getProperties(), System.getenv());
+    } catch (ConfigException e) {
+      refuse(e.getMessage(), e.strict());
+      return;
+    }
+    if (AgentBridge.installed()) {
+      AgentHealth.diagnostic(
+          "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
+      return;
+    }
+    Agent agent;
+    try {
+      agent =
+          Agent.create(
+              config, instrumentation, attachedLate, AgentInstaller.class.getClassLoader());
+    } catch (IOException | RuntimeException e) {
+      refuse(
+          "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",
+          config.strict());
+      return;
+    }
+    try {
+      for (AgentExtension extension :
+          ServiceLoader.load(AgentExtension.class, AgentInstaller.class.getClassLoader())) {
+        try {
+          extension.install(agent);
+        } catch (ConfigException e) {
+          agent.abandon();
+          refuse(e.getMessage(), config.strict() || e.strict());
+          return;
+        } catch (Exception | LinkageError e) {
+          AgentHealth.diagnostic(
+              "extension " + extension.name() + " is off (" + e + "); the rest of the agent runs");
+        }
+      }
+    } catch (ServiceConfigurationError e) {
+      AgentHealth.diagnostic("extensions are off (" + e.getMessage() + "); the core agent runs");
+    }
+    if (!agent.start()) {
+      AgentHealth.diagnostic(
+          "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
+    } else if (config.debug()) {
+      AgentHealth.diagnostic(
+          "running with " + config + ", writing to " + config.outputDir().toAbsolutePath());
+    }
+  }
+
+  private static void refuse(String problem, boolean strict) {
+    if (strict) {
+      AgentHealth.diagnostic(problem + "; stopping because strict=true");
+      throw new IllegalStateException("comfy-agent: " + problem);
+    }
+    AgentHealth.diagnostic(
+        problem + "; the application runs without the agent (strict=true stops it instead)");
+  }
+}

@@ -1,0 +1,155 @@
+package dev.comfyagent.instrument.emit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.record.TraceEvent;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The background thread that drains the {@link TraceQueue} into traces.jsonl: batches of whole
+ * lines, each batch one write. Tool threads never wait for it.
+ *
+ * <p>One line per call, for example:
+ *
+ * <pre>{@code
+ * {"ts":"2026-11-25T10:15:30.123Z","correlation_id":"4bf92f3577b34da6a3ce929d0e0e4736",
+ *  "tool_name":"load_workflow","duration_ms":12.345,"success":true,
+ *  "input_summary":"path=/work/flows/portrait.json","seq":1,"parent":null,"error.type":null,
+ *  "mcp.method.name":"tools/call","gen_ai.tool.name":"load_workflow",
+ *  "gen_ai.operation.name":"execute_tool","mcp.session.id":"7c1e...","jsonrpc.request.id":3}
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #start} and {@link #stop} may be called from any thread.
+ */
+public final class TraceWriter implements Runnable {
+
+  private static final int BATCH_BYTES = 64 * 1024;
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final TraceQueue queue;
+  private final JsonLinesFile file;
+  private final AgentHealth health;
+  private final LineBuffer lines = new LineBuffer();
+  private final LongAdder written = new LongAdder();
+  private volatile boolean stopping;
+  private Thread thread;
+
+  /**
+   * @param queue where events wait
+   * @param file traces.jsonl
+   * @param health counts failed writes
+   */
+  public TraceWriter(TraceQueue queue, JsonLinesFile file, AgentHealth health) {
+    this.queue = queue;
+    this.file = file;
+    this.health = health;
+  }
+
+  /** Starts the writer's daemon thread. */
+  public synchronized void start() {
+    thread = new Thread(this, "comfyagent-trace-writer");
+    thread.setDaemon(true);
+    queue.consumer(thread);
+    thread.start();
+  }
+
+  /** Writes what is queued, then stops; waits at most {@code timeoutMillis}. */
+  public void stop(long timeoutMillis) {
+    stopping = true;
+    Thread running;
+    synchronized (this) {
+      running = thread;
+    }
+    if (running != null) {
+      LockSupport.unpark(running);
+      try {
+        running.join(timeoutMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Lines written since start. */
+  public long written() {
+    return written.sum();
+  }
+
+  @Override
+  public void run() {
+    while (!stopping) {
+      if (drainOnce() == 0) {
+        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+      }
+    }
+    while (drainOnce() > 0) {
+      // the queue is emptied before the thread ends
+    }
+  }
+
+  /** Writes one batch; returns the number of events taken from the queue. */
+  int drainOnce() {
+    int taken = 0;
+    TraceEvent event;
+    while (lines.length() < BATCH_BYTES && (event = queue.poll()) != null) {
+      taken++;
+      try {
+        TraceEvent e = event;
+        lines.line(json -> writeEvent(json, e));
+      } catch (IOException | RuntimeException e) {
+        queue.lost(1);
+        health.internalError("trace line", e);
+      }
+    }
+    flush();
+    return taken;
+  }
+
+  private void flush() {
+    if (lines.length() == 0) {
+      return;
+    }
+    int count = lines.lines();
+    try {
+      file.append(lines.bytes(), 0, lines.length());
+      written.add(count);
+    } catch (IOException | RuntimeException e) {
+      queue.lost(count);
+      health.internalError("writing " + file.path(), e);
+    } finally {
+      lines.clear();
+    }
+  }
+
+  static void writeEvent(JsonGenerator json, TraceEvent e) throws IOException {
+    json.writeStringField("ts", LineBuffer.timestamp(e.epochMillis()));
+    json.writeStringField("correlation_id", e.correlationId());
+    json.writeStringField("tool_name", e.toolName());
+    LineBuffer.writeMillisField(json, "duration_ms", e.durationNanos() / 1000);
+    json.writeBooleanField("success", e.success());
+    json.writeStringField("input_summary", e.inputSummary());
+    json.writeNumberField("seq", e.seq());
+    json.writeFieldName("parent");
+    if (e.parentSeq() > 0) {
+      json.writeNumber(e.parentSeq());
+    } else {
+      json.writeNull();
+    }
+    json.writeStringField("error.type", e.errorType());
+    if (e.viaMcp()) {
+      json.writeStringField("mcp.method.name", "tools/call");
+    }
+    json.writeStringField("gen_ai.tool.name", e.toolName());
+    json.writeStringField("gen_ai.operation.name", "execute_tool");
+    if (e.sessionId() != null) {
+      json.writeStringField("mcp.session.id", e.sessionId());
+    }
+    if (e.jsonRpcId() != null) {
+      json.writeFieldName("jsonrpc.request.id");
+      LineBuffer.writeValue(json, e.jsonRpcId());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.comfyagent.instrument.record;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One woven method activation on one thread. Frames are pooled per thread by {@link CallStack} and
+ * reused, so tracking a call allocates nothing; a frame is only meaningful between its push and
+ * pop.
+ *
+ * <p>A frame either owns a logical tool call (it counts it) or is {@linkplain #owner joined} to the
+ * frame it runs inside because both see the same call (the runtime's {@code Tool#call} inside the
+ * SDK's adapter). Not thread-safe: only its own thread touches it.
+ */
+final class CallFrame implements ToolCallView {
+
+  Layer layer;
+  Object receiver;
+  CallFrame owner;
+  boolean joined;
+  boolean claimedBySyncAdapter;
+  ToolStats stats;
+  String toolName;
+  long startNanos;
+  String innerErrorType;
+
+  long startMillis;
+  String correlationId;
+  AtomicInteger sequence;
+  int seq;
+  int parentSeq;
+  String inputSummary;
+  boolean viaMcp;
+  String sessionId;
+  Object jsonRpcId;
+
+  void clear() {
+    layer = null;
+    receiver = null;
+    owner = null;
+    joined = false;
+    claimedBySyncAdapter = false;
+    stats = null;
+    toolName = null;
+    innerErrorType = null;
+    correlationId = null;
+    sequence = null;
+    seq = 0;
+    parentSeq = 0;
+    inputSummary = null;
+    viaMcp = false;
+    sessionId = null;
+    jsonRpcId = null;
+  }
+
+  /** The frame that counts this call: this one, or the one it joined. */
+  CallFrame counting() {
+    return owner != null ? owner : this;
+  }
+
+  @Override
+  public String toolName() {
+    return counting().toolName;
+  }
+
+  @Override
+  public Layer layer() {
+    return layer;
+  }
+
+  @Override
+  public boolean joined() {
+    return owner != null;
+  }
+
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public String correlationId() {
+    return counting().correlationId;
+  }
+}

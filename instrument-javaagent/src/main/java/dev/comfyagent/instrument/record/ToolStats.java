@@ -1,0 +1,103 @@
+package dev.comfyagent.instrument.record;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The counters and latency histogram of one tool.
+ *
+ * <p>{@link #record} is the hot path: wait-free and allocation-free (an HdrHistogram {@link
+ * Recorder} and two {@link LongAdder}s; a duration over one hour is recorded as one hour). The
+ * reporting side ({@link #sinceLastLine}, {@link #total}) drains the recorder under this object's
+ * lock, so interval and since-start figures never lose or double a call.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * ToolStats stats = registry.forName("load_workflow");
+ * stats.record(System.nanoTime() - start, true);
+ * ToolFigures interval = stats.sinceLastLine(true);
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class ToolStats {
+
+  /** Longest duration tracked exactly; longer calls are recorded as this. */
+  public static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
+
+  /** Significant digits of the latency histograms: values within 1%. */
+  public static final int SIGNIFICANT_DIGITS = 2;
+
+  private final String name;
+  private final Recorder recorder = new Recorder(1, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+  private final LongAdder ok = new LongAdder();
+  private final LongAdder err = new LongAdder();
+
+  private final Histogram drained = newHistogram();
+  private final Histogram sinceLine = newHistogram();
+  private final Histogram total = newHistogram();
+  private long okAtLine;
+  private long errAtLine;
+
+  ToolStats(String name) {
+    this.name = name;
+  }
+
+  /** The tool's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Records one finished call. */
+  public void record(long durationNanos, boolean success) {
+    long micros = durationNanos / 1000;
+    if (micros > HIGHEST_TRACKABLE_MICROS) {
+      micros = HIGHEST_TRACKABLE_MICROS;
+    } else if (micros < 0) {
+      micros = 0;
+    }
+    recorder.recordValue(micros);
+    if (success) {
+      ok.increment();
+    } else {
+      err.increment();
+    }
+  }
+
+  /**
+   * The figures since the previous metrics line.
+   *
+   * @param startNewLine whether a metrics line is being written: the next call starts from zero
+   */
+  public synchronized ToolFigures sinceLastLine(boolean startNewLine) {
+    drain();
+    long okNow = ok.sum();
+    long errNow = err.sum();
+    ToolFigures figures = ToolFigures.of(name, okNow - okAtLine, errNow - errAtLine, sinceLine);
+    if (startNewLine) {
+      sinceLine.reset();
+      okAtLine = okNow;
+      errAtLine = errNow;
+    }
+    return figures;
+  }
+
+  /** The figures since the agent started. */
+  public synchronized ToolFigures total() {
+    drain();
+    return ToolFigures.of(name, ok.sum(), err.sum(), total);
+  }
+
+  private void drain() {
+    recorder.getIntervalHistogramInto(drained);
+    sinceLine.add(drained);
+    total.add(drained);
+  }
+
+  private static Histogram newHistogram() {
+    return new Histogram(1, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.comfyagent.instrument.record;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link ToolStats} of every tool seen, keyed by name in a lock-free map. A lookup of a known
+ * name allocates nothing; a new name creates its stats once.
+ *
+ * <p>Tool names can come from clients (an unknown tool is still a call), so the number of names is
+ * bounded: past {@code maxTools}, calls are counted under {@value #OVERFLOW}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ToolStatsRegistry {
+
+  /** The name under which calls of tools past the bound are counted. */
+  public static final String OVERFLOW = "_other";
+
+  /** The name used when a tool's name cannot be read. */
+  public static final String UNKNOWN = "unknown";
+
+  private final ConcurrentHashMap<String, ToolStats> byName = new ConcurrentHashMap<>();
+  private final int maxTools;
+
+  /**
+   * @param maxTools distinct names tracked before {@value #OVERFLOW} takes the rest
+   */
+  public ToolStatsRegistry(int maxTools) {
+    this.maxTools = maxTools;
+  }
+
+  /** The stats of the tool called {@code name} ({@value #UNKNOWN} when {@code null}). */
+  public ToolStats forName(String name) {
+    String key = name == null ? UNKNOWN : name;
+    ToolStats stats = byName.get(key);
+    if (stats != null) {
+      return stats;
+    }
+    if (byName.size() >= maxTools) {
+      key = OVERFLOW;
+    }
+    return byName.computeIfAbsent(key, ToolStats::new);
+  }
+
+  /** The stats of {@code name}, without creating them. */
+  public java.util.Optional<ToolStats> find(String name) {
+    return java.util.Optional.ofNullable(name == null ? null : byName.get(name));
+  }
+
+  /** Every tool's stats, by name. */
+  public List<ToolStats> all() {
+    List<ToolStats> all = new ArrayList<>(byName.values());
+    all.sort(Comparator.comparing(ToolStats::name));
+    return all;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.comfyagent.instrument.weave;
+
+import dev.comfyagent.instrument.record.TreeReader;
+import java.lang.invoke.MethodHandle;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reads the host's Jackson trees ({@code com.fasterxml.jackson.databind.JsonNode} of Jackson 2,
+ * {@code tools.jackson.databind.JsonNode} of Jackson 3) through method handles cached per node
+ * class, so that a tool's {@code ObjectNode} arguments can be summarized without the agent linking
+ * to the host's Jackson.
+ *
+ * <p>Thread-safe.
+ */
+final class JacksonTreeReader implements TreeReader {
+
+  private static final String[] NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.JsonNode", "tools.jackson.databind.JsonNode"
+  };
+
+  private static final ClassValue<NodeMethods> METHODS =
+      new ClassValue<>() {
+        @Override
+        protected NodeMethods computeValue(Class<?> type) {
+          Class<?> node = HostMethods.superclassNamed(type, NODE_CLASSES);
+          return node == null ? NodeMethods.NONE : NodeMethods.of(node);
+        }
+      };
+
+  @Override
+  public boolean recognizes(Object value) {
+    return value != null && METHODS.get(value.getClass()) != NodeMethods.NONE;
+  }
+
+  @Override
+  public boolean isObject(Object node) {
+    return test(node, METHODS.get(node.getClass()).isObject);
+  }
+
+  @Override
+  public boolean isArray(Object node) {
+    return test(node, METHODS.get(node.getClass()).isArray);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Iterator<? extends Map.Entry<String, ?>> fields(Object node) {
+    NodeMethods methods = METHODS.get(node.getClass());
+    if (methods.properties == null) {
+      return Collections.emptyIterator();
+    }
+    try {
+      Object fields = methods.properties.invokeExact(node);
+      if (fields instanceof Collection<?> collection) {
+        return (Iterator<? extends Map.Entry<String, ?>>) collection.iterator();
+      }
+      if (fields instanceof Iterator<?> iterator) {
+        return (Iterator<? extends Map.Entry<String, ?>>) iterator;
+      }
+    } catch (Throwable e) {
+      // fall through: no fields readable
+    }
+    return Collections.emptyIterator();
+  }
+
+  @Override
+  public Iterator<?> elements(Object node) {
+    return node instanceof Iterable<?> iterable ? iterable.iterator() : Collections.emptyIterator();
+  }
+
+  @Override
+  public String scalarText(Object node) {
+    MethodHandle text = METHODS.get(node.getClass()).text;
+    try {
+      return text == null ? "?" : String.valueOf((Object) text.invokeExact(node));
+    } catch (Throwable e) {
+      return "?";
+    }
+  }
+
+  private static boolean test(Object node, MethodHandle predicate) {
+    try {
+      return predicate != null && (boolean) predicate.invokeExact(node);
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  /** The methods of one Jackson major version's {@code JsonNode}. */
+  private record NodeMethods(
+      MethodHandle isObject, MethodHandle isArray, MethodHandle properties, MethodHandle text) {
+
+    static final NodeMethods NONE = new NodeMethods(null, null, null, null);
+
+    static NodeMethods of(Class<?> nodeClass) {
+      MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
+      if (properties == null) {
+        properties = HostMethods.noArgs(nodeClass, "fields", Iterator.class);
+      }
+      MethodHandle text = HostMethods.noArgs(nodeClass, "asText", String.class);
+      if (text == null) {
+        text = HostMethods.noArgs(nodeClass, "asString", String.class);
+      }
+      return new NodeMethods(
+          HostMethods.noArgs(nodeClass, "isObject", boolean.class),
+          HostMethods.noArgs(nodeClass, "isArray", boolean.class),
+          properties,
+          text);
+    }
+  }
+}

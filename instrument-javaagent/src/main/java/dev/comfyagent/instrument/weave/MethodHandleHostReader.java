@@ -1,0 +1,328 @@
+package dev.comfyagent.instrument.weave;
+
+import dev.comfyagent.instrument.record.HostReader;
+import dev.comfyagent.instrument.record.ToolStatsRegistry;
+import dev.comfyagent.instrument.record.TreeReader;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The {@link HostReader} of the running agent: public methods of host classes through method
+ * handles, looked up once per class in the class's own loader ({@link ClassValue}) and invoked
+ * without allocation.
+ *
+ * <p>Member names read: {@code name()} and {@code isError()} of tools and results, {@code
+ * name()/arguments()/meta()} of the SDK's {@code CallToolRequest}, {@code sessionId()} of its
+ * exchange, {@code id()} of a JSON-RPC request, {@code getName()/getState()} of Resilience4j,
+ * {@code size()} of the session registry, SLF4J's static {@code MDC.get(String)}, and Reactor's
+ * {@code Mono.doOnSuccess/doOnError/doOnCancel}.
+ *
+ * <p>Thread-safe.
+ */
+public final class MethodHandleHostReader implements HostReader {
+
+  private static final String MDC_KEY = "correlation_id";
+
+  private static final Accessor NAME = new Accessor("name", Object.class);
+  private static final Accessor ARGUMENTS = new Accessor("arguments", Map.class);
+  private static final Accessor META = new Accessor("meta", Map.class);
+  private static final Accessor SESSION_ID = new Accessor("sessionId", String.class);
+  private static final Accessor ID = new Accessor("id", Object.class);
+  private static final Accessor GET_NAME = new Accessor("getName", String.class);
+  private static final Accessor GET_STATE = new Accessor("getState", Object.class);
+  private static final Accessor IS_ERROR_BOXED = new Accessor("isError", Boolean.class);
+  private static final Accessor IS_ERROR = new Accessor("isError", boolean.class);
+  private static final Accessor SIZE = new Accessor("size", int.class);
+
+  private static final ClassValue<MethodHandle> MDC_GET =
+      new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> hostType) {
+          Class<?> mdc = HostMethods.visibleClass(hostType, "org.slf4j.MDC");
+          if (mdc == null) {
+            return null;
+          }
+          try {
+            return MethodHandles.publicLookup()
+                .findStatic(mdc, "get", MethodType.methodType(String.class, String.class));
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+          }
+        }
+      };
+
+  private static final ClassValue<ConcurrentHashMap<String, PatternSite>> PATTERN_SITES =
+      new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<String, PatternSite> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
+
+  private static final ClassValue<MonoMethods> MONO =
+      new ClassValue<>() {
+        @Override
+        protected MonoMethods computeValue(Class<?> type) {
+          return MonoMethods.of(type);
+        }
+      };
+
+  private final TreeReader trees = new JacksonTreeReader();
+
+  @Override
+  public TreeReader treeReader() {
+    return trees;
+  }
+
+  @Override
+  public String toolName(Object tool, Class<?> type) {
+    if (tool != null) {
+      Object name = NAME.call(tool);
+      if (name instanceof String s) {
+        return s;
+      }
+    }
+    return simpleName(type);
+  }
+
+  @Override
+  public String patternName(Class<?> type, String site) {
+    return patternSite(type, site).name;
+  }
+
+  @Override
+  public String[] parameterNames(Class<?> type, String site) {
+    return patternSite(type, site).parameterNames;
+  }
+
+  @Override
+  public boolean isErrorResult(Object result) {
+    if (result == null) {
+      return false;
+    }
+    MethodHandle primitive = IS_ERROR.handle(result);
+    try {
+      if (primitive != null) {
+        return (boolean) primitive.invokeExact(result);
+      }
+    } catch (Throwable e) {
+      return false;
+    }
+    return Boolean.TRUE.equals(IS_ERROR_BOXED.call(result));
+  }
+
+  @Override
+  public String mdcCorrelationId(Class<?> hostType) {
+    MethodHandle get = hostType == null ? null : MDC_GET.get(hostType);
+    if (get == null) {
+      return null;
+    }
+    try {
+      String id = (String) get.invokeExact(MDC_KEY);
+      return id == null || id.isEmpty() ? null : id;
+    } catch (Throwable e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String requestName(Object callToolRequest) {
+    Object name = callToolRequest == null ? null : NAME.call(callToolRequest);
+    return name instanceof String s ? s : null;
+  }
+
+  @Override
+  public Map<?, ?> requestArguments(Object callToolRequest) {
+    return callToolRequest == null ? null : (Map<?, ?>) ARGUMENTS.call(callToolRequest);
+  }
+
+  @Override
+  public Map<?, ?> requestMeta(Object callToolRequest) {
+    return callToolRequest == null ? null : (Map<?, ?>) META.call(callToolRequest);
+  }
+
+  @Override
+  public String sessionId(Object exchangeOrContext) {
+    return exchangeOrContext == null ? null : (String) SESSION_ID.call(exchangeOrContext);
+  }
+
+  @Override
+  public Object jsonRpcId(Object jsonRpcRequest) {
+    return jsonRpcRequest == null ? null : ID.call(jsonRpcRequest);
+  }
+
+  @Override
+  public String resilienceName(Object breakerOrLimiter) {
+    return breakerOrLimiter == null ? null : (String) GET_NAME.call(breakerOrLimiter);
+  }
+
+  @Override
+  public String circuitBreakerState(Object circuitBreaker) {
+    Object state = circuitBreaker == null ? null : GET_STATE.call(circuitBreaker);
+    return state instanceof Enum<?> e ? e.name() : state == null ? null : state.toString();
+  }
+
+  @Override
+  public int sessionCount(Object registry) {
+    MethodHandle size = registry == null ? null : SIZE.handle(registry);
+    try {
+      return size == null ? -1 : (int) size.invokeExact(registry);
+    } catch (Throwable e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public Object observeMono(Object mono, MonoObserver observer) {
+    MonoMethods methods = MONO.get(mono.getClass());
+    if (methods == MonoMethods.NONE) {
+      throw new IllegalStateException(mono.getClass().getName() + " is not a Reactor Mono");
+    }
+    try {
+      Object observed =
+          methods.doOnSuccess.invokeExact(mono, (Object) new Callback(observer, true));
+      observed = methods.doOnError.invokeExact(observed, (Object) new Callback(observer, false));
+      return methods.doOnCancel.invokeExact(observed, (Object) new Callback(observer, false));
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("observing " + mono.getClass().getName(), e);
+    }
+  }
+
+  private static String simpleName(Class<?> type) {
+    if (type == null) {
+      return ToolStatsRegistry.UNKNOWN;
+    }
+    String simple = type.getSimpleName();
+    return simple.isEmpty() ? type.getName() : simple;
+  }
+
+  private static PatternSite patternSite(Class<?> type, String site) {
+    ConcurrentHashMap<String, PatternSite> sites = PATTERN_SITES.get(type);
+    PatternSite known = sites.get(site);
+    return known != null ? known : sites.computeIfAbsent(site, s -> PatternSite.of(type, s));
+  }
+
+  /** A public no-argument method found per class; {@link #call} returns null when missing. */
+  private static final class Accessor extends ClassValue<MethodHandle> {
+    private final String name;
+    private final Class<?> returns;
+
+    Accessor(String name, Class<?> returns) {
+      this.name = name;
+      this.returns = returns;
+    }
+
+    @Override
+    protected MethodHandle computeValue(Class<?> type) {
+      return HostMethods.noArgs(type, name, returns);
+    }
+
+    MethodHandle handle(Object target) {
+      return get(target.getClass());
+    }
+
+    Object call(Object target) {
+      MethodHandle handle = get(target.getClass());
+      if (handle == null || returns.isPrimitive()) {
+        return null;
+      }
+      try {
+        return (Object) handle.invokeExact(target);
+      } catch (Throwable e) {
+        return null;
+      }
+    }
+  }
+
+  /** The name and parameter names of a method woven by a {@code tools} pattern. */
+  private record PatternSite(String name, String[] parameterNames) {
+
+    static PatternSite of(Class<?> type, String site) {
+      int paren = site.indexOf('(');
+      String method = paren < 0 ? site : site.substring(0, paren);
+      String descriptor = paren < 0 ? "" : site.substring(paren);
+      String[] names = null;
+      try {
+        for (Method m : type.getDeclaredMethods()) {
+          if (m.getName().equals(method)
+              && MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                  .toMethodDescriptorString()
+                  .equals(descriptor)) {
+            Parameter[] parameters = m.getParameters();
+            names = new String[parameters.length];
+            for (int i = 0; i < parameters.length; i++) {
+              names[i] = parameters[i].getName();
+            }
+            break;
+          }
+        }
+      } catch (LinkageError | SecurityException e) {
+        names = null;
+      }
+      return new PatternSite(simpleName(type) + "#" + method, names);
+    }
+  }
+
+  /** Reactor's {@code Mono} callbacks, found on the {@code Mono} class the host loaded. */
+  private record MonoMethods(
+      MethodHandle doOnSuccess, MethodHandle doOnError, MethodHandle doOnCancel) {
+
+    static final MonoMethods NONE = new MonoMethods(null, null, null);
+
+    static MonoMethods of(Class<?> type) {
+      Class<?> mono = HostMethods.superclassNamed(type, "reactor.core.publisher.Mono");
+      if (mono == null) {
+        return NONE;
+      }
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        MethodType erased = MethodType.methodType(Object.class, Object.class, Object.class);
+        return new MonoMethods(
+            lookup
+                .findVirtual(mono, "doOnSuccess", MethodType.methodType(mono, Consumer.class))
+                .asType(erased),
+            lookup
+                .findVirtual(mono, "doOnError", MethodType.methodType(mono, Consumer.class))
+                .asType(erased),
+            lookup
+                .findVirtual(mono, "doOnCancel", MethodType.methodType(mono, Runnable.class))
+                .asType(erased));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return NONE;
+      }
+    }
+  }
+
+  /** Passes a {@code Mono}'s signals to an observer; the signals themselves are untouched. */
+  private static final class Callback implements Consumer<Object>, Runnable {
+    private final MonoObserver observer;
+    private final boolean success;
+
+    Callback(MonoObserver observer, boolean success) {
+      this.observer = observer;
+      this.success = success;
+    }
+
+    @Override
+    public void accept(Object value) {
+      if (success) {
+        observer.succeeded(value);
+      } else {
+        observer.failed(value instanceof Throwable t ? t : null);
+      }
+    }
+
+    @Override
+    public void run() {
+      observer.cancelled();
+    }
+  }
+}

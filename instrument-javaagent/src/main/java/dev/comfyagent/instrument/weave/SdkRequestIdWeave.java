@@ -1,0 +1,84 @@
+package dev.comfyagent.instrument.weave;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Why: the {@code tools/call} handler receives the request's params but not its JSON-RPC id, which
+ * traces carry as {@code jsonrpc.request.id} so that a line can be matched with the client's log.
+ * The session dispatches the request to the handler synchronously on one thread, so the id is noted
+ * there for the handler to pick up.
+ *
+ * <p>Where: {@code McpServerSession}'s {@code lambda$handleIncomingRequest$N(McpRequestHandler,
+ * McpTransportContext, JSONRPCRequest, McpAsyncServerExchange)} (stateful servers) and {@code
+ * DefaultMcpStatelessServerHandler#handleRequest(McpTransportContext, JSONRPCRequest)} (SDK 2.1.0).
+ */
+public final class SdkRequestIdWeave implements WeaveTarget {
+
+  static final String SESSION = "io.modelcontextprotocol.spec.McpServerSession";
+  static final String STATELESS_HANDLER =
+      "io.modelcontextprotocol.server.DefaultMcpStatelessServerHandler";
+  static final String JSON_RPC_REQUEST = "io.modelcontextprotocol.spec.McpSchema$JSONRPCRequest";
+
+  @Override
+  public String name() {
+    return "sdk JSON-RPC request id";
+  }
+
+  @Override
+  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+    return builder
+        .type(named(SESSION))
+        .transform(
+            advice.advice(
+                nameStartsWith("lambda$handleIncomingRequest$")
+                    .and(takesArguments(4))
+                    .and(
+                        takesArgument(0, named("io.modelcontextprotocol.server.McpRequestHandler")))
+                    .and(takesArgument(2, named(JSON_RPC_REQUEST))),
+                StatefulAdvice.class.getName()))
+        .type(named(STATELESS_HANDLER))
+        .transform(
+            advice.advice(
+                named("handleRequest")
+                    .and(takesArguments(2))
+                    .and(takesArgument(1, named(JSON_RPC_REQUEST))),
+                StatelessAdvice.class.getName()));
+  }
+
+  /** Notes the request being dispatched by a stateful session. */
+  static final class StatefulAdvice {
+    private StatefulAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.Argument(2) Object request) {
+      return AgentBridge.enterJsonRpcRequest(request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      AgentBridge.exitJsonRpcRequest(token);
+    }
+  }
+
+  /** Notes the request being dispatched by a stateless server. */
+  static final class StatelessAdvice {
+    private StatelessAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.Argument(1) Object request) {
+      return AgentBridge.enterJsonRpcRequest(request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      AgentBridge.exitJsonRpcRequest(token);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.comfyagent.instrument.weave;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * Why: a synchronous tool ({@code SyncToolSpecification}, as agent-runtime registers its tools)
+ * runs inside the SDK's adapter on a Reactor worker thread. Timing the adapter there is exact and
+ * synchronous, and puts the SDK's view of the call (name, arguments, {@code _meta}, session) on the
+ * same thread as the tool, so the runtime's {@code Tool#call} joins it and a tool called inside it
+ * is its child.
+ *
+ * <p>Where: the two lambdas of {@code AsyncToolSpecification.fromSync} in {@code McpServerFeatures}
+ * and {@code McpStatelessServerFeatures} (SDK 2.1.0): the one returning a {@code CallToolResult}
+ * runs the tool (timed here); the one returning a {@code Mono} wraps it during the asynchronous
+ * handler's assembly (noted, so that the handler's layer stands back).
+ */
+public final class SdkSyncToolWeave implements WeaveTarget {
+
+  static final String FEATURES =
+      "io.modelcontextprotocol.server.McpServerFeatures$AsyncToolSpecification";
+  static final String STATELESS_FEATURES =
+      "io.modelcontextprotocol.server.McpStatelessServerFeatures$AsyncToolSpecification";
+  static final String CALL_TOOL_REQUEST = "io.modelcontextprotocol.spec.McpSchema$CallToolRequest";
+  static final String CALL_TOOL_RESULT = "io.modelcontextprotocol.spec.McpSchema$CallToolResult";
+
+  @Override
+  public String name() {
+    return "sdk synchronous tool adapter";
+  }
+
+  @Override
+  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+    return builder
+        .type(named(FEATURES).or(named(STATELESS_FEATURES)))
+        .transform(
+            advice
+                .advice(
+                    nameStartsWith("lambda$fromSync$")
+                        .and(takesArguments(3))
+                        .and(takesArgument(2, named(CALL_TOOL_REQUEST)))
+                        .and(returns(named(CALL_TOOL_RESULT))),
+                    RunAdvice.class.getName())
+                .advice(
+                    nameStartsWith("lambda$fromSync$")
+                        .and(takesArguments(4))
+                        .and(takesArgument(3, named(CALL_TOOL_REQUEST)))
+                        .and(returns(named(SdkToolCallWeave.MONO))),
+                    AssembleAdvice.class.getName()));
+  }
+
+  /** Times one synchronous tool run. */
+  static final class RunAdvice {
+    private RunAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(
+        @Advice.Argument(1) Object exchangeOrContext, @Advice.Argument(2) Object request) {
+      return AgentBridge.enterSdkSyncCall(exchangeOrContext, request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @Advice.Enter Object frame,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
+        @Advice.Thrown Throwable thrown) {
+      result = AgentBridge.exitToolCall(frame, result, thrown);
+    }
+  }
+
+  /** Notes that a synchronous tool is being wrapped for an asynchronous call. */
+  static final class AssembleAdvice {
+    private AssembleAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(3) Object request) {
+      AgentBridge.sdkSyncAdapterAssembled(request);
+    }
+  }
+}

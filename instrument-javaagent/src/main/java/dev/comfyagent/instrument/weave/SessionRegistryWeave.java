@@ -1,0 +1,69 @@
+package dev.comfyagent.instrument.weave;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Why: how many editing sessions are open is the runtime's main memory driver; the count is read
+ * from the registry itself ({@code size()}), so it stays right however sessions come and go.
+ *
+ * <p>Where: {@code dev.comfyagent.runtime.session.SessionRegistry} (its contract with the agent,
+ * see docs/architecture.md): constructors register the registry; after each public {@code open…},
+ * {@code close…} or {@code current…} method (the last opens a scratch session on first use) the
+ * count and its peak are updated.
+ */
+public final class SessionRegistryWeave implements WeaveTarget {
+
+  /** The runtime's session registry. */
+  public static final String REGISTRY = "dev.comfyagent.runtime.session.SessionRegistry";
+
+  @Override
+  public String name() {
+    return "runtime session registry";
+  }
+
+  @Override
+  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+    return builder
+        .type(named(REGISTRY))
+        .transform(
+            advice
+                .advice(isConstructor(), CreatedAdvice.class.getName())
+                .advice(
+                    isPublic()
+                        .and(not(isStatic()))
+                        .and(
+                            nameStartsWith("open")
+                                .or(nameStartsWith("close"))
+                                .or(nameStartsWith("current"))),
+                    ChangedAdvice.class.getName()));
+  }
+
+  /** Registers a registry once constructed. */
+  static final class CreatedAdvice {
+    private CreatedAdvice() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object registry) {
+      AgentBridge.sessionRegistryCreated(registry);
+    }
+  }
+
+  /** Updates the count after an open or close. */
+  static final class ChangedAdvice {
+    private ChangedAdvice() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object registry) {
+      AgentBridge.sessionRegistryChanged(registry);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.comfyagent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.instrument.config.AgentConfig;
+import dev.comfyagent.instrument.emit.MetricsSection;
+import dev.comfyagent.instrument.record.ToolCallHook;
+import dev.comfyagent.instrument.weave.PatternToolWeave;
+import dev.comfyagent.instrument.weave.RuntimeToolWeave;
+import dev.comfyagent.instrument.weave.WeaveTarget;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentLifecycleTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void createdAgentWritesAFinalMetricsLineWithItsSectionsWhenStopped() throws Exception {
+    AgentConfig config =
+        AgentConfig.resolve("output.dir=" + dir + ",tools=a.B#c", Map.of(), Map.of());
+    Agent agent = Agent.create(config, null, false, getClass().getClassLoader());
+    agent.addMetricsSection(
+        new MetricsSection() {
+          @Override
+          public String name() {
+            return "gpu";
+          }
+
+          @Override
+          public Map<String, ?> figures(boolean lineEnds) {
+            return Map.of("source", "nvidia-smi", "util", List.of(98, 1.5), "ok", true);
+          }
+        });
+    agent.addMetricsSection(
+        new MetricsSection() {
+          @Override
+          public String name() {
+            return "broken";
+          }
+
+          @Override
+          public Map<String, ?> figures(boolean lineEnds) {
+            throw new IllegalStateException("section failed");
+          }
+        });
+    agent.addToolCallHook(new ToolCallHook() {});
+    agent.addWeaveTarget(new RuntimeToolWeave());
+    List<WeaveTarget> targets = agent.targets();
+    assertThat(targets).hasAtLeastOneElementOfType(PatternToolWeave.class);
+    assertThat(agent.stats().tools()).isEmpty();
+    assertThat(agent.stats().activeSessions()).isEmpty();
+    assertThat(agent.outputDir()).isEqualTo(dir);
+    assertThat(agent.attachedLate()).isFalse();
+    assertThat(agent.config()).isSameAs(config);
+    assertThat(agent.host()).isNotNull();
+    agent.stop();
+
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    assertThat(lines).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(lines.get(0));
+    assertThat(line.path("type").asText()).isEqualTo("final");
+    assertThat(line.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(line.path("gpu").path("util").get(0).asInt()).isEqualTo(98);
+    assertThat(line.has("broken")).isFalse();
+    assertThat(agent.health().internalErrors()).as("the failed section is counted").isEqualTo(1);
+    assertThat(line.path("interval").path("tools").isObject()).isTrue();
+    assertThat(Files.exists(dir.resolve("traces.jsonl"))).isTrue();
+  }
+
+  @Test
+  void wrongOptionIsReportedOnOneStderrLineAndNothingIsInstalled() {
+    String stderr =
+        stderrOf(() -> AgentInstaller.install("trce=off", null, false, Path.of("agent.jar")));
+    assertThat(stderr.lines())
+        .singleElement()
+        .asString()
+        .startsWith("comfy-agent: unknown option 'trce'")
+        .endsWith("the application runs without the agent (strict=true stops it instead)");
+  }
+
+  @Test
+  void strictModeThrowsToStopTheJvmsStart() {
+    assertThatThrownBy(
+            () ->
+                AgentInstaller.install("strict=on,trace=maybe", null, false, Path.of("agent.jar")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("comfy-agent: option trace=maybe");
+  }
+
+  @Test
+  void anUnwritableOutputDirectoryKeepsTheAgentOut() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    String stderr =
+        stderrOf(
+            () ->
+                AgentInstaller.install(
+                    "output.dir=" + file.resolve("logs"), null, false, Path.of("a.jar")));
+    assertThat(stderr).startsWith("comfy-agent: cannot write to output.dir");
+  }
+
+  @Test
+  void theEntryRefusesToRunOutsideAJar() {
+    assertThatThrownBy(AgentEntry::agentJar).hasMessageContaining("is not the agent jar");
+  }
+
+  private static String stderrOf(Runnable action) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+}

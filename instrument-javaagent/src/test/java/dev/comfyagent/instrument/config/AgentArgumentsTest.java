@@ -1,0 +1,57 @@
+package dev.comfyagent.instrument.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AgentArgumentsTest {
+
+  @Test
+  void parsesCommaSeparatedPairsInOrder() {
+    assertThat(AgentArguments.parse("output.dir=/var/log/agent, trace = off"))
+        .containsExactly(Map.entry("output.dir", "/var/log/agent"), Map.entry("trace", "off"));
+  }
+
+  @Test
+  void keepsWindowsPathsLiterally() {
+    assertThat(AgentArguments.parse("output.dir=C:\\logs\\agent,trace=on"))
+        .containsEntry("output.dir", "C:\\logs\\agent");
+  }
+
+  @Test
+  void keepsCommasInsideDoubleQuotes() {
+    assertThat(AgentArguments.parse("tools=\"a.B#c,d\",trace=off"))
+        .containsEntry("tools", "a.B#c,d")
+        .containsEntry("trace", "off");
+  }
+
+  @Test
+  void keepsEqualsSignsInValues() {
+    assertThat(AgentArguments.parse("config=/etc/a=b.properties"))
+        .containsEntry("config", "/etc/a=b.properties");
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(strings = {" ", ",,"})
+  void emptyArgumentsGiveNoOptions(String arguments) {
+    assertThat(AgentArguments.parse(arguments)).isEmpty();
+  }
+
+  @Test
+  void rejectsAPairWithoutEqualsNamingIt() {
+    assertThatThrownBy(() -> AgentArguments.parse("trace=on,verbose"))
+        .hasMessage("'verbose' is not key=value (pairs are separated by commas)");
+  }
+
+  @Test
+  void rejectsAnUnclosedQuote() {
+    assertThatThrownBy(() -> AgentArguments.parse("tools=\"a.B#c"))
+        .hasMessageContaining("unclosed double quote");
+  }
+}

@@ -1,0 +1,102 @@
+package dev.comfyagent.instrument.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.record.TraceEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceQueueAndWriterTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aFullQueueDropsAndCountsWithoutBlocking() {
+    TraceQueue queue = new TraceQueue(3);
+    for (int i = 0; i < 10; i++) {
+      queue.offer(event("t" + i, i));
+    }
+    assertThat(queue.size()).isEqualTo(3);
+    assertThat(queue.dropped()).isEqualTo(7);
+    assertThat(queue.poll().toolName()).isEqualTo("t0");
+    assertThat(queue.offer(event("again", 1))).isTrue();
+    assertThat(queue.capacity()).isEqualTo(3);
+    assertThatThrownBy(() -> new TraceQueue(0)).hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void writerTurnsEventsIntoOneJsonLineEachWithTheDocumentedFields() throws Exception {
+    TraceQueue queue = new TraceQueue(100);
+    Path file = dir.resolve("traces.jsonl");
+    TraceWriter writer =
+        new TraceWriter(queue, new JsonLinesFile(file, 0, 0), new AgentHealth(false));
+    writer.start();
+    queue.offer(
+        new TraceEvent(
+            1_764_000_000_123L,
+            "abc",
+            "load_workflow",
+            12_345_678,
+            false,
+            "path=/w.json",
+            3,
+            1,
+            "tool_error",
+            true,
+            "session-1",
+            7));
+    queue.offer(event("plain", 1));
+    writer.stop(5000);
+    assertThat(writer.written()).isEqualTo(2);
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    JsonNode line = new ObjectMapper().readTree(lines.get(0));
+    assertThat(line.path("ts").asText()).isEqualTo("2025-11-24T16:00:00.123Z");
+    assertThat(line.path("correlation_id").asText()).isEqualTo("abc");
+    assertThat(line.path("tool_name").asText()).isEqualTo("load_workflow");
+    assertThat(line.path("duration_ms").decimalValue()).isEqualByComparingTo("12.345");
+    assertThat(line.path("success").asBoolean()).isFalse();
+    assertThat(line.path("input_summary").asText()).isEqualTo("path=/w.json");
+    assertThat(line.path("seq").asInt()).isEqualTo(3);
+    assertThat(line.path("parent").asInt()).isEqualTo(1);
+    assertThat(line.path("error.type").asText()).isEqualTo("tool_error");
+    assertThat(line.path("mcp.method.name").asText()).isEqualTo("tools/call");
+    assertThat(line.path("gen_ai.tool.name").asText()).isEqualTo("load_workflow");
+    assertThat(line.path("gen_ai.operation.name").asText()).isEqualTo("execute_tool");
+    assertThat(line.path("mcp.session.id").asText()).isEqualTo("session-1");
+    assertThat(line.path("jsonrpc.request.id").asInt()).isEqualTo(7);
+
+    JsonNode plain = new ObjectMapper().readTree(lines.get(1));
+    assertThat(plain.path("parent").isNull()).isTrue();
+    assertThat(plain.path("error.type").isNull()).isTrue();
+    assertThat(plain.has("mcp.method.name")).isFalse();
+    assertThat(plain.has("jsonrpc.request.id")).isFalse();
+  }
+
+  @Test
+  void linesThatCannotBeWrittenAreCountedAsDropped() throws Exception {
+    TraceQueue queue = new TraceQueue(10);
+    JsonLinesFile file = new JsonLinesFile(dir.resolve("t.jsonl"), 0, 0);
+    file.close();
+    Files.delete(dir.resolve("t.jsonl"));
+    Files.createDirectory(dir.resolve("t.jsonl"));
+    AgentHealth health = new AgentHealth(false);
+    TraceWriter writer = new TraceWriter(queue, file, health);
+    queue.offer(event("lost", 1));
+    writer.drainOnce();
+    assertThat(queue.dropped()).isEqualTo(1);
+    assertThat(health.internalErrors()).isEqualTo(1);
+  }
+
+  private static TraceEvent event(String tool, int seq) {
+    return new TraceEvent(0, "c", tool, 1000, true, null, seq, 0, null, false, null, null);
+  }
+}

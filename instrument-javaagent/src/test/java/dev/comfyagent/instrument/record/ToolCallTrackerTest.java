@@ -1,0 +1,314 @@
+package dev.comfyagent.instrument.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.instrument.record.ToolCallView.Layer;
+import dev.comfyagent.instrument.weave.MethodHandleHostReader;
+import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.tool.ToolContext;
+import dev.comfyagent.runtime.tool.ToolException;
+import dev.comfyagent.runtime.tool.ToolResult;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+class ToolCallTrackerTest {
+
+  private static final String SITE = "call(Lcom/fasterxml/jackson/databind/node/ObjectNode;)V";
+
+  private final ToolStatsRegistry registry = new ToolStatsRegistry(100);
+  private final List<TraceEvent> events = new CopyOnWriteArrayList<>();
+  private final AgentHealth health = new AgentHealth(false);
+  private final MethodHandleHostReader host = new MethodHandleHostReader();
+  private final ToolCallTracker tracker = tracker(events::add);
+  private final ObjectNode arguments = new ObjectMapper().createObjectNode().put("path", "/w.json");
+
+  @Test
+  void nestedToolsAreChildrenSharingTheCorrelationIdInStartOrder() {
+    Object outer =
+        tracker.enterCode(Layer.TOOL, new NamedTool("chain"), NamedTool.class, SITE, arguments);
+    Object first =
+        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+    tracker.exit(first, ToolResult.text("ok"), null);
+    Object second =
+        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+    tracker.exit(second, ToolResult.error("no"), null);
+    tracker.exit(outer, ToolResult.text("ok"), null);
+
+    assertThat(events).extracting(TraceEvent::toolName).containsExactly("echo", "echo", "chain");
+    assertThat(events).extracting(TraceEvent::seq).containsExactly(2, 3, 1);
+    assertThat(events).extracting(TraceEvent::parentSeq).containsExactly(1, 1, 0);
+    assertThat(events)
+        .extracting(TraceEvent::correlationId)
+        .containsOnly(events.get(2).correlationId());
+    assertThat(events.get(1).errorType()).isEqualTo("tool_error");
+    assertThat(events.get(0).inputSummary()).isEqualTo("path=/w.json");
+    assertThat(registry.forName("echo").total().calls()).isEqualTo(2);
+    assertThat(tracker.depthOnThisThread()).isZero();
+  }
+
+  @Test
+  void runtimeToolInsideTheSdkAdapterIsOneCallCarryingTheToolsException() {
+    McpSchema.CallToolRequest request =
+        McpSchema.CallToolRequest.builder()
+            .name("load_workflow")
+            .arguments(Map.of("path", "/w.json", "token", "t"))
+            .meta(Map.of("correlation_id", "client-1"))
+            .build();
+    Object sdk = tracker.enterSdkSync(null, request);
+    Object tool =
+        tracker.enterCode(
+            Layer.TOOL, new NamedTool("load_workflow"), NamedTool.class, SITE, arguments);
+    tracker.exit(tool, null, new ToolException("no such file"));
+    tracker.exit(
+        sdk, McpSchema.CallToolResult.builder().addTextContent("no").isError(true).build(), null);
+
+    assertThat(events).hasSize(1);
+    TraceEvent call = events.get(0);
+    assertThat(call.toolName()).isEqualTo("load_workflow");
+    assertThat(call.errorType()).isEqualTo(ToolException.class.getName());
+    assertThat(call.correlationId()).isEqualTo("client-1");
+    assertThat(call.viaMcp()).isTrue();
+    assertThat(call.inputSummary()).contains("path=/w.json").contains("token=[redacted]");
+    assertThat(registry.forName("load_workflow").total().err()).isEqualTo(1);
+  }
+
+  @Test
+  void theRuntimesMdcCorrelationIdWinsWhenItsToolJoinsTheSdkCall() {
+    Object sdk =
+        tracker.enterSdkSync(null, McpSchema.CallToolRequest.builder().name("echo").build());
+    MDC.put("correlation_id", "runtime-id");
+    try {
+      Object tool =
+          tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+      tracker.exit(tool, ToolResult.text("ok"), null);
+    } finally {
+      MDC.remove("correlation_id");
+    }
+    tracker.exit(sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+    assertThat(events)
+        .singleElement()
+        .extracting(TraceEvent::correlationId)
+        .isEqualTo("runtime-id");
+  }
+
+  @Test
+  void aDifferentlyNamedFrameInsideAnSdkCallIsItsChild() {
+    Object sdk =
+        tracker.enterSdkSync(null, McpSchema.CallToolRequest.builder().name("render").build());
+    Object helper =
+        tracker.enterCode(
+            Layer.PATTERN,
+            new Object(),
+            Helper.class,
+            "render(Ljava/lang/String;)V",
+            new Object[] {"fox"});
+    tracker.exit(helper, "done", null);
+    tracker.exit(sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+    assertThat(events).extracting(TraceEvent::toolName).containsExactly("Helper#render", "render");
+    assertThat(events.get(0).parentSeq()).isEqualTo(events.get(1).seq());
+    assertThat(events.get(0).inputSummary()).isEqualTo("arg0=fox");
+  }
+
+  @Test
+  void aSuperCallOnTheSameReceiverIsTheSameCall() {
+    NamedTool tool = new NamedTool("echo");
+    Object outer = tracker.enterCode(Layer.TOOL, tool, NamedTool.class, SITE, arguments);
+    Object inner = tracker.enterCode(Layer.TOOL, tool, NamedTool.class, SITE, arguments);
+    tracker.exit(inner, ToolResult.text("ok"), null);
+    tracker.exit(outer, ToolResult.text("ok"), null);
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void asyncCallClaimedBySyncAdapterIsCountedOnlyByTheAdapterWithItsJsonRpcId() throws Exception {
+    McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder().name("echo").build();
+    Object token =
+        tracker.enterJsonRpc(new McpSchema.JSONRPCRequest("2.0", "tools/call", 7, Map.of()));
+    Object async =
+        tracker.enterSdkAsync(
+            null, Map.of("name", "echo", "_meta", Map.of("correlation_id", "c-9")));
+    tracker.syncAdapterAssembled(request);
+    Mono<String> mono = Mono.just("untouched");
+    assertThat(tracker.exitSdkAsync(async, mono, null)).isSameAs(mono);
+    tracker.exitJsonRpc(token);
+    assertThat(events).isEmpty();
+
+    AtomicReference<TraceEvent> onWorker = new AtomicReference<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              Object sdk = tracker.enterSdkSync(null, request);
+              tracker.exit(
+                  sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+              onWorker.set(events.get(0));
+            });
+    worker.start();
+    worker.join();
+    assertThat(onWorker.get().jsonRpcId()).isEqualTo(7);
+    assertThat(registry.forName("echo").total().calls()).isEqualTo(1);
+  }
+
+  @Test
+  void unclaimedAsyncCallIsCountedWhenItsMonoTerminates() {
+    Sinks.One<McpSchema.CallToolResult> sink = Sinks.one();
+    Object token =
+        tracker.enterJsonRpc(new McpSchema.JSONRPCRequest("2.0", "tools/call", "req-1", Map.of()));
+    Object frame = tracker.enterSdkAsync(null, Map.of("name", "slow", "arguments", Map.of("n", 1)));
+    @SuppressWarnings("unchecked")
+    Mono<McpSchema.CallToolResult> observed =
+        (Mono<McpSchema.CallToolResult>) tracker.exitSdkAsync(frame, sink.asMono(), null);
+    tracker.exitJsonRpc(token);
+    assertThat(events).isEmpty();
+    McpSchema.CallToolResult result =
+        McpSchema.CallToolResult.builder().addTextContent("late").isError(true).build();
+    new Thread(() -> sink.tryEmitValue(result)).start();
+    assertThat(observed.block(Duration.ofSeconds(10))).isSameAs(result);
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.toolName()).isEqualTo("slow");
+              assertThat(e.errorType()).isEqualTo("tool_error");
+              assertThat(e.jsonRpcId()).isEqualTo("req-1");
+              assertThat(e.inputSummary()).isEqualTo("n=1");
+            });
+  }
+
+  @Test
+  void failedAndCancelledAsyncCallsAreCountedOnceAsErrors() {
+    Object failing = tracker.enterSdkAsync(null, Map.of("name", "a"));
+    Mono<?> failed =
+        (Mono<?>)
+            tracker.exitSdkAsync(failing, Mono.error(new IllegalArgumentException("x")), null);
+    assertThatThrownBy(failed::block).isInstanceOf(IllegalArgumentException.class);
+    Object cancelling = tracker.enterSdkAsync(null, Map.of("name", "b"));
+    Mono<?> never = (Mono<?>) tracker.exitSdkAsync(cancelling, Mono.never(), null);
+    never.subscribe().dispose();
+    never.subscribe().dispose();
+    assertThat(events)
+        .extracting(TraceEvent::errorType)
+        .containsExactly(IllegalArgumentException.class.getName(), "cancelled");
+  }
+
+  @Test
+  void handlerThatThrowsOrReturnsNothingIsAnError() {
+    Object frame = tracker.enterSdkAsync(null, Map.of("name", "broken"));
+    assertThat(tracker.exitSdkAsync(frame, null, new IllegalStateException())).isNull();
+    Object empty = tracker.enterSdkAsync(null, "not a map");
+    assertThat(tracker.exitSdkAsync(empty, null, null)).isNull();
+    assertThat(events)
+        .extracting(TraceEvent::errorType)
+        .containsExactly("java.lang.IllegalStateException", "no_result");
+    assertThat(events.get(1).toolName()).isNull();
+  }
+
+  @Test
+  void hooksSeeEveryFrameAndMayReplaceTheResult() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tracker.addHook(
+        new ToolCallHook() {
+          @Override
+          public void started(ToolCallView call) {
+            seen.add("start " + call.toolName() + " " + call.layer() + " joined=" + call.joined());
+          }
+
+          @Override
+          public Object finished(ToolCallView call, Object result, Throwable thrown) {
+            return call.layer() == Layer.TOOL ? ((ToolResult) result).withText("suffixed") : result;
+          }
+        });
+    tracker.addHook(
+        new ToolCallHook() {
+          @Override
+          public void started(ToolCallView call) {
+            throw new IllegalStateException("a broken hook");
+          }
+        });
+    Object frame =
+        tracker.enterCode(
+            Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, arguments);
+    Object returned = tracker.exit(frame, ToolResult.text("Rendered in 4.2s"), null);
+    assertThat(((ToolResult) returned).text()).isEqualTo("suffixed");
+    assertThat(seen).containsExactly("start execute_workflow TOOL joined=false");
+    assertThat(health.internalErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void aFrameFromElsewhereIsCountedAsAnInternalErrorAndTheResultPassesThrough() {
+    assertThat(tracker.exit("not a frame", "result", null)).isEqualTo("result");
+    assertThat(tracker.exitSdkAsync("not a frame", "mono", null)).isEqualTo("mono");
+    assertThat(health.internalErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void withTracingOffCallsAreCountedAndNothingIsTraced() {
+    ToolCallTracker untraced = tracker(null);
+    assertThat(untraced.tracing()).isFalse();
+    Object frame =
+        untraced.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+    untraced.exit(frame, ToolResult.text("ok"), null);
+    assertThat(untraced.enterJsonRpc(new Object())).isNull();
+    assertThat(registry.forName("echo").total().ok()).isEqualTo(1);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void clientChosenToolNamesAreBounded() {
+    assertThat(ToolCallTracker.clientText("x".repeat(5000))).hasSize(200).endsWith("…");
+    assertThat(ToolCallTracker.clientText("short")).isEqualTo("short");
+  }
+
+  private ToolCallTracker tracker(TraceSink sink) {
+    return new ToolCallTracker(
+        registry,
+        host,
+        new InputSummary(200, host.treeReader()),
+        new CorrelationSequences(100),
+        sink,
+        health);
+  }
+
+  /**
+   * A runtime tool implemented by a private class: its name is read through the public interface.
+   */
+  private static final class NamedTool implements Tool {
+    private final String name;
+
+    NamedTool(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String description() {
+      return "test tool";
+    }
+
+    @Override
+    public ObjectNode inputSchema() {
+      return null;
+    }
+
+    @Override
+    public ToolResult call(ObjectNode arguments, ToolContext context) {
+      return ToolResult.text("ok");
+    }
+  }
+
+  private static final class Helper {}
+}

@@ -1,0 +1,100 @@
+package dev.comfyagent.instrument.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ToolStatsTest {
+
+  private final ToolStatsRegistry registry = new ToolStatsRegistry(3);
+
+  @Test
+  void countsOkAndErrAndReportsPercentilesWithinHistogramPrecision() {
+    ToolStats stats = registry.forName("load_workflow");
+    for (int ms = 1; ms <= 100; ms++) {
+      stats.record(TimeUnit.MILLISECONDS.toNanos(ms), ms % 10 != 0);
+    }
+    ToolFigures total = stats.total();
+    assertThat(total.calls()).isEqualTo(100);
+    assertThat(total.ok()).isEqualTo(90);
+    assertThat(total.err()).isEqualTo(10);
+    assertThat(total.p50Ms()).isCloseTo(50.0, within(0.5));
+    assertThat(total.p95Ms()).isCloseTo(95.0, within(0.95));
+    assertThat(total.p99Ms()).isCloseTo(99.0, within(0.99));
+    assertThat(total.maxMs()).isCloseTo(100.0, within(1.0));
+    assertThat(total.meanMs()).isCloseTo(50.5, within(0.5));
+  }
+
+  @Test
+  void intervalFiguresStartAfreshAfterEachLineWhileTotalsKeepEverything() {
+    ToolStats stats = registry.forName("patch");
+    stats.record(1_000_000, true);
+    stats.record(2_000_000, false);
+    ToolFigures first = stats.sinceLastLine(true);
+    stats.record(3_000_000, true);
+    ToolFigures second = stats.sinceLastLine(true);
+    ToolFigures third = stats.sinceLastLine(true);
+    assertThat(first.calls()).isEqualTo(2);
+    assertThat(second.calls()).isEqualTo(1);
+    assertThat(second.p50Ms()).isCloseTo(3.0, within(0.03));
+    assertThat(third.calls()).isZero();
+    assertThat(third.timed()).isFalse();
+    assertThat(stats.total().calls()).isEqualTo(3);
+  }
+
+  @Test
+  void peekingDoesNotStartANewInterval() {
+    ToolStats stats = registry.forName("peek");
+    stats.record(1_000, true);
+    assertThat(stats.sinceLastLine(false).calls()).isEqualTo(1);
+    assertThat(stats.sinceLastLine(true).calls()).isEqualTo(1);
+  }
+
+  @Test
+  void durationsBeyondOneHourAreRecordedAsOneHourAndNegativeAsZero() {
+    ToolStats stats = registry.forName("render");
+    stats.record(TimeUnit.HOURS.toNanos(5), true);
+    stats.record(-5, true);
+    ToolFigures total = stats.total();
+    assertThat(total.maxMs()).isCloseTo(3_600_000.0, within(36_000.0));
+    assertThat(total.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void namesPastTheBoundAreCountedUnderOther() {
+    registry.forName("a");
+    registry.forName("b");
+    registry.forName("c");
+    assertThat(registry.forName("d").name()).isEqualTo(ToolStatsRegistry.OVERFLOW);
+    assertThat(registry.forName("a").name()).isEqualTo("a");
+    assertThat(registry.forName(null).name()).isEqualTo(ToolStatsRegistry.OVERFLOW);
+    assertThat(registry.find("d")).isEmpty();
+    assertThat(registry.all()).extracting(ToolStats::name).containsExactly("_other", "a", "b", "c");
+  }
+
+  @Test
+  void concurrentRecordingLosesNothing() throws InterruptedException {
+    ToolStats stats = new ToolStatsRegistry(10).forName("echo");
+    Thread[] threads = new Thread[8];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 20_000; i++) {
+                  stats.record(i * 1000L, i % 7 != 0);
+                }
+              });
+      threads[t].start();
+    }
+    long drainedWhileRunning = 0;
+    for (Thread thread : threads) {
+      drainedWhileRunning += stats.sinceLastLine(true).calls();
+      thread.join();
+    }
+    drainedWhileRunning += stats.sinceLastLine(true).calls();
+    assertThat(drainedWhileRunning).isEqualTo(160_000);
+    assertThat(stats.total().calls()).isEqualTo(160_000);
+  }
+}
