@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.jar.JarFile;
 
 /**
@@ -60,7 +61,9 @@ enum JvmKind {
     }
     boolean sdkJarByName =
         entries.stream()
-            .map(entry -> entry.getFileName() == null ? "" : entry.getFileName().toString())
+            .map(Path::getFileName)
+            .filter(Objects::nonNull)
+            .map(Path::toString)
             .anyMatch(name -> name.matches("mcp-core-.*\\.jar"));
     if (sdkJarByName) {
       return MCP_SDK_SERVER;

@@ -27,6 +27,8 @@ public final class AgentBridge {
   /** A method matched by the {@code tools} option. */
   public static final int LAYER_PATTERN = 2;
 
+  // The bridge is on the bootstrap class path, visible to all host code: lock on a private object.
+  private static final Object LOCK = new Object();
   private static volatile BridgeDispatch dispatch;
 
   private AgentBridge() {}
@@ -36,18 +38,22 @@ public final class AgentBridge {
    *
    * @return {@code false} when one is already installed (it is left in place)
    */
-  public static synchronized boolean install(BridgeDispatch newDispatch) {
-    if (dispatch != null) {
-      return false;
+  public static boolean install(BridgeDispatch newDispatch) {
+    synchronized (LOCK) {
+      if (dispatch != null) {
+        return false;
+      }
+      dispatch = newDispatch;
+      return true;
     }
-    dispatch = newDispatch;
-    return true;
   }
 
   /** Removes {@code installed} if it is the current dispatch; woven code becomes a no-op. */
-  public static synchronized void uninstall(BridgeDispatch installed) {
-    if (dispatch == installed) {
-      dispatch = null;
+  public static void uninstall(BridgeDispatch installed) {
+    synchronized (LOCK) {
+      if (dispatch == installed) {
+        dispatch = null;
+      }
     }
   }
 

@@ -116,7 +116,11 @@ public final class JsonLinesFile implements Closeable {
    * metrics.n.jsonl}.
    */
   public static Path rotated(Path file, int n) {
-    String name = file.getFileName().toString();
+    Path fileName = file.getFileName();
+    if (fileName == null) {
+      throw new IllegalArgumentException(file + " names no file");
+    }
+    String name = fileName.toString();
     int dot = name.lastIndexOf('.');
     String rotatedName =
         dot < 0 ? name + "." + n : name.substring(0, dot) + "." + n + name.substring(dot);

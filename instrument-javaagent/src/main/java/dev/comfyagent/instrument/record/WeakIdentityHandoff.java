@@ -52,12 +52,33 @@ final class WeakIdentityHandoff<V> {
     }
   }
 
-  private static final class WeakKey extends WeakReference<Object> {
+  /**
+   * A key compared by the identity of the object it stands for; the stored form holds it weakly,
+   * the lookup form strongly (for the duration of one {@code remove}).
+   */
+  private interface IdentityKey {
+    Object referent();
+
+    static boolean same(IdentityKey self, Object other) {
+      if (other == self) {
+        return true;
+      }
+      Object mine = self.referent();
+      return mine != null && other instanceof IdentityKey key && key.referent() == mine;
+    }
+  }
+
+  private static final class WeakKey extends WeakReference<Object> implements IdentityKey {
     private final int hash;
 
     WeakKey(Object referent, ReferenceQueue<Object> queue) {
       super(referent, queue);
       this.hash = System.identityHashCode(referent);
+    }
+
+    @Override
+    public Object referent() {
+      return get();
     }
 
     @Override
@@ -67,25 +88,20 @@ final class WeakIdentityHandoff<V> {
 
     @Override
     public boolean equals(Object other) {
-      if (other == this) {
-        return true;
-      }
-      Object mine = get();
-      if (mine == null) {
-        return false;
-      }
-      if (other instanceof LookupKey lookup) {
-        return lookup.referent == mine;
-      }
-      return other instanceof WeakKey weak && weak.get() == mine;
+      return IdentityKey.same(this, other);
     }
   }
 
-  private static final class LookupKey {
+  private static final class LookupKey implements IdentityKey {
     private final Object referent;
 
     LookupKey(Object referent) {
       this.referent = referent;
+    }
+
+    @Override
+    public Object referent() {
+      return referent;
     }
 
     @Override
@@ -95,9 +111,7 @@ final class WeakIdentityHandoff<V> {
 
     @Override
     public boolean equals(Object other) {
-      return other == this
-          || (other instanceof WeakKey weak && weak.get() == referent)
-          || (other instanceof LookupKey lookup && lookup.referent == referent);
+      return IdentityKey.same(this, other);
     }
   }
 }

@@ -21,7 +21,7 @@ final class NameMatches<T extends NamedElement.WithRuntimeName>
 
   @Override
   public boolean matches(T target) {
-    return pattern.matcher(target.getName()).matches();
+    return target != null && pattern.matcher(target.getName()).matches();
   }
 
   @Override
