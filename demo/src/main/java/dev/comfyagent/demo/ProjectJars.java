@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -76,7 +77,7 @@ final class ProjectJars {
     }
     try (Stream<Path> files = Files.list(target)) {
       return files
-          .filter(p -> isMainJar(p.getFileName().toString(), module))
+          .filter(p -> isMainJar(String.valueOf(p.getFileName()), module))
           .sorted()
           .reduce((first, second) -> second);
     } catch (IOException e) {
@@ -94,20 +95,24 @@ final class ProjectJars {
 
   /** {@code <root>/demo/target/comfy-agent-demo.jar} → {@code <root>}. */
   private static Optional<Path> ownCheckout() {
-    try {
-      Path self =
-          Path.of(ProjectJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path target = self.getParent();
-      if (target == null || !"target".equals(String.valueOf(target.getFileName()))) {
-        return Optional.empty();
-      }
-      Path module = target.getParent();
-      Path root = module == null ? null : module.getParent();
-      return root != null && Files.isDirectory(root.resolve("agent-runtime"))
-          ? Optional.of(root)
-          : Optional.empty();
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+    CodeSource source = ProjectJars.class.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
       return Optional.empty();
     }
+    Path self;
+    try {
+      self = Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    Path target = self.getParent();
+    if (target == null || !"target".equals(String.valueOf(target.getFileName()))) {
+      return Optional.empty();
+    }
+    Path module = target.getParent();
+    Path root = module == null ? null : module.getParent();
+    return root != null && Files.isDirectory(root.resolve("agent-runtime"))
+        ? Optional.of(root)
+        : Optional.empty();
   }
 }
