@@ -112,8 +112,7 @@ public final class DemoMain {
                 : "agent: not attached (instrument-javaagent/target has no jar)");
       }
       Path serverStderr = outDir.resolve("runtime-stderr.log");
-      new DemoSession(narrator, command, env, serverStderr, agentJar.isPresent())
-          .run(WORKFLOW, simulator);
+      new DemoSession(narrator, command, env, serverStderr, agentJar.isPresent()).run(WORKFLOW);
 
       narrator.banner("where to look");
       narrator.fact("runtime log (JSON lines):  " + logs.resolve("runtime.log"));

@@ -1,6 +1,5 @@
 package dev.comfyagent.demo;
 
-import dev.comfyagent.simulator.ComfyUiSimulator;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -46,7 +45,7 @@ final class DemoSession {
     this.agentAttached = agentAttached;
   }
 
-  void run(String workflowFile, ComfyUiSimulator simulator) throws IOException {
+  void run(String workflowFile) throws IOException {
     ServerParameters server =
         ServerParameters.builder(command.get(0))
             .args(command.subList(1, command.size()))
@@ -63,7 +62,7 @@ final class DemoSession {
               .progressConsumer(p -> narrator.progress(p.progress(), p.total(), p.message()))
               .build();
       try {
-        converse(client, workflowFile, simulator);
+        converse(client, workflowFile);
       } finally {
         // Closing ends the runtime process; the agent then writes its final metrics line.
         client.closeGracefully();
@@ -71,7 +70,7 @@ final class DemoSession {
     }
   }
 
-  private void converse(McpSyncClient client, String workflowFile, ComfyUiSimulator simulator) {
+  private void converse(McpSyncClient client, String workflowFile) {
     narrator.step("initialize (the MCP handshake)");
     McpSchema.InitializeResult init = client.initialize();
     narrator.fact(
@@ -159,10 +158,6 @@ final class DemoSession {
     if (statsTool) {
       call(client, "ask the agent what it saw", "get_agent_stats", Map.of(), false);
     }
-    narrator.fact(
-        "the simulator answered "
-            + simulator.requestCounts().values().stream().mapToLong(Long::longValue).sum()
-            + " HTTP requests");
   }
 
   private void call(
