@@ -82,21 +82,16 @@ final class ExecuteWorkflowTool implements Tool {
             .orElse((int) settings.defaultWait().toSeconds());
     Workflow workflow = sessions.current(context.connectionId()).workflow().requireCurrent();
 
+    BlockingQueue<Execution.Progress> reports = new LinkedBlockingQueue<>();
+    Consumer<Execution.Progress> listener = context.progressRequested() ? reports::offer : null;
     Execution execution;
     try {
-      execution = tracker.submit(workflow.apiJson(), context.connectionId());
+      execution = tracker.submit(workflow.apiJson(), context.connectionId(), listener);
     } catch (PromptRejectedException e) {
       ObjectNode details = JsonNodeFactory.instance.objectNode();
       details.set("error", e.error());
       details.set("node_errors", e.nodeErrors());
       return ToolResult.error(e.getMessage(), details);
-    }
-
-    BlockingQueue<Execution.Progress> reports = new LinkedBlockingQueue<>();
-    Consumer<Execution.Progress> listener = reports::offer;
-    if (context.progressRequested()) {
-      execution.addListener(listener);
-      context.progress(0, (double) workflow.size(), "queued in ComfyUI");
     }
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);

@@ -97,6 +97,17 @@ final class Execution implements ComfyUiEventListener {
     return Optional.ofNullable(promptId);
   }
 
+  /** The prompt is about to be posted: listeners hear it first, at progress 0. */
+  void submitting() {
+    Progress first;
+    synchronized (this) {
+      first = report("submitting to ComfyUI");
+    }
+    if (first != null) {
+      fire(first);
+    }
+  }
+
   synchronized void accepted(String id) {
     this.promptId = id;
   }

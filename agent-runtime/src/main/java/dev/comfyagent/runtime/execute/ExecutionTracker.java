@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +63,20 @@ final class ExecutionTracker {
    * @throws ComfyUiException when ComfyUI cannot be reached
    */
   Execution submit(ObjectNode prompt, String connectionId) {
+    return submit(prompt, connectionId, null);
+  }
+
+  /**
+   * Queues {@code prompt} and follows it; {@code listener}, when given, hears every progress report
+   * from the first one on (it is registered before the prompt is queued, so a fast ComfyUI cannot
+   * report before anyone listens).
+   */
+  Execution submit(ObjectNode prompt, String connectionId, Consumer<Execution.Progress> listener) {
     String clientId = "comfy-agent-" + UUID.randomUUID();
     Execution execution = new Execution(clientId, connectionId, prompt, client);
+    if (listener != null) {
+      execution.addListener(listener);
+    }
     EventSubscription socket = null;
     try {
       socket = client.subscribe(clientId, execution);
@@ -71,6 +84,7 @@ final class ExecutionTracker {
     } catch (ComfyUiException e) {
       log.info("no /ws for this render ({}); following it by polling /history", e.getMessage());
     }
+    execution.submitting();
     String promptId;
     try {
       promptId = client.queuePrompt(prompt, clientId).promptId();

@@ -182,7 +182,9 @@ class ComfyUiRoundTripIT {
     assertThat(progress)
         .extracting(ProgressNotification::message)
         .contains(
-            "queued in ComfyUI", "running KSamplerAdvanced (node 10)", "KSamplerAdvanced 12/12");
+            "submitting to ComfyUI",
+            "running KSamplerAdvanced (node 10)",
+            "KSamplerAdvanced 12/12");
   }
 
   @Test

@@ -155,7 +155,7 @@ class ExecutionToolsTest {
     }
     List<String> messages = sent.stream().map(RecordingContext.Notification::message).toList();
     assertThat(messages)
-        .contains("queued in ComfyUI", "running KSampler (node 3)")
+        .contains("submitting to ComfyUI", "running KSampler (node 3)")
         .containsSubsequence(
             "KSampler 1/6", "KSampler 2/6", "KSampler 6/6", "running VAEDecode (node 8)");
     assertThat(sent).allMatch(n -> n.thread().equals(Thread.currentThread().getName()));
