@@ -118,7 +118,10 @@ public final class BenchmarkSuite {
       deleteRecursively(workDir);
     }
 
-    Files.createDirectories(settings.result.toAbsolutePath().getParent());
+    Path resultDir = settings.result.toAbsolutePath().getParent();
+    if (resultDir != null) { // null only for a root, which parse rejects as a directory
+      Files.createDirectories(resultDir);
+    }
     try (PrintStream json = new PrintStream(settings.result.toFile(), StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
     }
@@ -225,6 +228,10 @@ public final class BenchmarkSuite {
           }
           default -> jmhArgs.add(args[i]);
         }
+      }
+      if (Files.isDirectory(s.result)) {
+        throw new UsageException(
+            "--result " + s.result + " is a directory; name the JSON file to write");
       }
       try {
         s.cli = new CommandLineOptions(jmhArgs.toArray(new String[0]));

@@ -59,6 +59,22 @@ class BenchmarkSuiteTest {
   }
 
   @Test
+  void rejectsAResultFileThatIsADirectory() throws IOException {
+    AgentJars jars = new AgentJars(Files.createDirectories(checkout.resolve("benchmarks/target")));
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+    assertThatThrownBy(
+            () ->
+                BenchmarkSuite.run(
+                    new String[] {"--result", checkout.toString(), "NoBenchmarkIsCalledThis"},
+                    jars,
+                    sink,
+                    sink))
+        .isInstanceOf(BenchmarkSuite.UsageException.class)
+        .hasMessageContaining("is a directory");
+  }
+
+  @Test
   void rejectsABadJmhOption() throws IOException {
     AgentJars jars = new AgentJars(Files.createDirectories(checkout.resolve("benchmarks/target")));
     PrintStream sink = new PrintStream(new ByteArrayOutputStream());

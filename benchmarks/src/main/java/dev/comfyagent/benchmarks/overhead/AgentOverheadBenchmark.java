@@ -35,8 +35,9 @@ import org.slf4j.MDC;
  * <p>Each configuration needs its own JVM arguments, so {@link
  * dev.comfyagent.benchmarks.BenchmarkSuite} runs one fork per configuration and sets {@link #agent}
  * to match; run alone (plain {@code java -jar benchmarks.jar}) only {@code none} runs. A fork
- * checks that it really has the agent its parameter names, and with tracing on that trace lines
- * were written, so no number is ever labelled with an agent that did not observe the call.
+ * checks that its command line names exactly the agent its parameter names and that this agent is
+ * running (and no other), and with tracing on that trace lines were written, so no number is ever
+ * labelled with an agent that did not observe the call.
  *
  * <p>The correlation id is in the SLF4J MDC, as the runtime's MCP adapter puts it there before
  * every call, so an agent finds it where it would in production.
@@ -62,6 +63,7 @@ public class AgentOverheadBenchmark {
   public void setUp() {
     configuration = AgentConfiguration.byId(agent);
     configuration.verifyAttached(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    configuration.verifyRunning();
     tool = new ConstantResultTool();
     arguments = JsonNodeFactory.instance.objectNode();
     arguments.put("node_id", "3");
