@@ -80,13 +80,22 @@ public class AgentOverheadBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void checkTracesWritten() throws InterruptedException, IOException {
+  public void checkTracing() throws InterruptedException, IOException {
     MDC.remove("correlation_id");
-    if (configuration != AgentConfiguration.AGENT_TRACE_ON) {
+    if (!configuration.needsAgentJar()) {
       return;
     }
     Path traces =
         outputDir(ManagementFactory.getRuntimeMXBean().getInputArguments()).resolve("traces.jsonl");
+    if (configuration == AgentConfiguration.AGENT_TRACE_OFF) {
+      if (Files.isRegularFile(traces) && Files.size(traces) > 0) {
+        throw new IllegalStateException(
+            "agent-trace-off: the agent wrote "
+                + traces
+                + " although tracing is off, so trace=off did not take effect");
+      }
+      return;
+    }
     // Traces are written by a background thread; give it a moment after the last call.
     for (int i = 0; i < 50 && !(Files.isRegularFile(traces) && Files.size(traces) > 0); i++) {
       Thread.sleep(100);
