@@ -4,6 +4,7 @@ import dev.comfyagent.benchmarks.compare.MachineDescription;
 import dev.comfyagent.benchmarks.overhead.AgentConfiguration;
 import dev.comfyagent.benchmarks.overhead.AgentJars;
 import dev.comfyagent.benchmarks.overhead.AgentOverheadBenchmark;
+import dev.comfyagent.benchmarks.overhead.AgentRunReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
@@ -45,6 +47,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (default {@code target/jmh-results.json} next to the benchmarks jar). Everything else is JMH's
  * command line ({@code -f}, {@code -wi}, {@code -p}, include regexes...). Without {@code --smoke} a
  * missing agent jar stops the run before anything is measured, naming the jar and how to build it.
+ *
+ * <p>After each configuration with this project's agent, the agent's final metrics line ({@link
+ * AgentRunReport}) must show it counted the tool's calls, traced exactly when tracing was on and
+ * had no internal error; otherwise the run stops and says which, since the figures would describe
+ * an agent that was not at work.
  *
  * <p>Exit status: 0 when every benchmark ran, 1 when one failed, 2 for bad options or a missing
  * agent.
@@ -109,7 +116,15 @@ public final class BenchmarkSuite {
       results.addAll(runAllowingNone(runtime));
       // The overhead benchmark once per agent configuration, each fork with its agent.
       for (AgentConfiguration c : configurations) {
-        results.addAll(runAllowingNone(overheadOptions(settings, c, jars, workDir)));
+        Collection<RunResult> run = runAllowingNone(overheadOptions(settings, c, jars, workDir));
+        if (!run.isEmpty() && c.needsAgentJar()) {
+          Optional<String> problem = checkAgentReport(c, agentOutput(workDir, c), out);
+          if (problem.isPresent()) {
+            err.println("BenchmarkSuite: " + problem.get());
+            return 1;
+          }
+        }
+        results.addAll(run);
       }
     } catch (RunnerException e) {
       err.println("BenchmarkSuite: a benchmark failed: " + e.getMessage());
@@ -118,7 +133,10 @@ public final class BenchmarkSuite {
       deleteRecursively(workDir);
     }
 
-    Files.createDirectories(settings.result.toAbsolutePath().getParent());
+    Path resultDir = settings.result.toAbsolutePath().getParent();
+    if (resultDir != null) { // null only for a root, which parse rejects as a directory
+      Files.createDirectories(resultDir);
+    }
     try (PrintStream json = new PrintStream(settings.result.toFile(), StandardCharsets.UTF_8)) {
       ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
     }
@@ -132,9 +150,31 @@ public final class BenchmarkSuite {
     return 0;
   }
 
+  /**
+   * Reads what this project's agent reported at the end of the configuration's forks and says why
+   * its figures do not describe the agent at work, if they do not.
+   */
+  static Optional<String> checkAgentReport(AgentConfiguration c, Path agentOutput, PrintStream out)
+      throws IOException {
+    Optional<AgentRunReport> report = AgentRunReport.read(agentOutput);
+    if (report.isEmpty()) {
+      return Optional.of(
+          c.id()
+              + ": the agent wrote no final metrics line to "
+              + agentOutput.resolve(AgentRunReport.METRICS_FILE)
+              + ", so nothing shows it observed the calls it was timed on");
+    }
+    out.println("Agent report, " + c.id() + ": " + report.get().summary());
+    return report.get().problem(c).map(p -> c.id() + ": " + p + "; its figures are not kept");
+  }
+
+  private static Path agentOutput(Path workDir, AgentConfiguration c) {
+    return workDir.resolve("agent-" + c.id());
+  }
+
   private static ChainedOptionsBuilder overheadOptions(
       Settings settings, AgentConfiguration c, AgentJars jars, Path workDir) throws IOException {
-    Path agentOutput = Files.createDirectories(workDir.resolve("agent-" + c.id()));
+    Path agentOutput = Files.createDirectories(agentOutput(workDir, c));
     ChainedOptionsBuilder overhead =
         settings.options(workDir.resolve("overhead-" + c.id() + ".json"));
     overhead
@@ -225,6 +265,10 @@ public final class BenchmarkSuite {
           }
           default -> jmhArgs.add(args[i]);
         }
+      }
+      if (Files.isDirectory(s.result)) {
+        throw new UsageException(
+            "--result " + s.result + " is a directory; name the JSON file to write");
       }
       try {
         s.cli = new CommandLineOptions(jmhArgs.toArray(new String[0]));

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.benchmarks.overhead.AgentConfiguration;
 import dev.comfyagent.benchmarks.overhead.AgentJars;
+import dev.comfyagent.benchmarks.overhead.AgentRunReport;
+import dev.comfyagent.benchmarks.overhead.ConstantResultTool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,53 @@ class BenchmarkSuiteTest {
     JsonNode written = new ObjectMapper().readTree(result.toFile());
     assertThat(written.isArray() && written.isEmpty()).as(written.toString()).isTrue();
     assertThat(result.resolveSibling("machine.json")).exists();
+  }
+
+  @Test
+  void rejectsAResultFileThatIsADirectory() throws IOException {
+    AgentJars jars = new AgentJars(Files.createDirectories(checkout.resolve("benchmarks/target")));
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+    assertThatThrownBy(
+            () ->
+                BenchmarkSuite.run(
+                    new String[] {"--result", checkout.toString(), "NoBenchmarkIsCalledThis"},
+                    jars,
+                    sink,
+                    sink))
+        .isInstanceOf(BenchmarkSuite.UsageException.class)
+        .hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void anAgentRunWithoutTheAgentsFinalReportIsRejected() throws IOException {
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+    assertThat(
+            BenchmarkSuite.checkAgentReport(
+                AgentConfiguration.AGENT_TRACE_OFF, Files.createDirectories(checkout), sink))
+        .hasValueSatisfying(
+            p -> assertThat(p).contains("agent-trace-off").contains("no final metrics line"));
+  }
+
+  @Test
+  void anAgentRunWhoseReportShowsTheCallsIsKeptAndSummarized() throws IOException {
+    Files.writeString(
+        checkout.resolve(AgentRunReport.METRICS_FILE),
+        "{\"type\":\"final\",\"total\":{\"tools\":{\""
+            + ConstantResultTool.NAME
+            + "\":{\"calls\":42}}},\"agent\":{\"trace_lines_written\":42}}\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    assertThat(
+            BenchmarkSuite.checkAgentReport(
+                AgentConfiguration.AGENT_TRACE_ON,
+                checkout,
+                new PrintStream(out, true, StandardCharsets.UTF_8)))
+        .isEmpty();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("agent-trace-on")
+        .contains("42 calls counted");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,17 +63,41 @@ public record MachineDescription(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Where the description of {@code resultsJson} lives: {@value #FILE_NAME} beside it. */
+  /**
+   * Where the description of {@code resultsJson} lives: {@value #FILE_NAME} beside it.
+   *
+   * @throws IllegalArgumentException when {@code resultsJson} is a file system root, which has no
+   *     directory to hold a file beside it
+   */
   public static Path besideResults(Path resultsJson) {
-    Path dir = resultsJson.toAbsolutePath().getParent();
+    Path absolute = resultsJson.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (dir == null) {
+      throw new IllegalArgumentException(
+          "results file " + absolute + " is a file system root, not a file in a directory");
+    }
     return dir.resolve(FILE_NAME);
   }
 
-  /** Describes the machine this JVM runs on. */
+  /**
+   * Describes the machine this JVM runs on: CPU model and frequency governor from Linux's {@code
+   * proc} and {@code sys} file systems under the file system root, the rest from the JVM.
+   */
   public static MachineDescription ofThisMachine() {
+    // The first root is "/" on Linux, where /proc and /sys exist; elsewhere the files are simply
+    // not found and the fields say unknown.
+    return ofMachineRootedAt(FileSystems.getDefault().getRootDirectories().iterator().next());
+  }
+
+  /**
+   * Describes the machine whose Linux {@code proc/cpuinfo} and {@code
+   * sys/devices/system/cpu/cpu0/cpufreq/scaling_governor} are under {@code root} (the file system
+   * root, or a copy of those files elsewhere); processors, memory, OS and JVM are this JVM's.
+   */
+  static MachineDescription ofMachineRootedAt(Path root) {
     return new MachineDescription(
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        readCpuModel(),
+        readCpuModel(root.resolve("proc/cpuinfo")),
         Runtime.getRuntime().availableProcessors(),
         readMemoryTotalMib(),
         System.getProperty("os.name")
@@ -81,7 +106,8 @@ public record MachineDescription(
             + " "
             + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
-        firstLine(Path.of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")).orElse(null),
+        firstLine(root.resolve("sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))
+            .orElse(null),
         System.getenv(NOTES_ENV));
   }
 
@@ -157,9 +183,8 @@ public record MachineDescription(
         + (notes == null || notes.isBlank() ? "" : " (" + notes + ")");
   }
 
-  private static String readCpuModel() {
+  private static String readCpuModel(Path cpuinfo) {
     try {
-      Path cpuinfo = Path.of("/proc/cpuinfo");
       if (Files.isReadable(cpuinfo)) {
         for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
           if (line.startsWith("model name")) {

@@ -3,13 +3,15 @@ package dev.comfyagent.benchmarks.discover;
 import dev.comfyagent.benchmarks.data.BenchmarkData;
 import dev.comfyagent.benchmarks.data.NodeClassSpec;
 import dev.comfyagent.benchmarks.data.SearchQueries;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The catalogs and queries the search benchmarks run, by the names their JMH parameters use:
- * catalog {@value #MANAGER_MAP} (40,000 node types in 5,600 packs) or {@value #OBJECT_INFO} (2,000
- * installed classes); query kind one of {@link SearchQueries.Kind}, lower case.
+ * catalog {@value #MANAGER_MAP} (40,000 node types in 5,600 packs), {@value #OBJECT_INFO} (2,000
+ * installed classes) or {@value #COMBINED} (both, as a ComfyUI with ComfyUI-Manager has them);
+ * query kind one of {@link SearchQueries.Kind}, lower case.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,6 +23,9 @@ public final class SearchCases {
   /** The live catalog, {@code /object_info}: installed node types. */
   public static final String OBJECT_INFO = "object-info";
 
+  /** Both: the live catalog and ComfyUI-Manager's map, as a ComfyUI with the Manager has them. */
+  public static final String COMBINED = "combined";
+
   /** Queries per benchmark; a run cycles through them. A power of two for a cheap index mask. */
   public static final int QUERY_COUNT = 1024;
 
@@ -31,9 +36,21 @@ public final class SearchCases {
     return switch (catalog) {
       case MANAGER_MAP -> BenchmarkData.extensionNodeTypes();
       case OBJECT_INFO -> BenchmarkData.catalogClasses().stream().map(NodeClassSpec::name).toList();
+      case COMBINED -> {
+        List<String> both = new ArrayList<>(names(MANAGER_MAP));
+        both.addAll(names(OBJECT_INFO));
+        yield List.copyOf(both);
+      }
       default ->
           throw new IllegalArgumentException(
-              "unknown catalog " + catalog + "; valid: " + MANAGER_MAP + ", " + OBJECT_INFO);
+              "unknown catalog "
+                  + catalog
+                  + "; valid: "
+                  + MANAGER_MAP
+                  + ", "
+                  + OBJECT_INFO
+                  + ", "
+                  + COMBINED);
     };
   }
 

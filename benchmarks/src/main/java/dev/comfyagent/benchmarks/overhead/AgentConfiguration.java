@@ -20,9 +20,9 @@ public enum AgentConfiguration {
   /** A plain JVM: the reference. */
   NONE("none", "no agent"),
   /** This project's agent, metrics only. */
-  AGENT_TRACE_OFF("agent-trace-off", "instrument-javaagent, trace=false"),
+  AGENT_TRACE_OFF("agent-trace-off", "instrument-javaagent, trace=off"),
   /** This project's agent, metrics and one trace line per call. */
-  AGENT_TRACE_ON("agent-trace-on", "instrument-javaagent, trace=true"),
+  AGENT_TRACE_ON("agent-trace-on", "instrument-javaagent, trace=on"),
   /** The OpenTelemetry Java agent with method instrumentation of the tool's call, no exporter. */
   OPENTELEMETRY("otel", "OpenTelemetry Java agent, methods.include, exporters none");
 
@@ -98,9 +98,11 @@ public enum AgentConfiguration {
     switch (this) {
       case NONE -> {}
       case AGENT_TRACE_OFF, AGENT_TRACE_ON -> {
+        // Option syntax of docs/agent.md. A metrics line an hour: only the final one, at exit,
+        // is written during a run, so the reporter's thread never competes with the measurement.
         String options =
             "trace="
-                + (this == AGENT_TRACE_ON)
+                + traceSwitch()
                 + ",strict=true,output.dir="
                 + outputDir.toAbsolutePath()
                 + ",metrics.interval=3600s";
@@ -123,6 +125,43 @@ public enum AgentConfiguration {
     return args;
   }
 
+  private String traceSwitch() {
+    return this == AGENT_TRACE_ON ? "on" : "off";
+  }
+
+  /**
+   * Checks, inside the fork, that the agents the JVM was started with are running: this project's
+   * agent has installed its bridge on the bootstrap class path, the OpenTelemetry agent its
+   * initializer. {@link #verifyAttached} checks the command line; this checks the agent did not
+   * turn itself off.
+   *
+   * @throws IllegalStateException saying which agent is running that should not be, or not running
+   *     that should be
+   */
+  public void verifyRunning() {
+    verifyRunning(RunningAgents.thisAgentRunning(), RunningAgents.openTelemetryRunning());
+  }
+
+  /** {@link #verifyRunning()} on what was found, for tests. */
+  void verifyRunning(boolean thisAgentRunning, boolean openTelemetryRunning) {
+    boolean wantThisAgent = needsAgentJar();
+    boolean wantOpenTelemetry = this == OPENTELEMETRY;
+    if (thisAgentRunning != wantThisAgent || openTelemetryRunning != wantOpenTelemetry) {
+      throw new IllegalStateException(
+          "agent configuration "
+              + id
+              + " ("
+              + description
+              + ") expected, but in this JVM instrument-javaagent is "
+              + (thisAgentRunning ? "running" : "not running")
+              + " and the OpenTelemetry agent is "
+              + (openTelemetryRunning ? "running" : "not running")
+              + (wantThisAgent && !thisAgentRunning
+                  ? "; the agent's line on stderr says why it turned itself off"
+                  : ""));
+    }
+  }
+
   /**
    * Checks, inside the fork, that the JVM was started with this configuration's agent and no other,
    * so a result is never labelled with an agent that was not there.
@@ -143,7 +182,7 @@ public enum AgentConfiguration {
           case AGENT_TRACE_OFF, AGENT_TRACE_ON ->
               agents.size() == 1
                   && !agents.get(0).contains("opentelemetry-javaagent")
-                  && agents.get(0).contains("=trace=" + (this == AGENT_TRACE_ON) + ",");
+                  && agents.get(0).contains("=trace=" + traceSwitch() + ",");
           case OPENTELEMETRY ->
               agents.size() == 1
                   && agents.get(0).contains("opentelemetry-javaagent")

@@ -112,11 +112,9 @@ public final class AgentJars {
     List<Path> jars = new ArrayList<>();
     try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, prefix + "*.jar")) {
       for (Path jar : found) {
-        String name = jar.getFileName().toString();
-        if (!name.startsWith("original-")
-            && !name.endsWith("-sources.jar")
-            && !name.endsWith("-javadoc.jar")
-            && !name.endsWith("-tests.jar")) {
+        // Entries of a directory listing always have a name (only a root has none).
+        Path name = jar.getFileName();
+        if (name != null && isMainArtifact(name.toString())) {
           jars.add(jar);
         }
       }
@@ -125,5 +123,13 @@ public final class AgentJars {
     }
     jars.sort(null);
     return jars.isEmpty() ? Optional.empty() : Optional.of(jars.get(jars.size() - 1));
+  }
+
+  /** Not the pre-shade original, nor a sources, javadoc or tests jar. */
+  private static boolean isMainArtifact(String fileName) {
+    return !fileName.startsWith("original-")
+        && !fileName.endsWith("-sources.jar")
+        && !fileName.endsWith("-javadoc.jar")
+        && !fileName.endsWith("-tests.jar");
   }
 }

@@ -35,8 +35,9 @@ import org.slf4j.MDC;
  * <p>Each configuration needs its own JVM arguments, so {@link
  * dev.comfyagent.benchmarks.BenchmarkSuite} runs one fork per configuration and sets {@link #agent}
  * to match; run alone (plain {@code java -jar benchmarks.jar}) only {@code none} runs. A fork
- * checks that it really has the agent its parameter names, and with tracing on that trace lines
- * were written, so no number is ever labelled with an agent that did not observe the call.
+ * checks that its command line names exactly the agent its parameter names and that this agent is
+ * running (and no other), and with tracing on that trace lines were written, so no number is ever
+ * labelled with an agent that did not observe the call.
  *
  * <p>The correlation id is in the SLF4J MDC, as the runtime's MCP adapter puts it there before
  * every call, so an agent finds it where it would in production.
@@ -62,6 +63,7 @@ public class AgentOverheadBenchmark {
   public void setUp() {
     configuration = AgentConfiguration.byId(agent);
     configuration.verifyAttached(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    configuration.verifyRunning();
     tool = new ConstantResultTool();
     arguments = JsonNodeFactory.instance.objectNode();
     arguments.put("node_id", "3");
@@ -78,13 +80,22 @@ public class AgentOverheadBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void checkTracesWritten() throws InterruptedException, IOException {
+  public void checkTracing() throws InterruptedException, IOException {
     MDC.remove("correlation_id");
-    if (configuration != AgentConfiguration.AGENT_TRACE_ON) {
+    if (!configuration.needsAgentJar()) {
       return;
     }
     Path traces =
         outputDir(ManagementFactory.getRuntimeMXBean().getInputArguments()).resolve("traces.jsonl");
+    if (configuration == AgentConfiguration.AGENT_TRACE_OFF) {
+      if (Files.isRegularFile(traces) && Files.size(traces) > 0) {
+        throw new IllegalStateException(
+            "agent-trace-off: the agent wrote "
+                + traces
+                + " although tracing is off, so trace=off did not take effect");
+      }
+      return;
+    }
     // Traces are written by a background thread; give it a moment after the last call.
     for (int i = 0; i < 50 && !(Files.isRegularFile(traces) && Files.size(traces) > 0); i++) {
       Thread.sleep(100);

@@ -82,7 +82,8 @@ public final class StartupBenchmark {
         --java PATH         the java to launch (this JVM's)
         --json FILE         benchmarks/target/startup-results.json
         --timeout-s S       per run (120)
-        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>.jar serve)      """;
+        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>.jar serve)
+      """;
 
   private StartupBenchmark() {}
 
@@ -97,7 +98,7 @@ public final class StartupBenchmark {
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      out.println(USAGE);
+      out.print(USAGE);
       return 0;
     }
     Settings settings;
@@ -401,7 +402,9 @@ public final class StartupBenchmark {
     }
     json.append("\n  ]\n}\n");
     Path parent = settings.json.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
+    if (parent != null) { // null only for a root, which parse rejects
+      Files.createDirectories(parent);
+    }
     Files.writeString(settings.json, json.toString(), StandardCharsets.UTF_8);
   }
 
@@ -609,6 +612,9 @@ public final class StartupBenchmark {
         Path target = Path.of("benchmarks/target");
         s.json =
             (Files.isDirectory(target) ? target : Path.of(".")).resolve("startup-results.json");
+      } else if (Files.isDirectory(s.json)) {
+        throw new IllegalArgumentException(
+            "--json " + s.json + " is a directory; name the JSON file to write");
       }
       if (only.contains("none")) {
         s.configurations.add(new Configuration("none", "no agent", null, null));

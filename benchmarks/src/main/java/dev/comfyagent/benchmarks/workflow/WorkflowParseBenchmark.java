@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The first half of {@code load_workflow}: the workflow's text parsed by Jackson and checked into a
- * {@link Workflow} ({@link Workflow#ofApi}, which also copies the JSON). The whole load, with
- * format detection and validation against the catalog, is {@code WorkflowLoadBenchmark} (in {@code
- * src/pending/java} until the workflow package's loader and validator are merged).
+ * {@link Workflow} ({@link Workflow#ofApi}, which also copies the JSON), with a plain Jackson
+ * mapper. The whole load, with format detection and validation against the catalog, is {@link
+ * WorkflowLoadBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

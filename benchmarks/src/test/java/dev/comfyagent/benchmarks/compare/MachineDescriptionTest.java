@@ -33,6 +33,38 @@ class MachineDescriptionTest {
   }
 
   @Test
+  void readsCpuModelAndGovernorFromLinuxFilesUnderTheRoot() throws IOException {
+    Path proc = Files.createDirectories(dir.resolve("proc"));
+    Files.writeString(
+        proc.resolve("cpuinfo"),
+        "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n"
+            + "processor\t: 1\nmodel name\t: AMD EPYC 7B13\n");
+    Path cpufreq = Files.createDirectories(dir.resolve("sys/devices/system/cpu/cpu0/cpufreq"));
+    Files.writeString(cpufreq.resolve("scaling_governor"), "performance\n");
+
+    MachineDescription machine = MachineDescription.ofMachineRootedAt(dir);
+
+    assertThat(machine.cpuModel()).isEqualTo("AMD EPYC 7B13");
+    assertThat(machine.cpuGovernor()).isEqualTo("performance");
+  }
+
+  @Test
+  void saysUnknownWhereTheLinuxFilesAreMissing() {
+    MachineDescription machine = MachineDescription.ofMachineRootedAt(dir);
+
+    assertThat(machine.cpuModel()).isEqualTo("unknown " + System.getProperty("os.arch") + " CPU");
+    assertThat(machine.cpuGovernor()).isNull();
+  }
+
+  @Test
+  void rejectsAFileSystemRootAsResultsFile() {
+    Path root = dir.toAbsolutePath().getRoot();
+    assertThatThrownBy(() -> MachineDescription.besideResults(root))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("file system root");
+  }
+
+  @Test
   void likeMachinesHaveNoDifferences() {
     MachineDescription a =
         new MachineDescription("t1", "EPYC", 2, 1024, "Linux", "JDK 17", "performance", null);

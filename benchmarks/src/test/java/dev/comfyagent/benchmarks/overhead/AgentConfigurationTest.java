@@ -42,18 +42,46 @@ class AgentConfigurationTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AgentConfiguration.class)
+  void aForkRunningExactlyItsAgentPassesTheRunningCheck(AgentConfiguration c) {
+    assertThatCode(() -> c.verifyRunning(c.needsAgentJar(), c == AgentConfiguration.OPENTELEMETRY))
+        .doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AgentConfiguration.class)
+  void aForkRunningAnyOtherSetOfAgentsFailsTheRunningCheck(AgentConfiguration c) {
+    boolean[] values = {false, true};
+    for (boolean ours : values) {
+      for (boolean otel : values) {
+        if (ours != c.needsAgentJar() || otel != (c == AgentConfiguration.OPENTELEMETRY)) {
+          assertThatThrownBy(() -> c.verifyRunning(ours, otel))
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining(c.id());
+        }
+      }
+    }
+  }
+
+  @Test
+  void thisJvmRunsNoAgent() {
+    // The tests run without -javaagent: the detection must say so rather than guess.
+    assertThatCode(() -> AgentConfiguration.NONE.verifyRunning()).doesNotThrowAnyException();
+  }
+
   @Test
   void thisAgentRunsStrictWithItsTracingSwitchAndOutputDirectory() {
     assertThat(argsOf(AgentConfiguration.AGENT_TRACE_ON))
         .singleElement()
         .asString()
-        .startsWith("-javaagent:" + AGENT.toAbsolutePath() + "=trace=true,")
+        .startsWith("-javaagent:" + AGENT.toAbsolutePath() + "=trace=on,")
         .contains("strict=true")
         .contains("output.dir=" + OUTPUT.toAbsolutePath());
     assertThat(argsOf(AgentConfiguration.AGENT_TRACE_OFF))
         .singleElement()
         .asString()
-        .contains("=trace=false,");
+        .contains("=trace=off,");
   }
 
   @Test

@@ -112,6 +112,12 @@ class StartupBenchmarkTest {
   }
 
   @Test
+  void rejectsAJsonOutputThatIsADirectory() {
+    assertThat(run("--only", "none", "--json", dir.toString(), "--", "-version")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is a directory");
+  }
+
+  @Test
   void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertThat(StartupBenchmark.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     assertThat(StartupBenchmark.median(new double[] {5, 1, 3})).isEqualTo(3);
