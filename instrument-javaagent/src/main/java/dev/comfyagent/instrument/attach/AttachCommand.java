@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.attach;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The agent jar's command line: loads instrument-javaagent into a JVM that is already running, or
@@ -291,10 +295,22 @@ public final class AttachCommand {
     }
   }
 
+  /** The {@code Implementation-Version} of the agent jar loaded, if it has one. */
+  static Optional<String> jarVersion(Path agentJar) {
+    try (JarFile jar = new JarFile(agentJar.toFile(), false)) {
+      Manifest manifest = jar.getManifest();
+      return Optional.ofNullable(
+              manifest == null
+                  ? null
+                  : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION))
+          .filter(v -> !v.isBlank());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   private void report(TargetJvm jvm, Path agentJar, String options) {
-    String version =
-        Optional.ofNullable(AttachCommand.class.getPackage().getImplementationVersion())
-            .orElse("(development build)");
+    String version = jarVersion(agentJar).orElse("(development build)");
     out.println(
         "Loaded instrument-javaagent "
             + version

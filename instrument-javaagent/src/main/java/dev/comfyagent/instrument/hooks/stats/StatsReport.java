@@ -65,6 +65,8 @@ final class StatsReport {
     if (onlyTool != null) {
       return oneTool(serverTools, onlyTool, figures);
     }
+    // A tool is listed once a call of it finished (this very call is still running).
+    figures.values().removeIf(f -> f.calls() == 0);
     Map<String, Object> structured = new LinkedHashMap<>();
     long uptime = stats.uptimeMillis();
     structured.put("agent_version", version.get());

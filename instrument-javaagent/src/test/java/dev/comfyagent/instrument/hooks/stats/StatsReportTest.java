@@ -34,6 +34,7 @@ class StatsReportTest {
       tools.forName("load_workflow").record(TimeUnit.MILLISECONDS.toNanos(10 * i), i != 4);
     }
     tools.forName("execute_workflow").record(TimeUnit.MILLISECONDS.toNanos(4210), true);
+    tools.forName("still_running"); // a call in progress: counted when it ends
     breakers.created("comfyui", breakers, "CLOSED");
     breakers.transition("comfyui", breakers, "CLOSED", "OPEN", 1_000L);
     limiters.created("comfyui");
@@ -112,7 +113,8 @@ class StatsReportTest {
         .contains(
             "Agent:            1 classes instrumented, 0 could not be, 7 trace lines written,"
                 + " 1 dropped, 0 internal errors swallowed")
-        .doesNotContain("/usr/local/nvidia");
+        .doesNotContain("/usr/local/nvidia")
+        .doesNotContain("still_running");
 
     Map<String, Object> json = answer.structured();
     assertThat(json.get("agent_version")).isEqualTo("0.1.0");
@@ -121,6 +123,7 @@ class StatsReportTest {
     assertThat(load.get("calls")).isEqualTo(4L);
     assertThat(load.get("ok")).isEqualTo(3L);
     assertThat(load.get("err")).isEqualTo(1L);
+    assertThat(((Map<?, ?>) json.get("tools")).containsKey("still_running")).isFalse();
     assertThat((Double) load.get("p50_ms")).isBetween(19.8, 20.2);
     assertThat(json.get("sessions")).isEqualTo(Map.of("active", 2));
     assertThat(json.get("circuit_breakers"))
@@ -162,7 +165,7 @@ class StatsReportTest {
     assertThat(answer.text())
         .isEqualTo(
             "unknown tool 'lod_workflow': no tool of that name was called or is served here."
-                + " Known tools: execute_workflow, list_models, load_workflow. Call without 'tool'"
+                + " Known tools: execute_workflow, list_models, load_workflow, still_running. Call without 'tool'"
                 + " for every tool's figures.");
     assertThat(answer.structured()).isNull();
   }
