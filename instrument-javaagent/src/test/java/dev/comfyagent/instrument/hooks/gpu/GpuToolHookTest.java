@@ -113,9 +113,9 @@ class GpuToolHookTest {
         McpSchema.CallToolResult.builder()
             .content(
                 List.of(
-                    new McpSchema.ImageContent(null, "aGk=", "image/png"),
-                    new McpSchema.TextContent(RENDERED),
-                    new McpSchema.TextContent("Rendered in 1s")))
+                    new McpSchema.ImageContent(null, "aGk=", "image/png", null),
+                    new McpSchema.TextContent(null, RENDERED, null),
+                    new McpSchema.TextContent(null, "Rendered in 1s", null)))
             .structuredContent(Map.of("seconds", 4.2))
             .meta(meta)
             .isError(false)
