@@ -22,11 +22,13 @@ import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.record.WarmUp;
 import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
+import dev.comfyagent.instrument.weave.InstanceListener;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
 import dev.comfyagent.instrument.weave.RateLimiterWeave;
 import dev.comfyagent.instrument.weave.RuntimeToolWeave;
 import dev.comfyagent.instrument.weave.SdkRequestIdWeave;
+import dev.comfyagent.instrument.weave.SdkServerContributor;
 import dev.comfyagent.instrument.weave.SdkSyncToolWeave;
 import dev.comfyagent.instrument.weave.SdkToolCallWeave;
 import dev.comfyagent.instrument.weave.SessionRegistryWeave;
@@ -77,6 +79,7 @@ final class Agent implements AgentContext {
   private final AgentStats stats;
   private final WeaveDispatch dispatch;
   private final List<WeaveTarget> extraTargets = new CopyOnWriteArrayList<>();
+  private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
 
   private Agent(
       AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
@@ -133,7 +136,8 @@ final class Agent implements AgentContext {
             health,
             host,
             this::traceLinesWritten,
-            this::traceLinesDropped);
+            this::traceLinesDropped,
+            reporter::readSections);
     this.dispatch = new WeaveDispatch(calls, breakers, limiters, sessions, host, health);
   }
 
@@ -156,6 +160,7 @@ final class Agent implements AgentContext {
   boolean start() {
     if (!AgentBridge.install(dispatch)) {
       closeFiles();
+      runStopActions();
       return false;
     }
     if (traceWriter != null) {
@@ -179,18 +184,34 @@ final class Agent implements AgentContext {
     }
   }
 
-  /** Writes what is pending and the final metrics line, then closes the files. */
+  /**
+   * Writes what is pending and the final metrics line, closes the files, then runs the extensions'
+   * stop actions (after the final line, so that it still carries their figures).
+   */
   void stop() {
     if (traceWriter != null) {
       traceWriter.stop(DRAIN_MILLIS);
     }
     reporter.finish();
     closeFiles();
+    runStopActions();
   }
 
   /** Closes the files without having started (another copy runs, or an extension refused). */
   void abandon() {
     closeFiles();
+    runStopActions();
+  }
+
+  private void runStopActions() {
+    for (Runnable action : stopActions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        health.internalError("stopping an extension", e);
+      }
+    }
+    stopActions.clear();
   }
 
   /** The weave targets the options ask for, the extensions' last. */
@@ -266,6 +287,21 @@ final class Agent implements AgentContext {
   @Override
   public void addToolCallHook(ToolCallHook hook) {
     calls.addHook(hook);
+  }
+
+  @Override
+  public void addInstanceListener(InstanceListener listener) {
+    dispatch.addInstanceListener(listener);
+  }
+
+  @Override
+  public void addSdkServerContributor(SdkServerContributor contributor) {
+    dispatch.addSdkServerContributor(contributor);
+  }
+
+  @Override
+  public void onStop(Runnable action) {
+    stopActions.add(action);
   }
 
   private long traceLinesWritten() {

@@ -1,26 +1,44 @@
 package dev.comfyagent.instrument;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.SecureClassLoader;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * The isolated class loader of the agent's implementation: it reads classes and resources from the
- * agent jar's {@code inst/} directory, where class files are stored as {@code .classdata} so that
- * no other loader, and no class-path scanner of the host, can find them. Its parent is the platform
- * class loader, so the agent sees the JDK and the bootstrap bridge but never the host's classes
- * (nor their versions of Byte Buddy, Jackson or HdrHistogram, which the agent has relocated).
+ * agent jar's {@code inst/} directory, where no other loader, and no class-path scanner of the
+ * host, can find them. Its parent is the platform class loader, so the agent sees the JDK and the
+ * bootstrap bridge but never the host's classes (nor their versions of Byte Buddy, Jackson or
+ * HdrHistogram, which the agent has relocated).
+ *
+ * <p>Class files are stored in <em>packs</em>: {@code inst/classes/<name>.pack} is a zip archive of
+ * uncompressed class files (compressed as a whole by the agent jar, which makes the jar about half
+ * the size of one compressed entry per class), and {@code inst/classes/<name>.list} names the
+ * classes in it, one path per line. A pack is read whole when one of its classes is needed. While
+ * the agent starts (most of its classes load then) packs are held, so that each is read once; after
+ * {@link #startupDone()} they are held weakly, so that the memory goes back to the host at the next
+ * garbage collection (a later miss reads the pack again: a few milliseconds). A class stored as a
+ * single {@code inst/<path>.classdata} entry (the earlier layout) is found too. Other resources are
+ * {@code inst/<path>} entries.
  *
  * <p>Thread-safe (parallel capable).
  */
@@ -28,6 +46,9 @@ final class AgentClassLoader extends SecureClassLoader {
 
   static final String PREFIX = "inst/";
   static final String CLASS_SUFFIX = ".classdata";
+  static final String PACKS = PREFIX + "classes/";
+  static final String PACK_SUFFIX = ".pack";
+  static final String LIST_SUFFIX = ".list";
 
   static {
     registerAsParallelCapable();
@@ -36,11 +57,22 @@ final class AgentClassLoader extends SecureClassLoader {
   private final JarFile jar;
   private final URI jarUri;
   private final CodeSource codeSource;
+  private final Map<String, String> packOfClass = new HashMap<>();
+  // One lock per pack; its class files, once read, are held until startup is done, then weakly. No
+  // nested class: the agent jar
+  // is on the bootstrap class path too, where a nested class would be found and defined apart from
+  // this one (which the system loader defined), and could not be used from it.
+  private final Map<String, Object> packLocks = new HashMap<>();
+  private final ConcurrentHashMap<String, WeakReference<Map<String, byte[]>>> packContents =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Map<String, byte[]>> heldWhileStarting =
+      new ConcurrentHashMap<>();
+  private volatile boolean starting = true;
 
   /**
    * @param agentJar the agent jar
    * @param parent the platform class loader
-   * @throws UncheckedIOException when the jar cannot be opened
+   * @throws UncheckedIOException when the jar cannot be opened or its pack lists read
    */
   AgentClassLoader(Path agentJar, ClassLoader parent) {
     super("comfy-agent", parent);
@@ -48,6 +80,21 @@ final class AgentClassLoader extends SecureClassLoader {
       this.jar = new JarFile(agentJar.toFile(), false);
       this.jarUri = agentJar.toUri();
       this.codeSource = new CodeSource(jarUri.toURL(), (Certificate[]) null);
+      for (JarEntry entry : Collections.list(jar.entries())) {
+        String name = entry.getName();
+        if (name.startsWith(PACKS) && name.endsWith(LIST_SUFFIX)) {
+          String pack = name.substring(0, name.length() - LIST_SUFFIX.length()) + PACK_SUFFIX;
+          packLocks.put(pack, new Object());
+          try (InputStream in = jar.getInputStream(entry)) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+              String path = line.strip();
+              if (!path.isEmpty()) {
+                packOfClass.put(path, pack);
+              }
+            }
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the agent jar " + agentJar, e);
     }
@@ -55,15 +102,14 @@ final class AgentClassLoader extends SecureClassLoader {
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
-    JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
-    if (entry == null) {
-      throw new ClassNotFoundException(name);
-    }
     byte[] bytes;
-    try (InputStream in = jar.getInputStream(entry)) {
-      bytes = in.readAllBytes();
+    try {
+      bytes = classFile(name.replace('.', '/') + ".class");
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
+    }
+    if (bytes == null) {
+      throw new ClassNotFoundException(name);
     }
     int dot = name.lastIndexOf('.');
     if (dot > 0) {
@@ -79,6 +125,10 @@ final class AgentClassLoader extends SecureClassLoader {
     return defineClass(name, bytes, 0, bytes.length, codeSource);
   }
 
+  /**
+   * Resources stored under {@code inst/}. Class files are not resources with a URL (they are inside
+   * packs): read them with {@link #getResourceAsStream}, as Byte Buddy does.
+   */
   @Override
   protected URL findResource(String name) {
     String entryName = entryName(name);
@@ -106,14 +156,40 @@ final class AgentClassLoader extends SecureClassLoader {
     if (fromParent != null) {
       return fromParent;
     }
-    JarEntry entry = jar.getJarEntry(entryName(name));
+    String path = name.startsWith("/") ? name.substring(1) : name;
+    try {
+      if (path.endsWith(".class")) {
+        byte[] bytes = classFile(path);
+        return bytes == null ? null : new ByteArrayInputStream(bytes);
+      }
+      JarEntry entry = jar.getJarEntry(entryName(path));
+      return entry == null ? null : jar.getInputStream(entry);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The agent has started: packs read so far, and from now on, are held weakly only. Called by
+   * {@link AgentEntry} once the installer returned.
+   */
+  void startupDone() {
+    starting = false;
+    heldWhileStarting.clear();
+  }
+
+  /** The bytes of class file {@code path} ({@code a/b/C.class}), or null when there is none. */
+  private byte[] classFile(String path) throws IOException {
+    String pack = packOfClass.get(path);
+    if (pack != null) {
+      return packContents(pack).get(path);
+    }
+    JarEntry entry = jar.getJarEntry(entryName(path));
     if (entry == null) {
       return null;
     }
-    try {
-      return jar.getInputStream(entry);
-    } catch (IOException e) {
-      return null;
+    try (InputStream in = jar.getInputStream(entry)) {
+      return in.readAllBytes();
     }
   }
 
@@ -124,5 +200,42 @@ final class AgentClassLoader extends SecureClassLoader {
       return PREFIX + path.substring(0, path.length() - ".class".length()) + CLASS_SUFFIX;
     }
     return PREFIX + path;
+  }
+
+  /** The class files of a pack, read whole when needed and held weakly. */
+  private Map<String, byte[]> packContents(String pack) throws IOException {
+    WeakReference<Map<String, byte[]>> held = packContents.get(pack);
+    Map<String, byte[]> contents = held == null ? null : held.get();
+    if (contents != null) {
+      return contents;
+    }
+    synchronized (packLocks.get(pack)) {
+      held = packContents.get(pack);
+      contents = held == null ? null : held.get();
+      if (contents == null) {
+        contents = readPack(pack);
+        packContents.put(pack, new WeakReference<>(contents));
+        if (starting) {
+          heldWhileStarting.put(pack, contents);
+        }
+      }
+      return contents;
+    }
+  }
+
+  private Map<String, byte[]> readPack(String pack) throws IOException {
+    JarEntry entry = jar.getJarEntry(pack);
+    if (entry == null) {
+      throw new IOException("the agent jar lacks " + pack);
+    }
+    Map<String, byte[]> contents = new HashMap<>();
+    try (ZipInputStream in = new ZipInputStream(jar.getInputStream(entry))) {
+      for (ZipEntry file = in.getNextEntry(); file != null; file = in.getNextEntry()) {
+        if (!file.isDirectory()) {
+          contents.put(file.getName(), in.readAllBytes());
+        }
+      }
+    }
+    return contents;
   }
 }

@@ -6,6 +6,8 @@ import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.HostReader;
 import dev.comfyagent.instrument.record.ToolCallHook;
+import dev.comfyagent.instrument.weave.InstanceListener;
+import dev.comfyagent.instrument.weave.SdkServerContributor;
 import dev.comfyagent.instrument.weave.WeaveTarget;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -47,4 +49,23 @@ public interface AgentContext {
 
   /** Adds a hook called at every tool frame's start and end. */
   void addToolCallHook(ToolCallHook hook);
+
+  /**
+   * Adds a listener for the instances that {@link
+   * dev.comfyagent.instrument.weave.InstanceCaptureWeave}s (added with {@link #addWeaveTarget})
+   * see.
+   */
+  void addInstanceListener(InstanceListener listener);
+
+  /**
+   * Adds a contributor to every MCP SDK server built from now on (it takes effect once {@link
+   * dev.comfyagent.instrument.weave.SdkServerFeaturesWeave} is added with {@link #addWeaveTarget}).
+   */
+  void addSdkServerContributor(SdkServerContributor contributor);
+
+  /**
+   * Runs {@code action} when the agent stops (JVM shutdown, after the final metrics line), or when
+   * it is abandoned before it started.
+   */
+  void onStop(Runnable action);
 }

@@ -74,10 +74,11 @@ public final class AgentEntry {
       throws Exception {
     Path jar;
     Method install;
+    AgentClassLoader loader;
     try {
       jar = agentJar();
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
-      ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
+      loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
       install =
           Class.forName(INSTALLER, true, loader)
               .getMethod("install", String.class, Instrumentation.class, boolean.class, Path.class);
@@ -89,7 +90,11 @@ public final class AgentEntry {
       }
       return;
     }
-    invoke(install, arguments, instrumentation, late, jar);
+    try {
+      invoke(install, arguments, instrumentation, late, jar);
+    } finally {
+      loader.startupDone();
+    }
   }
 
   /** Calls into the agent class loader; a strict-mode failure is rethrown as itself. */

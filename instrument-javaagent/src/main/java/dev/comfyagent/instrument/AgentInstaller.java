@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument;
 
+import dev.comfyagent.instrument.attach.AttachCommand;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.ConfigException;
@@ -9,6 +10,9 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Installs the agent from inside the isolated agent class loader: resolves and checks the options,
@@ -79,10 +83,33 @@ public final class AgentInstaller {
     if (!agent.start()) {
       AgentHealth.diagnostic(
           "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
-    } else if (config.debug()) {
+      return;
+    }
+    // Read by the attach command, which refuses to load the agent twice into one JVM.
+    System.setProperty(AttachCommand.LOADED_PROPERTY, version(agentJar));
+    if (config.debug()) {
       AgentHealth.diagnostic(
           "running with " + config + ", writing to " + config.outputDir().toAbsolutePath());
     }
+  }
+
+  /** The agent jar's {@code Implementation-Version}, or {@code unknown}. */
+  static String version(Path agentJar) {
+    if (agentJar != null) {
+      try (JarFile jar = new JarFile(agentJar.toFile(), false)) {
+        Manifest manifest = jar.getManifest();
+        String version =
+            manifest == null
+                ? null
+                : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+        if (version != null && !version.isBlank()) {
+          return version;
+        }
+      } catch (IOException | RuntimeException e) {
+        // a development layout (classes folder): no manifest to read
+      }
+    }
+    return "unknown";
   }
 
   private static void refuse(String problem, boolean strict) {

@@ -3,14 +3,18 @@ package dev.comfyagent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +58,41 @@ class AgentClassLoaderTest {
           .isInstanceOf(ClassNotFoundException.class);
     }
     assertThat(AgentClassLoader.entryName("/a/B.class")).isEqualTo("inst/a/B.classdata");
+  }
+
+  @Test
+  void loadsClassesFromPacksAndServesTheirClassFilesAsStreamsOnly() throws Exception {
+    Path jar = dir.resolve("packed.jar");
+    String hidden = "dev/comfyagent/instrument/HiddenFixture";
+    ByteArrayOutputStream pack = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(pack)) {
+      zip.putNextEntry(new ZipEntry(hidden + ".class"));
+      try (InputStream bytes = getClass().getResourceAsStream("/" + hidden + ".class")) {
+        bytes.transferTo(zip);
+      }
+    }
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file)) {
+      out.putNextEntry(new JarEntry("inst/classes/agent.pack"));
+      out.write(pack.toByteArray());
+      out.putNextEntry(new JarEntry("inst/classes/agent.list"));
+      out.write((hidden + ".class\r\n\n").getBytes(StandardCharsets.UTF_8));
+      out.putNextEntry(new JarEntry("inst/classes/broken.list"));
+      out.write("dev/comfyagent/instrument/Broken.class\n".getBytes(StandardCharsets.UTF_8));
+    }
+    var loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
+    Class<?> loaded = loader.loadClass(hidden.replace('/', '.'));
+    assertThat(loaded.getClassLoader()).isSameAs(loader);
+    loader.startupDone();
+    System.gc(); // a pack held weakly may be gone now, and is read again
+    try (InputStream classFile = loader.getResourceAsStream("/" + hidden + ".class")) {
+      assertThat(classFile.readAllBytes()).startsWith(0xCA, 0xFE, 0xBA, 0xBE);
+    }
+    assertThat(loader.getResource(hidden + ".class")).as("no URL for a class in a pack").isNull();
+    assertThat(loader.getResourceAsStream("dev/comfyagent/instrument/Missing.class")).isNull();
+    assertThatThrownBy(() -> loader.loadClass("dev.comfyagent.instrument.Broken"))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasRootCauseMessage("the agent jar lacks inst/classes/broken.pack");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.attach;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The agent jar's command line: loads instrument-javaagent into a JVM that is already running, or
@@ -276,15 +280,37 @@ public final class AttachCommand {
                 + "; loading it twice would count every call twice");
       }
       session.loadAgent(agentJar, arguments.options());
+      if (session.runningAgent().isEmpty()) {
+        throw new AttachFailure(
+            "pid "
+                + pid
+                + " loaded "
+                + agentJar
+                + " but the agent did not start there; the target's stderr says why (a wrong"
+                + " option or an output directory it cannot write, say). It runs as before,"
+                + " unobserved.");
+      }
       report(jvm, agentJar, arguments.options());
       return EXIT_OK;
     }
   }
 
+  /** The {@code Implementation-Version} of the agent jar loaded, if it has one. */
+  static Optional<String> jarVersion(Path agentJar) {
+    try (JarFile jar = new JarFile(agentJar.toFile(), false)) {
+      Manifest manifest = jar.getManifest();
+      return Optional.ofNullable(
+              manifest == null
+                  ? null
+                  : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION))
+          .filter(v -> !v.isBlank());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   private void report(TargetJvm jvm, Path agentJar, String options) {
-    String version =
-        Optional.ofNullable(AttachCommand.class.getPackage().getImplementationVersion())
-            .orElse("(development build)");
+    String version = jarVersion(agentJar).orElse("(development build)");
     out.println(
         "Loaded instrument-javaagent "
             + version
@@ -310,16 +336,20 @@ public final class AttachCommand {
         "  - Tool classes already loaded are retransformed: timing, success counting and tracing"
             + " apply from their next call.");
     out.println("  - Classes loaded from now on are woven as they load, as with -javaagent.");
+    out.println(
+        "  - Active sessions are read from the session registry itself once a tool touches a"
+            + " session, so sessions opened before now are included.");
+    out.println(
+        "  - Memory probes find the objects built before now when they are next used (a cache"
+            + " is counted from the first tool call that reads it); GPU sampling starts now.");
     out.println("What cannot work after startup:");
     out.println(
         "  - get_agent_stats cannot be added to an MCP server that was already built: its"
-            + " tools/list stays as it was. Start the server with -javaagent to get that tool.");
+            + " tools/list stays as it was. The same figures are in metrics.jsonl; start the"
+            + " server with -javaagent to get the tool.");
     out.println(
-        "  - Sessions already open are not counted: the active-session figure counts the"
-            + " sessions opened from now on (and may read low until they are replaced).");
-    out.println(
-        "  - Calls in flight at this moment are not recorded, and objects built before now are"
-            + " not seen by memory probes.");
+        "  - Calls in flight at this moment are not recorded, and an object that is never used"
+            + " again is not seen by memory probes.");
     Optional<Integer> java = jvm.javaFeatureVersion();
     if (java.isPresent() && java.get() >= WARNING_JAVA) {
       out.println();

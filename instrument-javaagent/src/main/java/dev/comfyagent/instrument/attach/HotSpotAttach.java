@@ -60,6 +60,12 @@ final class HotSpotAttach {
     /** Loads the agent jar with the options into the JVM. */
     void loadAgent(Path agentJar, String options) throws AttachFailure;
 
+    /**
+     * The version the agent announced in the JVM ({@link AttachCommand#LOADED_PROPERTY}), read now;
+     * empty when it did not start there (it refused its options, say) or the JVM did not answer.
+     */
+    Optional<String> runningAgent();
+
     @Override
     void close();
   }
@@ -118,6 +124,16 @@ final class HotSpotAttach {
           throw new AttachFailure(loadFailure(target, agentJar, describe(e)));
         } catch (IOException e) {
           throw new AttachFailure(loadFailure(target, agentJar, describe(e)));
+        }
+      }
+
+      @Override
+      public Optional<String> runningAgent() {
+        try {
+          return Optional.ofNullable(
+              attached.getSystemProperties().getProperty(AttachCommand.LOADED_PROPERTY));
+        } catch (IOException e) {
+          return Optional.empty();
         }
       }
 

@@ -163,6 +163,25 @@ public final class AgentBridge {
     }
   }
 
+  /** See {@link BridgeDispatch#instanceSeen}. */
+  public static void instanceSeen(Class<?> declaringType, Object instance) {
+    BridgeDispatch d = dispatch;
+    if (d != null && instance != null) {
+      d.instanceSeen(declaringType, instance);
+    }
+  }
+
+  /**
+   * See {@link BridgeDispatch#sdkServerFeatures}.
+   *
+   * @return {@code null} when nothing changes, else the new capabilities and tool list
+   */
+  public static Object[] sdkServerFeatures(
+      Class<?> featuresType, Object capabilities, Object tools) {
+    BridgeDispatch d = dispatch;
+    return d == null ? null : d.sdkServerFeatures(featuresType, capabilities, tools);
+  }
+
   /**
    * Called by Byte Buddy's exception handler when advice code throws: the exception is swallowed
    * (the host never sees it) and counted.

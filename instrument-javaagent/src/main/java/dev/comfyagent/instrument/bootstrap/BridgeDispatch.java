@@ -79,6 +79,26 @@ public interface BridgeDispatch {
   /** A session of the runtime's registry was opened or closed. */
   void sessionRegistryChanged(Object registry);
 
+  /**
+   * An instance of a class the hooks asked to see (a memory probe's class) was constructed, or,
+   * after a late attach, one of its public methods was called.
+   *
+   * @param declaringType the class whose constructor or method was woven (not a subclass)
+   */
+  void instanceSeen(Class<?> declaringType, Object instance);
+
+  /**
+   * The MCP SDK is about to build a server's features ({@code McpServerFeatures.Async} or the
+   * stateless one): the hooks may add tools (the agent's {@code get_agent_stats}).
+   *
+   * @param featuresType the features record being constructed
+   * @param capabilities its {@code ServerCapabilities} argument (may be null)
+   * @param tools its list of tool specifications (may be null)
+   * @return {@code null} to leave both unchanged, else {@code {capabilities, tools}}: new values of
+   *     the same types
+   */
+  Object[] sdkServerFeatures(Class<?> featuresType, Object capabilities, Object tools);
+
   /** Advice code failed and its exception was suppressed; counted as an internal error. */
   void adviceFailed(Throwable failure);
 }

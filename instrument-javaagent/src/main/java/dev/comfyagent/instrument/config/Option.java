@@ -8,8 +8,9 @@ import java.util.Optional;
  * validation, the "valid options" part of error messages, and the table in {@code docs/agent.md}.
  *
  * <p>Besides these fixed keys, two namespaces are open for the agent's hooks: {@code probe.<name>}
- * (memory probes, {@code class#method}) and {@code gpu} / {@code gpu.<key>} (GPU sampling). Their
- * values are checked by the hooks that own them.
+ * (memory probes, {@code class#method} or {@code off}; {@code hooks.probe.ProbeSpec}) and {@code
+ * gpu} / {@code gpu.<key>} (GPU sampling; {@code hooks.gpu.GpuSettings}). Their values are checked
+ * by the hooks that own them, with the same one-line errors.
  */
 public enum Option {
   CONFIG(
@@ -75,7 +76,7 @@ public enum Option {
       "stats.tool",
       "get_agent_stats",
       OptionKind.TEXT,
-      "name of the MCP tool the agent adds to report its figures"),
+      "name of the MCP tool the agent adds to every MCP SDK server to report its figures, or off"),
   DEBUG(
       "debug",
       "off",

@@ -10,6 +10,7 @@ import dev.comfyagent.instrument.record.ToolStats;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,6 +90,25 @@ public final class MetricsReporter {
   /** Adds a section written in every later line. */
   public void addSection(MetricsSection section) {
     sections.add(section);
+  }
+
+  /**
+   * Every section's figures read now for a stats request ({@code lineEnds == false}), by name in
+   * the order added; a section that fails is left out and counted as an internal error.
+   */
+  public Map<String, Map<String, ?>> readSections() {
+    Map<String, Map<String, ?>> figures = new LinkedHashMap<>();
+    for (MetricsSection section : sections) {
+      try {
+        Map<String, ?> value = section.figures(false);
+        if (value != null) {
+          figures.put(section.name(), value);
+        }
+      } catch (RuntimeException e) {
+        health.internalError("metrics section " + section.name(), e);
+      }
+    }
+    return figures;
   }
 
   /** Starts writing a line every {@code intervalMillis} on a daemon thread. */

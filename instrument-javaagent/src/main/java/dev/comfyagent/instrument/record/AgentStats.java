@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The agent's figures since start, readable at any moment without disturbing the metrics lines:
@@ -32,6 +33,7 @@ public final class AgentStats {
   private final HostReader host;
   private final LongSupplier traceLinesWritten;
   private final LongSupplier traceLinesDropped;
+  private final Supplier<Map<String, Map<String, ?>>> sections;
 
   /** What the figures are read from. */
   public AgentStats(
@@ -43,7 +45,8 @@ public final class AgentStats {
       AgentHealth health,
       HostReader host,
       LongSupplier traceLinesWritten,
-      LongSupplier traceLinesDropped) {
+      LongSupplier traceLinesDropped,
+      Supplier<Map<String, Map<String, ?>>> sections) {
     this.startNanos = startNanos;
     this.tools = tools;
     this.breakers = breakers;
@@ -53,6 +56,7 @@ public final class AgentStats {
     this.host = host;
     this.traceLinesWritten = traceLinesWritten;
     this.traceLinesDropped = traceLinesDropped;
+    this.sections = sections;
   }
 
   /** Milliseconds since the agent started. */
@@ -102,5 +106,14 @@ public final class AgentStats {
   /** Trace lines dropped since start (queue full or write failed). */
   public long traceLinesDropped() {
     return traceLinesDropped.getAsLong();
+  }
+
+  /**
+   * The hooks' sections of the metrics line ({@code memory}, {@code gpu}), read now for a stats
+   * request (not for a metrics line): name to figures, in the order the hooks added them. A section
+   * that fails is left out (and counted by the agent's health).
+   */
+  public Map<String, Map<String, ?>> sections() {
+    return sections.get();
   }
 }

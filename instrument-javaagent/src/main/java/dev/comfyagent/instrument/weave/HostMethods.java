@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe.
  */
-final class HostMethods {
+public final class HostMethods {
 
   private static final MethodHandles.Lookup PUBLIC = MethodHandles.publicLookup();
 
@@ -28,7 +28,7 @@ final class HostMethods {
    * take {@code Object} and return {@code returnType} (reference results as {@code Object}), or
    * {@code null} when there is none returning one of {@code accepted}.
    */
-  static MethodHandle noArgs(Class<?> type, String name, Class<?>... accepted) {
+  public static MethodHandle noArgs(Class<?> type, String name, Class<?>... accepted) {
     for (Class<?> candidate : publicTypes(type)) {
       try {
         Method method = candidate.getMethod(name);
@@ -48,7 +48,7 @@ final class HostMethods {
   }
 
   /** The class, its superclasses and all its interfaces that are public, nearest first. */
-  static Iterable<Class<?>> publicTypes(Class<?> type) {
+  public static Iterable<Class<?>> publicTypes(Class<?> type) {
     Set<Class<?>> seen = new HashSet<>();
     Deque<Class<?>> queue = new ArrayDeque<>();
     java.util.List<Class<?>> found = new java.util.ArrayList<>();
@@ -71,7 +71,7 @@ final class HostMethods {
   }
 
   /** The class named {@code name} as {@code context}'s loader sees it, without initializing it. */
-  static Class<?> visibleClass(Class<?> context, String name) {
+  public static Class<?> visibleClass(Class<?> context, String name) {
     ClassLoader loader = context.getClassLoader();
     if (loader == null) {
       return null;

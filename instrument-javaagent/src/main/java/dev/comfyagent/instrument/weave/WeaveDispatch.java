@@ -9,6 +9,7 @@ import dev.comfyagent.instrument.record.RateLimiterBoard;
 import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolCallView.Layer;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The agent's {@link BridgeDispatch}: receives every join point from the bootstrap bridge and hands
@@ -25,6 +26,10 @@ public final class WeaveDispatch implements BridgeDispatch {
   private final SessionGauge sessions;
   private final HostReader host;
   private final AgentHealth health;
+  private final CopyOnWriteArrayList<InstanceListener> instanceListeners =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<SdkServerContributor> serverContributors =
+      new CopyOnWriteArrayList<>();
 
   /**
    * @param calls tracks tool calls
@@ -204,6 +209,64 @@ public final class WeaveDispatch implements BridgeDispatch {
     } catch (Throwable e) {
       health.internalError("session registry change", e);
     }
+  }
+
+  /** Adds a listener for the instances that {@link InstanceCaptureWeave}s see. */
+  public void addInstanceListener(InstanceListener listener) {
+    instanceListeners.add(listener);
+  }
+
+  /** Adds a contributor to the MCP SDK servers built from now on. */
+  public void addSdkServerContributor(SdkServerContributor contributor) {
+    serverContributors.add(contributor);
+  }
+
+  @Override
+  public void instanceSeen(Class<?> declaringType, Object instance) {
+    for (InstanceListener listener : instanceListeners) {
+      try {
+        listener.seen(declaringType, instance);
+      } catch (Throwable e) {
+        health.internalError("instance of " + declaringType.getName(), e);
+      }
+    }
+  }
+
+  @Override
+  public Object[] sdkServerFeatures(Class<?> featuresType, Object capabilities, Object tools) {
+    Object[] current = null;
+    for (SdkServerContributor contributor : serverContributors) {
+      try {
+        Object[] changed =
+            contributor.contribute(
+                featuresType,
+                current == null ? capabilities : current[0],
+                current == null ? tools : current[1]);
+        if (changed != null && fitsFeatures(featuresType, changed)) {
+          current = changed;
+        } else if (changed != null) {
+          health.internalError(
+              "building an MCP server's features",
+              new IllegalStateException("a contributor returned values of the wrong types"));
+        }
+      } catch (Throwable e) {
+        health.internalError("building an MCP server's features", e);
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Whether {@code changed} can be assigned to the features record's capabilities and tools
+   * parameters: a wrong type would fail the host's constructor, which advice cannot undo.
+   */
+  private static boolean fitsFeatures(Class<?> featuresType, Object[] changed) {
+    java.lang.reflect.RecordComponent[] components = featuresType.getRecordComponents();
+    return changed.length == 2
+        && components != null
+        && components.length > 2
+        && (changed[0] == null || components[1].getType().isInstance(changed[0]))
+        && (changed[1] == null || components[2].getType().isInstance(changed[1]));
   }
 
   @Override

@@ -80,7 +80,7 @@ class AttachCommandTest {
           .contains("working dir: " + System.getProperty("user.dir"))
           .contains("Tool classes already loaded are retransformed")
           .contains("get_agent_stats cannot be added to an MCP server that was already built")
-          .contains("Sessions already open are not counted");
+          .contains("sessions opened before now are included");
       String stdoutAfterAttach = child.stopAndReadStdout();
       assertThat(stdoutAfterAttach).as("the target's stdout (an MCP channel)").isEmpty();
       if (Runtime.version().feature() >= 21) {
@@ -146,6 +146,20 @@ class AttachCommandTest {
                   + " already runs instrument-javaagent marker-agent; loading it twice would count"
                   + " every call twice"
                   + System.lineSeparator());
+    }
+  }
+
+  @Test
+  void saysSoWhenTheAgentLoadedButDidNotStart() throws Exception {
+    Path jar = TestJars.agentJar(temp, "silent-agent.jar", SilentAgent.class);
+    try (ChildJvm child = ChildJvm.start()) {
+      Run run = run("attach", Long.toString(child.pid()), "--agent-jar", jar.toString(), "trce=on");
+
+      assertThat(run.status()).isEqualTo(AttachCommand.EXIT_FAILED);
+      assertThat(run.err())
+          .contains("pid " + child.pid() + " loaded " + jar)
+          .contains("but the agent did not start there; the target's stderr says why");
+      assertThat(run.out()).doesNotContain("Loaded instrument-javaagent");
     }
   }
 

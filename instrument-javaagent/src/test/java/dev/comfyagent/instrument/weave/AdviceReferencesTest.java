@@ -36,7 +36,10 @@ class AdviceReferencesTest {
         RateLimiterWeave.AcquireAdvice.class,
         RateLimiterWeave.ReserveAdvice.class,
         SessionRegistryWeave.CreatedAdvice.class,
-        SessionRegistryWeave.ChangedAdvice.class
+        SessionRegistryWeave.ChangedAdvice.class,
+        SdkServerFeaturesWeave.FeaturesAdvice.class,
+        InstanceCaptureWeave.ConstructedAdvice.class,
+        InstanceCaptureWeave.UsedAdvice.class
       })
   void adviceCodeReferencesOnlyTheJdkAndTheBridge(Class<?> advice) throws IOException {
     assertThat(referencedOwners(advice))

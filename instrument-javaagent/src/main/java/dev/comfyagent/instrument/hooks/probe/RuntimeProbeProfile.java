@@ -1,0 +1,31 @@
+package dev.comfyagent.instrument.hooks.probe;
+
+import java.util.List;
+
+/**
+ * The built-in memory probes: agent-runtime's caches, session registry and undo histories, read
+ * through the methods its architecture publishes for the agent (docs/architecture.md, "Contracts
+ * the agent relies on"). Each of these methods only reads what is held: none loads or fetches
+ * anything ({@code ManagerNodeMap#size} never reads the ComfyUI-Manager files, {@code
+ * NodeCatalog#size} never asks ComfyUI).
+ *
+ * <p>In a server that is not agent-runtime these classes never load and the probes stay silent.
+ */
+public final class RuntimeProbeProfile {
+
+  private RuntimeProbeProfile() {}
+
+  /** The probes, in the order they are reported. */
+  public static List<ProbeSpec> probes() {
+    return List.of(
+        builtIn("node_catalog", "dev.comfyagent.runtime.discover.NodeCatalog", "size"),
+        builtIn("model_lists", "dev.comfyagent.runtime.discover.ModelCatalog", "size"),
+        builtIn("discovery_cache", "dev.comfyagent.runtime.discover.ManagerNodeMap", "size"),
+        builtIn("session_registry", "dev.comfyagent.runtime.session.SessionRegistry", "size"),
+        builtIn("undo_history_depth", "dev.comfyagent.runtime.workflow.UndoHistory", "depth"));
+  }
+
+  private static ProbeSpec builtIn(String name, String className, String method) {
+    return new ProbeSpec(name, className, method, true);
+  }
+}
