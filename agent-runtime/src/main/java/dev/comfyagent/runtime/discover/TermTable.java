@@ -98,7 +98,7 @@ final class TermTable {
    * from one array, instead of two strings from the start.
    */
   void sort(int[] ids) {
-    sort(ids, 0, ids.length - 1, 0, 0);
+    sort(ids, 0, ids.length - 1, 0);
   }
 
   /** The char of term {@code id} at {@code depth}, or -1 past its end. */
@@ -107,25 +107,13 @@ final class TermTable {
     return at < starts[id + 1] ? chars[at] : -1;
   }
 
-  private void sort(int[] ids, int low, int high, int depth, int recursion) {
-    while (high > low) {
-      if (high - low < 12) {
-        insertionSort(ids, low, high, depth);
-        return;
-      }
-      if (recursion > 96) {
-        // Degenerate input; a comparison sort bounds the stack.
-        Integer[] part = new Integer[high - low + 1];
-        for (int i = 0; i < part.length; i++) {
-          part[i] = ids[low + i];
-        }
-        int from = depth;
-        Arrays.sort(part, (a, b) -> compareFrom(a, b, from));
-        for (int i = 0; i < part.length; i++) {
-          ids[low + i] = part[i];
-        }
-        return;
-      }
+  /**
+   * Sorts {@code ids[low .. high]}, whose terms agree before {@code depth}. Of the three parts a
+   * step makes (chars below, equal to and above the pivot) the two smaller are sorted by recursion
+   * and the largest by the loop, so the stack stays within log2 of the number of terms.
+   */
+  private void sort(int[] ids, int low, int high, int depth) {
+    while (high - low >= 12) {
       swap(ids, low, (low + high) >>> 1);
       int pivot = charAt(ids[low], depth);
       int lt = low;
@@ -141,15 +129,33 @@ final class TermTable {
           i++;
         }
       }
-      sort(ids, low, lt - 1, depth, recursion + 1);
-      sort(ids, gt + 1, high, depth, recursion + 1);
-      if (pivot < 0) {
-        // Terms ending here are equal; the table holds each term once, so there is one.
-        return;
+      // Terms ending at the pivot are equal, and the table holds each term once: one term.
+      int below = lt - low;
+      int equal = pivot < 0 ? 0 : gt - lt + 1;
+      int above = high - gt;
+      if (below >= equal && below >= above) {
+        sortEqual(ids, lt, gt, depth, pivot);
+        sort(ids, gt + 1, high, depth);
+        high = lt - 1;
+      } else if (above >= equal) {
+        sort(ids, low, lt - 1, depth);
+        sortEqual(ids, lt, gt, depth, pivot);
+        low = gt + 1;
+      } else {
+        sort(ids, low, lt - 1, depth);
+        sort(ids, gt + 1, high, depth);
+        low = lt;
+        high = gt;
+        depth++;
       }
-      low = lt;
-      high = gt;
-      depth++;
+    }
+    insertionSort(ids, low, high, depth);
+  }
+
+  /** Sorts the terms that have {@code pivot} at {@code depth} by what follows it. */
+  private void sortEqual(int[] ids, int lt, int gt, int depth, int pivot) {
+    if (pivot >= 0) {
+      sort(ids, lt, gt, depth + 1);
     }
   }
 

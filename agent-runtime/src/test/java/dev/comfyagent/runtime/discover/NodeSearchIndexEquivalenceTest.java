@@ -426,7 +426,7 @@ class NodeSearchIndexEquivalenceTest {
       }
       map.packs().forEach(p -> names.addAll(p.nodeTypes()));
       List<String> queries = new ArrayList<>();
-      for (int i = 0; i < 400; i++) {
+      for (int i = 0; i < 250; i++) {
         String name = names.get(random.nextInt(names.size()));
         String key = SearchText.key(name);
         List<String> tokens = SearchText.tokens(name);
@@ -447,7 +447,7 @@ class NodeSearchIndexEquivalenceTest {
         queries.add(token + " zzqxv");
         queries.add(String.join(" ", tokens));
       }
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 200; i++) {
         queries.add(WORDS[random.nextInt(WORDS.length)]);
         queries.add(typo(random, WORDS[random.nextInt(WORDS.length)]));
         String start = word(random, extraWords);
