@@ -186,7 +186,8 @@ final class DemoSession {
             .filter(TextContent.class::isInstance)
             .map(c -> ((TextContent) c).text())
             .collect(Collectors.joining("\n"));
-    narrator.result(text, isError);
+    // The agent's own report is what the demo ends on: show it whole.
+    narrator.result(text, isError, "get_agent_stats".equals(tool) ? 60 : 12);
     if (isError != errorExpected) {
       narrator.unexpected(
           errorExpected ? tool + " should have been refused" : tool + " returned an error");

@@ -43,13 +43,18 @@ final class Narrator {
 
   /** A tool's answer, indented and cut to {@value #MAX_LINES} lines. */
   void result(String text, boolean isError) {
+    result(text, isError, MAX_LINES);
+  }
+
+  /** A tool's answer, indented and cut to {@code maxLines} lines. */
+  void result(String text, boolean isError, int maxLines) {
     List<String> lines = text.lines().toList();
     String mark = isError ? "   ! " : "   > ";
-    for (int i = 0; i < Math.min(lines.size(), MAX_LINES); i++) {
+    for (int i = 0; i < Math.min(lines.size(), maxLines); i++) {
       out.println(mark + lines.get(i));
     }
-    if (lines.size() > MAX_LINES) {
-      out.println("     ... " + (lines.size() - MAX_LINES) + " more lines");
+    if (lines.size() > maxLines) {
+      out.println("     ... " + (lines.size() - maxLines) + " more lines");
     }
   }
 

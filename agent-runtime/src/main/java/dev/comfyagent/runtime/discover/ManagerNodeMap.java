@@ -150,6 +150,14 @@ public final class ManagerNodeMap {
     return byPattern;
   }
 
+  /**
+   * Every node type the packs list, each once, in the order the map first lists them (the order the
+   * search index numbers them in); reads the files when not yet read.
+   */
+  List<String> nodeTypes() {
+    return current().nodeTypes();
+  }
+
   /** Whether the files were found and read. */
   public boolean isAvailable() {
     return current().problem() == null;
@@ -248,11 +256,29 @@ public final class ManagerNodeMap {
   }
 
   private static Loaded build(List<NodePack> packs, String source, String problem) {
-    Map<String, List<NodePack>> byNodeType = new HashMap<>(packs.size() * 8);
+    int listed = 0;
+    for (NodePack pack : packs) {
+      listed += pack.nodeTypes().size();
+    }
+    Map<String, List<NodePack>> byNodeType = new HashMap<>(listed + listed / 3 + 16);
+    List<String> nodeTypes = new ArrayList<>(listed);
+    List<String> shared = new ArrayList<>();
     List<PatternPack> patterns = new ArrayList<>();
     for (NodePack pack : packs) {
+      // Most node types have one provider: they share one immutable list per pack.
+      List<NodePack> alone = List.of(pack);
       for (String nodeType : pack.nodeTypes()) {
-        byNodeType.computeIfAbsent(nodeType, k -> new ArrayList<>(1)).add(pack);
+        List<NodePack> providers = byNodeType.putIfAbsent(nodeType, alone);
+        if (providers == null) {
+          nodeTypes.add(nodeType);
+        } else {
+          if (!(providers instanceof ArrayList)) {
+            providers = new ArrayList<>(providers);
+            byNodeType.put(nodeType, providers);
+            shared.add(nodeType);
+          }
+          providers.add(pack);
+        }
       }
       if (!pack.nodeNamePattern().isEmpty()) {
         try {
@@ -265,20 +291,18 @@ public final class ManagerNodeMap {
         }
       }
     }
-    for (Map.Entry<String, List<NodePack>> entry : byNodeType.entrySet()) {
-      List<NodePack> providers = entry.getValue();
-      if (providers.size() > 1) {
-        String nodeType = entry.getKey();
-        // A pack that declares a preemption wins the name over the others.
-        providers.sort(
-            (a, b) ->
-                Boolean.compare(
-                    b.preemptions().contains(nodeType), a.preemptions().contains(nodeType)));
-      }
-      entry.setValue(List.copyOf(providers));
+    for (String nodeType : shared) {
+      List<NodePack> providers = byNodeType.get(nodeType);
+      // A pack that declares a preemption wins the name over the others.
+      providers.sort(
+          (a, b) ->
+              Boolean.compare(
+                  b.preemptions().contains(nodeType), a.preemptions().contains(nodeType)));
+      byNodeType.put(nodeType, List.copyOf(providers));
     }
     return new Loaded(
         Collections.unmodifiableMap(byNodeType),
+        Collections.unmodifiableList(nodeTypes),
         List.copyOf(packs),
         List.copyOf(patterns),
         source,
@@ -303,7 +327,7 @@ public final class ManagerNodeMap {
           continue;
         }
         List<String> nodeTypes = new ArrayList<>();
-        JsonNode meta = null;
+        Meta meta = Meta.NONE;
         JsonToken token = p.nextToken();
         if (token == JsonToken.START_ARRAY) {
           while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -316,14 +340,15 @@ public final class ManagerNodeMap {
           token = p.nextToken();
         }
         if (token == JsonToken.START_OBJECT) {
-          meta = p.readValueAsTree();
+          meta = Meta.read(p);
           token = p.nextToken();
         }
         while (token != JsonToken.END_ARRAY && token != null) {
           p.skipChildren();
           token = p.nextToken();
         }
-        packs.add(pack(url, nodeTypes, meta, infos.get(normalizeUrl(url))));
+        PackInfo info = infos.isEmpty() ? null : infos.get(normalizeUrl(url));
+        packs.add(pack(url, nodeTypes, meta, info));
       }
       if (p.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("the node map ends early, at " + p.currentLocation());
@@ -367,22 +392,76 @@ public final class ManagerNodeMap {
     return infos;
   }
 
-  private static NodePack pack(String url, List<String> nodeTypes, JsonNode meta, PackInfo info) {
-    JsonNode m = meta == null ? JSON.createObjectNode() : meta;
-    Set<String> preemptions = new LinkedHashSet<>();
-    m.path("preemptions").forEach(n -> preemptions.add(n.asText()));
-    String title = firstNonBlank(info == null ? "" : info.title(), m.path("title_aux").asText(""));
-    title = firstNonBlank(title, m.path("nickname").asText(""));
-    title = firstNonBlank(title, lastPathSegment(url));
+  private static NodePack pack(String url, List<String> nodeTypes, Meta meta, PackInfo info) {
+    String title = firstNonBlank(info == null ? "" : info.title(), meta.titleAux());
+    title = firstNonBlank(title, meta.nickname());
+    if (title.isBlank()) {
+      title = lastPathSegment(url);
+    }
     return new NodePack(
         url,
         info == null ? "" : info.id(),
         title,
-        firstNonBlank(info == null ? "" : info.author(), m.path("author").asText("")),
-        info == null ? m.path("description").asText("") : info.description(),
+        firstNonBlank(info == null ? "" : info.author(), meta.author()),
+        info == null ? meta.description() : info.description(),
         nodeTypes,
-        preemptions,
-        m.path("nodename_pattern").asText(""));
+        meta.preemptions(),
+        meta.nodeNamePattern());
+  }
+
+  /**
+   * The fields of a pack's metadata object ({@code {title_aux, author, nickname, description,
+   * preemptions, nodename_pattern, ...}}) that the map uses, read as they stream by; a value that
+   * is not a string is read as Jackson's {@link JsonNode#asText(String)} reads it.
+   */
+  private record Meta(
+      String titleAux,
+      String nickname,
+      String author,
+      String description,
+      Set<String> preemptions,
+      String nodeNamePattern) {
+
+    static final Meta NONE = new Meta("", "", "", "", Set.of(), "");
+
+    /** Reads the object the parser is at the start of, up to its end. */
+    static Meta read(JsonParser p) throws IOException {
+      String titleAux = "";
+      String nickname = "";
+      String author = "";
+      String description = "";
+      String nodeNamePattern = "";
+      Set<String> preemptions = Set.of();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "title_aux" -> titleAux = text(p, value);
+          case "nickname" -> nickname = text(p, value);
+          case "author" -> author = text(p, value);
+          case "description" -> description = text(p, value);
+          case "nodename_pattern" -> nodeNamePattern = text(p, value);
+          case "preemptions" -> {
+            Set<String> names = new LinkedHashSet<>();
+            JsonNode list = p.readValueAsTree();
+            if (list != null) {
+              list.forEach(n -> names.add(n.asText()));
+            }
+            preemptions = names;
+          }
+          default -> p.skipChildren();
+        }
+      }
+      return new Meta(titleAux, nickname, author, description, preemptions, nodeNamePattern);
+    }
+
+    private static String text(JsonParser p, JsonToken value) throws IOException {
+      if (value == JsonToken.VALUE_STRING) {
+        return p.getText();
+      }
+      JsonNode node = p.readValueAsTree();
+      return node == null ? "" : node.asText("");
+    }
   }
 
   /** The form of a URL used to join the two files: lower case, https, no {@code .git}, no slash. */
@@ -487,6 +566,7 @@ public final class ManagerNodeMap {
 
   private record Loaded(
       Map<String, List<NodePack>> byNodeType,
+      List<String> nodeTypes,
       List<NodePack> packs,
       List<PatternPack> patterns,
       String source,

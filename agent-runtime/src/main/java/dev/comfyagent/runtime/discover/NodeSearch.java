@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * answer.liveProblem();        // why installed status is unknown, if it is
  * }</pre>
  *
+ * <p>A live catalog fetched again after its time-to-live usually holds the same node types; the
+ * index then stays and only serves the new definitions, so a search pays for a build only when a
+ * node type, a name, a category or a description changed, or the Manager's map was read again.
+ *
  * <p>When ComfyUI cannot be asked, the last catalog it answered is used, and if there never was one
  * the search runs over ComfyUI-Manager's map alone, saying so.
  *
@@ -72,16 +76,35 @@ public final class NodeSearch {
     long generation = managerMap.generation();
     Built current = built;
     if (current == null || current.live() != live || current.generation() != generation) {
-      long started = System.nanoTime();
-      current = new Built(live, generation, NodeSearchIndex.build(live, managerMap));
+      current = rebuilt(current, live, generation);
       built = current;
-      log.info(
-          "built the node search index: {} node types ({} installed) in {} ms",
-          current.index().size(),
-          current.index().installedCount(),
-          (System.nanoTime() - started) / 1_000_000);
     }
     return new Snapshot(current.index(), problem);
+  }
+
+  /**
+   * The index over {@code live} and the map's {@code generation}: the previous one serving the new
+   * definitions when only the live catalog was fetched again and nothing searchable in it changed
+   * (the usual refresh after the time-to-live), else a new one.
+   */
+  private Built rebuilt(Built previous, NodeDefinitions live, long generation) {
+    long started = System.nanoTime();
+    if (previous != null && previous.generation() == generation) {
+      Optional<NodeSearchIndex> same = previous.index().withLiveDefinitions(live);
+      if (same.isPresent()) {
+        log.debug(
+            "the live catalog's node types are unchanged; the node search index is kept ({} µs)",
+            (System.nanoTime() - started) / 1_000);
+        return new Built(live, generation, same.get());
+      }
+    }
+    Built fresh = new Built(live, generation, NodeSearchIndex.build(live, managerMap));
+    log.info(
+        "built the node search index: {} node types ({} installed) in {} ms",
+        fresh.index().size(),
+        fresh.index().installedCount(),
+        (System.nanoTime() - started) / 1_000_000);
+    return fresh;
   }
 
   /** The ComfyUI-Manager map searched. */

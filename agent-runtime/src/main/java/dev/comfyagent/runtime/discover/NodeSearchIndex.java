@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -60,39 +59,88 @@ public final class NodeSearchIndex {
   private static final int MAX_PREFIX_EXPANSION = 4096;
   private static final int MAX_DESCRIPTION_WORDS = 64;
 
+  /** Bits of an entry id in the numbers {@link #tieRanks} sorts (a 42-bit name key above). */
+  private static final int ID_BITS = 21;
+
+  private static final long ID_MASK = (1L << ID_BITS) - 1;
+
+  /** Node types by entry id; the live catalog's come first, in its order (ids 0 .. n - 1). */
   private final Entry[] entries;
+
+  /** The live catalog's definitions by entry id: {@code definitions[id]} for installed ids. */
+  private final NodeDefinition[] definitions;
+
   private final int[] tieRank;
   private final boolean liveCatalog;
   private final int installedCount;
 
-  private final Map<String, int[]> exactKeys;
-  private final String[] keys;
-  private final int[] keyEntry;
-  private final GramIndex keyTrigrams;
-
+  /**
+   * The terms: words of names, categories, packs and descriptions, and class names and display
+   * names as whole keys ({@link SearchText#key}; every key is also a word of its name), distinct
+   * and sorted. Each term has two rows, both possibly empty:
+   *
+   * <ul>
+   *   <li>the entries having it as a word, {@code postingIds[postingOffsets[v] .. postingOffsets[v
+   *       + 1])}, ascending, with the fields they have it in at the same places of {@code
+   *       postingFields};
+   *   <li>the entries having it as a key, {@code keyEntries[keyOffsets[v] .. keyOffsets[v + 1])},
+   *       each an entry id shifted left once, its low bit set when the term is the entry's class
+   *       name (else it is its display name).
+   * </ul>
+   */
   private final String[] vocab;
-  private final int[][] postings;
-  private final byte[][] postingFields;
+
   private final int[] vocabLength;
-  private final GramIndex vocabTrigrams;
+  private final int[] postingOffsets;
+  private final int[] postingIds;
+  private final byte[] postingFields;
+  private final int[] keyOffsets;
+  private final int[] keyEntries;
+
+  /**
+   * The trigrams of the terms at least 3 long, padded: for typos (a term near a query word shares
+   * most of its trigrams) and for names containing the query (a key holding it has every trigram
+   * inside it).
+   */
+  private final TrigramIndex vocabTrigrams;
 
   private final ConcurrentLinkedQueue<Scratch> scratchPool = new ConcurrentLinkedQueue<>();
 
   private NodeSearchIndex(Builder b) {
     this.entries = b.entries.toArray(new Entry[0]);
+    this.definitions = b.definitions;
     this.liveCatalog = b.liveCatalog;
-    this.installedCount =
-        (int) b.entries.stream().filter(e -> e.installation == Installation.INSTALLED).count();
+    this.installedCount = b.definitions.length;
     this.tieRank = tieRanks(entries);
-    this.exactKeys = b.exactKeys();
-    this.keys = b.sortedKeys();
-    this.keyEntry = b.sortedKeyEntries();
-    this.keyTrigrams = b.keyTrigrams(keys);
-    this.vocab = b.vocab();
-    this.postings = b.postings(vocab);
-    this.postingFields = b.postingFields(vocab);
-    this.vocabLength = Arrays.stream(vocab).mapToInt(String::length).toArray();
-    this.vocabTrigrams = b.vocabTrigrams(vocab);
+    b.finish();
+    this.keyOffsets = b.keyOffsets;
+    this.keyEntries = b.keyEntries;
+    this.vocab = b.vocab;
+    this.vocabLength = new int[vocab.length];
+    for (int v = 0; v < vocab.length; v++) {
+      vocabLength[v] = vocab[v].length();
+    }
+    this.postingOffsets = b.postingOffsets;
+    this.postingIds = b.postingIds;
+    this.postingFields = b.postingFields;
+    this.vocabTrigrams = TrigramIndex.padded(vocab, 3);
+  }
+
+  /** The same index over a live catalog whose searchable text is that of {@code original}'s. */
+  private NodeSearchIndex(NodeSearchIndex original, NodeDefinition[] definitions) {
+    this.entries = original.entries;
+    this.definitions = definitions;
+    this.liveCatalog = original.liveCatalog;
+    this.installedCount = original.installedCount;
+    this.tieRank = original.tieRank;
+    this.keyOffsets = original.keyOffsets;
+    this.keyEntries = original.keyEntries;
+    this.vocab = original.vocab;
+    this.vocabLength = original.vocabLength;
+    this.postingOffsets = original.postingOffsets;
+    this.postingIds = original.postingIds;
+    this.postingFields = original.postingFields;
+    this.vocabTrigrams = original.vocabTrigrams;
   }
 
   /**
@@ -104,6 +152,37 @@ public final class NodeSearchIndex {
    */
   public static NodeSearchIndex build(NodeDefinitions live, ManagerNodeMap managerMap) {
     return new NodeSearchIndex(new Builder(live, managerMap));
+  }
+
+  /**
+   * This index serving the definitions of {@code live}, a newer copy of the live catalog, when
+   * everything searchable in it is as in the catalog the index was built from: the same node types
+   * in the same order with the same class names, display names, categories and descriptions. A
+   * refresh that changed nothing, or only inputs (a new model file in a choice list), then costs no
+   * rebuild, and matches carry the new definitions. Empty when anything searchable changed, or when
+   * either side has no live catalog; the index must then be built again.
+   */
+  Optional<NodeSearchIndex> withLiveDefinitions(NodeDefinitions live) {
+    if (!liveCatalog || live == null || live.size() != definitions.length) {
+      return Optional.empty();
+    }
+    NodeDefinition[] fresh = live.all().toArray(new NodeDefinition[0]);
+    for (int id = 0; id < fresh.length; id++) {
+      NodeDefinition def = fresh[id];
+      Entry e = entries[id];
+      if (!def.classType().equals(e.classType)
+          || !def.displayName().equals(e.displayName)
+          || !def.category().equals(e.category)
+          || !def.description().equals(e.description)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new NodeSearchIndex(this, fresh));
+  }
+
+  /** Whether both indexes share their search structures (one is the other with new definitions). */
+  boolean sharesStructureWith(NodeSearchIndex other) {
+    return other.postingIds == postingIds && other.entries == entries;
   }
 
   /** Number of node types indexed. */
@@ -144,7 +223,7 @@ public final class NodeSearchIndex {
 
   private Scratch borrow() {
     Scratch s = scratchPool.poll();
-    return s != null ? s : new Scratch(entries.length, vocab.length, keys.length);
+    return s != null ? s : new Scratch(entries.length, vocab.length);
   }
 
   /** One query's run: collects results tier by tier until {@code limit} are found. */
@@ -167,11 +246,11 @@ public final class NodeSearchIndex {
 
     List<NodeMatch> run() {
       Hits tier = s.hits(0);
-      int[] exact = exactKeys.get(queryKey);
-      if (exact != null) {
-        for (int id : exact) {
-          boolean classKey = SearchText.key(entries[id].classType).equals(queryKey);
-          offer(tier, id, classKey ? 1000 : 900);
+      int exact = Arrays.binarySearch(vocab, queryKey);
+      if (exact >= 0) {
+        for (int i = keyOffsets[exact]; i < keyOffsets[exact + 1]; i++) {
+          int keyEntry = keyEntries[i];
+          offer(tier, keyEntry >>> 1, (keyEntry & 1) != 0 ? 1000 : 900);
         }
       }
       drain(tier, Tier.EXACT);
@@ -179,9 +258,12 @@ public final class NodeSearchIndex {
         return out;
       }
 
-      int from = lowerBound(keys, queryKey);
-      for (int i = from; i < keys.length && keys[i].startsWith(queryKey); i++) {
-        offer(tier, keyEntry[i], 800 - Math.min(700, keys[i].length() - queryKey.length()));
+      int from = exact >= 0 ? exact : -exact - 1;
+      for (int v = from; v < vocab.length && vocab[v].startsWith(queryKey); v++) {
+        int score = 800 - Math.min(700, vocabLength[v] - queryKey.length());
+        for (int i = keyOffsets[v]; i < keyOffsets[v + 1]; i++) {
+          offer(tier, keyEntries[i] >>> 1, score);
+        }
       }
       drain(tier, Tier.PREFIX);
       if (full()) {
@@ -267,7 +349,7 @@ public final class NodeSearchIndex {
       for (int k = 0; k < top.size(); k++) {
         int id = top.idAt(k);
         s.taken[id] = s.generation;
-        out.add(entries[id].toMatch(kind, top.scoreAt(k)));
+        out.add(match(id, kind, top.scoreAt(k)));
       }
     }
 
@@ -428,11 +510,9 @@ public final class NodeSearchIndex {
     }
 
     private void addPosting(int v, int kind, Hits into) {
-      int[] ids = postings[v];
-      byte[] fields = postingFields[v];
       int[] weights = WEIGHTS[kind];
-      for (int j = 0; j < ids.length; j++) {
-        into.put(ids[j], weightOf(weights, fields[j]));
+      for (int j = postingOffsets[v], end = postingOffsets[v + 1]; j < end; j++) {
+        into.put(postingIds[j], weightOf(weights, postingFields[j]));
       }
     }
 
@@ -441,30 +521,34 @@ public final class NodeSearchIndex {
       int[] grams = distinct(SearchText.innerTrigrams(queryKey));
       int[] at = new int[grams.length];
       for (int i = 0; i < grams.length; i++) {
-        at[i] = keyTrigrams.find(grams[i]);
+        at[i] = vocabTrigrams.find(grams[i]);
         if (at[i] < 0) {
           return;
         }
       }
-      // Start from the rarest trigram and keep the keys that have the next rarest ones too.
+      // Start from the rarest trigram and keep the terms that have the next rarest ones too.
       Integer[] order = new Integer[at.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = at[i];
       }
-      Arrays.sort(order, Comparator.comparingInt(keyTrigrams::length));
-      int[] candidates = s.keyCandidates;
+      Arrays.sort(order, Comparator.comparingInt(vocabTrigrams::length));
+      int[] candidates = s.termCandidates;
       int first = order[0];
-      int count = keyTrigrams.length(first);
-      System.arraycopy(keyTrigrams.ids, keyTrigrams.offsets[first], candidates, 0, count);
+      int count = vocabTrigrams.length(first);
+      System.arraycopy(vocabTrigrams.ids, vocabTrigrams.offsets[first], candidates, 0, count);
       for (int i = 1; i < Math.min(order.length, 4) && count > 0; i++) {
-        count = intersect(candidates, count, keyTrigrams, order[i]);
+        count = intersect(candidates, count, vocabTrigrams, order[i]);
       }
       for (int i = 0; i < count; i++) {
-        int k = candidates[i];
-        if (keys[k].contains(queryKey) && !keys[k].startsWith(queryKey)) {
-          int id = keyEntry[k];
-          if (eligible(id)) {
-            into.put(id, INFIX_NAME_WEIGHT);
+        int v = candidates[i];
+        if (keyOffsets[v] < keyOffsets[v + 1]
+            && vocab[v].contains(queryKey)
+            && !vocab[v].startsWith(queryKey)) {
+          for (int j = keyOffsets[v]; j < keyOffsets[v + 1]; j++) {
+            int id = keyEntries[j] >>> 1;
+            if (eligible(id)) {
+              into.put(id, INFIX_NAME_WEIGHT);
+            }
           }
         }
       }
@@ -485,7 +569,7 @@ public final class NodeSearchIndex {
   }
 
   /** Keeps in {@code a[0..count)} the values also in posting {@code at} of {@code index}. */
-  private static int intersect(int[] a, int count, GramIndex index, int at) {
+  private static int intersect(int[] a, int count, TrigramIndex index, int at) {
     int[] b = index.ids;
     int i = 0;
     int j = index.offsets[at];
@@ -551,20 +635,166 @@ public final class NodeSearchIndex {
     return chosen.size() > MAX_WORDS ? chosen.subList(0, MAX_WORDS) : chosen;
   }
 
+  /** The match of entry {@code id}: its names, installation, packs and live definition. */
+  private NodeMatch match(int id, Tier tier, int score) {
+    Entry e = entries[id];
+    NodeDefinition definition = id < definitions.length ? definitions[id] : null;
+    return new NodeMatch(
+        e.classType,
+        e.displayName,
+        e.category,
+        e.description,
+        e.installation,
+        e.packs,
+        tier,
+        score,
+        Optional.ofNullable(definition));
+  }
+
+  /**
+   * Each entry's place when all are ordered by class name length, then class name ignoring case,
+   * then id: the tie-break between matches of equal score (short names first, then A to Z).
+   *
+   * <p>Sorted as numbers: each entry's {@link #nameKey} with its id in the low bits, so one
+   * primitive sort orders nearly all of them; only entries sharing a name key are then ordered by
+   * their names, and the few names without a key are sorted apart and merged in.
+   */
   private static int[] tieRanks(Entry[] entries) {
-    Integer[] order = new Integer[entries.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    int n = entries.length;
+    long[] keyed = new long[n];
+    int keyedCount = 0;
+    List<Entry> unkeyed = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.nameKey >= 0 && e.id <= ID_MASK) {
+        keyed[keyedCount++] = (e.nameKey << ID_BITS) | e.id;
+      } else {
+        unkeyed.add(e);
+      }
     }
-    Arrays.sort(
-        order,
-        Comparator.<Integer>comparingInt(i -> entries[i].classType.length())
-            .thenComparing(i -> entries[i].classType, String.CASE_INSENSITIVE_ORDER));
-    int[] rank = new int[entries.length];
+    Arrays.sort(keyed, 0, keyedCount);
+    Entry[] order = new Entry[keyedCount];
+    for (int i = 0; i < keyedCount; i++) {
+      order[i] = entries[(int) (keyed[i] & ID_MASK)];
+    }
+    for (int i = 0, j; i < keyedCount; i = j) {
+      j = i + 1;
+      while (j < keyedCount && (keyed[j] >>> ID_BITS) == (keyed[i] >>> ID_BITS)) {
+        j++;
+      }
+      if (j - i > 1) {
+        // Stable: names equal but for case keep their id order.
+        Arrays.sort(order, i, j, NodeSearchIndex::compareNames);
+      }
+    }
+    if (!unkeyed.isEmpty()) {
+      unkeyed.sort(NodeSearchIndex::compareNames);
+      order = merge(order, unkeyed);
+    }
+    int[] rank = new int[n];
     for (int r = 0; r < order.length; r++) {
-      rank[order[r]] = r;
+      rank[order[r].id] = r;
     }
     return rank;
+  }
+
+  /** Two runs in name order (ties in id order) merged into one. */
+  private static Entry[] merge(Entry[] a, List<Entry> b) {
+    Entry[] merged = new Entry[a.length + b.size()];
+    int i = 0;
+    int j = 0;
+    for (int k = 0; k < merged.length; k++) {
+      if (j == b.size()) {
+        merged[k] = a[i++];
+      } else if (i == a.length) {
+        merged[k] = b.get(j++);
+      } else {
+        int c = compareNames(a[i], b.get(j));
+        merged[k] = c < 0 || (c == 0 && a[i].id < b.get(j).id) ? a[i++] : b.get(j++);
+      }
+    }
+    return merged;
+  }
+
+  /**
+   * Class name length, then {@link String#CASE_INSENSITIVE_ORDER}. Most pairs differ in their
+   * {@link #nameKey} or else their {@link #nameTail}, numbers held in the entries, and are settled
+   * without reading the names; the answer is the same.
+   */
+  private static int compareNames(Entry a, Entry b) {
+    if (a.nameKey >= 0 && b.nameKey >= 0) {
+      if (a.nameKey != b.nameKey) {
+        return Long.compare(a.nameKey, b.nameKey);
+      }
+      if (a.nameTail >= 0 && b.nameTail >= 0 && a.nameTail != b.nameTail) {
+        return Long.compare(a.nameTail, b.nameTail);
+      }
+    }
+    int byLength = Integer.compare(a.classType.length(), b.classType.length());
+    if (byLength != 0) {
+      return byLength;
+    }
+    return String.CASE_INSENSITIVE_ORDER.compare(a.classType, b.classType);
+  }
+
+  /**
+   * The length of {@code name} and its first five chars, in one number: two names whose numbers
+   * differ compare as the numbers do by length, then {@link String#CASE_INSENSITIVE_ORDER} (which
+   * compares ASCII chars in lower case). -1 (no number) when the name is longer than 127 chars or
+   * one of its first five chars is not ASCII.
+   */
+  static long nameKey(String name) {
+    int length = name.length();
+    long head = foldedChars(name, 0, 5);
+    return length > 127 || head < 0 ? -1 : ((long) length << 35) | head;
+  }
+
+  /**
+   * The next nine chars of {@code name} after the five of its {@link #nameKey}, in one number: two
+   * names of equal name keys whose tails differ compare as the tails do. -1 when one of those chars
+   * is not ASCII.
+   */
+  static long nameTail(String name) {
+    return foldedChars(name, 5, 9);
+  }
+
+  /**
+   * {@code count} chars of {@code name} from {@code from}, lower case, seven bits each from the
+   * most significant (zeros past the end), or -1 when one of them is not ASCII.
+   */
+  private static long foldedChars(String name, int from, int count) {
+    long folded = 0;
+    for (int i = from; i < from + count; i++) {
+      int c = 0;
+      if (i < name.length()) {
+        char ch = name.charAt(i);
+        if (ch >= 128) {
+          return -1;
+        }
+        c = lowerAscii(ch);
+      }
+      folded = (folded << 7) | c;
+    }
+    return folded;
+  }
+
+  private static char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAsciiLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isAsciiUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** A query word with its CamelCase parts. */
@@ -572,40 +802,31 @@ public final class NodeSearchIndex {
 
   /** One indexed node type. */
   private static final class Entry {
+    final int id;
     final String classType;
     final String displayName;
     final String category;
     final String description;
     final Installation installation;
-    final NodeDefinition definition;
+    final long nameKey;
+    final long nameTail;
     List<NodePack> packs = List.of();
 
     Entry(
+        int id,
         String classType,
         String displayName,
         String category,
         String description,
-        Installation installation,
-        NodeDefinition definition) {
+        Installation installation) {
+      this.id = id;
       this.classType = classType;
       this.displayName = displayName;
       this.category = category;
       this.description = description;
       this.installation = installation;
-      this.definition = definition;
-    }
-
-    NodeMatch toMatch(Tier tier, int score) {
-      return new NodeMatch(
-          classType,
-          displayName,
-          category,
-          description,
-          installation,
-          packs,
-          tier,
-          score,
-          Optional.ofNullable(definition));
+      this.nameKey = nameKey(classType);
+      this.nameTail = nameTail(classType);
     }
   }
 
@@ -755,18 +976,18 @@ public final class NodeSearchIndex {
     final int[] counts;
     final int[] vocabCounts;
     final int[] vocabTouched;
-    final int[] keyCandidates;
+    final int[] termCandidates;
     final List<Hits> hits = new ArrayList<>();
     final TopK top = new TopK();
     int generation;
 
-    Scratch(int entryCount, int vocabCount, int keyCount) {
+    Scratch(int entryCount, int vocabCount) {
       this.entryCount = entryCount;
       this.taken = new int[entryCount];
       this.counts = new int[entryCount];
       this.vocabCounts = new int[vocabCount];
       this.vocabTouched = new int[vocabCount];
-      this.keyCandidates = new int[keyCount];
+      this.termCandidates = new int[vocabCount];
     }
 
     void newQuery() {
@@ -790,275 +1011,443 @@ public final class NodeSearchIndex {
     }
   }
 
-  /** Gathers entries, keys and postings; used once by the constructor. */
+  /**
+   * Gathers the entries and cuts their text into terms, as {@link SearchText} does but without a
+   * string or a collection per word: ASCII text (all of it in practice) is cut in place and looked
+   * up in a {@link TermTable}; other text goes through {@link SearchText} itself. Every (term,
+   * entry) pair is recorded once, with the fields it was met in, in entry order; {@link #finish}
+   * then sorts the distinct terms once and lays the pairs out in compressed rows. Used once by the
+   * constructor.
+   */
   private static final class Builder {
     final List<Entry> entries = new ArrayList<>();
+    final NodeDefinition[] definitions;
     final boolean liveCatalog;
-    final List<String> keyList = new ArrayList<>();
-    final List<Integer> keyIds = new ArrayList<>();
-    final Map<String, Posting> tokenPostings = new HashMap<>();
-    private Integer[] keyOrder;
+
+    private static final int LAST_ENTRY = 0;
+    private static final int LAST_PAIR = 1;
+    private static final int ENTRY_COUNT = 2;
+    private static final int SEEN_IN = 3;
+    private static final int STATE_INTS = 4;
+    private static final int FIELD_BITS = 4;
+
+    private final TermTable terms;
+
+    /** The terms of each pack's title and description, cut once per pack. */
+    private final Map<NodePack, PackTerms> packTerms = new IdentityHashMap<>();
+
+    private NodePack lastPack;
+    private PackTerms lastPackTerms;
+
+    /**
+     * By term id, {@value #STATE_INTS} ints side by side (one cache line): the last entry given the
+     * term (-1: none yet), where that entry's pair is, how many entries have the term, and the word
+     * list that last met it (to skip repeated words).
+     */
+    private int[] termState;
+
+    private boolean[] termStopWord;
+    private int termsKnown;
+    private int wordList;
+
+    /**
+     * (term, entry and fields) pairs as recorded, entries ascending: the entry id shifted left by
+     * {@value #FIELD_BITS}, the fields (bits of {@code NAME} .. {@code DESCRIPTION}) below.
+     */
+    private int[] pairTerm;
+
+    private int[] pairEntryFields;
+    private int pairCount;
+
+    /** (key term, entry id shifted left once, low bit set for the class name) as recorded. */
+    private int[] keyTerm;
+
+    private int[] keyEntry;
+    private int keyCount;
+
+    private char[] buffer = new char[128];
+    private int[] collected = new int[64];
+    private int collectedCount;
+
+    int[] keyOffsets;
+    int[] keyEntries;
+    String[] vocab;
+    int[] postingOffsets;
+    int[] postingIds;
+    byte[] postingFields;
 
     Builder(NodeDefinitions live, ManagerNodeMap managerMap) {
       this.liveCatalog = live != null;
-      Map<String, Entry> byClass = new LinkedHashMap<>();
-      if (live != null) {
-        for (NodeDefinition def : live.all()) {
-          byClass.put(
-              def.classType(),
-              new Entry(
-                  def.classType(),
-                  def.displayName(),
-                  def.category(),
-                  def.description(),
-                  Installation.INSTALLED,
-                  def));
-        }
+      this.definitions =
+          live == null ? new NodeDefinition[0] : live.all().toArray(new NodeDefinition[0]);
+      Map<String, Entry> installed = new HashMap<>(definitions.length * 2);
+      for (NodeDefinition def : definitions) {
+        Entry entry =
+            new Entry(
+                entries.size(),
+                def.classType(),
+                def.displayName(),
+                def.category(),
+                def.description(),
+                Installation.INSTALLED);
+        installed.put(def.classType(), entry);
+        entries.add(entry);
       }
       Installation absent = live == null ? Installation.UNKNOWN : Installation.NOT_INSTALLED;
-      for (NodePack pack : managerMap.packs()) {
-        for (String nodeType : pack.nodeTypes()) {
-          Entry entry =
-              byClass.computeIfAbsent(
-                  nodeType, t -> new Entry(t, t, "", "", absent, /* definition= */ null));
-          if (entry.packs.isEmpty()) {
-            entry.packs = managerMap.packsProviding(nodeType);
-          }
+      // The map's node types come each once, in the order it first lists them.
+      for (String nodeType : managerMap.nodeTypes()) {
+        Entry entry = installed.get(nodeType);
+        if (entry == null) {
+          entry = new Entry(entries.size(), nodeType, nodeType, "", "", absent);
+          entries.add(entry);
         }
+        entry.packs = managerMap.packsProviding(nodeType);
       }
-      entries.addAll(byClass.values());
-      Map<NodePack, List<String>> packTitleTokens = new IdentityHashMap<>();
-      Map<NodePack, List<String>> packDescriptionWords = new IdentityHashMap<>();
-      for (int i = 0; i < entries.size(); i++) {
-        final int id = i;
-        Entry e = entries.get(id);
-        String classKey = SearchText.key(e.classType);
-        String displayKey = SearchText.key(e.displayName);
-        addKey(classKey, id);
-        if (!displayKey.equals(classKey)) {
-          addKey(displayKey, id);
+      int n = entries.size();
+      // About 1.2 terms per node type in real catalogs; the tables grow when there are more.
+      int termCapacity = Math.max(1024, n + n / 4);
+      terms = new TermTable(termCapacity);
+      termState = new int[termCapacity * STATE_INTS];
+      termStopWord = new boolean[termCapacity];
+      pairTerm = new int[Math.max(1024, n * 10)];
+      pairEntryFields = new int[pairTerm.length];
+      keyTerm = new int[Math.max(16, n * 2)];
+      keyEntry = new int[keyTerm.length];
+      for (Entry entry : entries) {
+        index(entry);
+      }
+    }
+
+    /** Records the keys and words of one entry, as the reference cuts them ({@link SearchText}). */
+    private void index(Entry e) {
+      int id = e.id;
+      int classKey = keyTerm(e.classType);
+      boolean sameName = e.displayName.equals(e.classType);
+      int displayKey = sameName ? classKey : keyTerm(e.displayName);
+      if (classKey >= 0) {
+        addKey(classKey, id, true);
+        post(classKey, id, NAME);
+      }
+      if (displayKey >= 0 && displayKey != classKey) {
+        addKey(displayKey, id, false);
+        post(displayKey, id, NAME);
+      }
+      collectTokens(e.classType, classKey);
+      postCollected(id, NAME);
+      if (!sameName) {
+        collectTokens(e.displayName, displayKey);
+        postCollected(id, NAME);
+      }
+      collectTokens(e.category, -1);
+      postCollected(id, CATEGORY);
+      collectWords(e.description);
+      postCollected(id, DESCRIPTION);
+      if (!e.packs.isEmpty()) {
+        PackTerms pack = packTerms(e.packs.get(0));
+        for (int term : pack.title()) {
+          post(term, id, PACK);
         }
-        addToken(classKey, id, NAME);
-        addToken(displayKey, id, NAME);
-        SearchText.tokens(e.classType).forEach(t -> addToken(t, id, NAME));
-        SearchText.tokens(e.displayName).forEach(t -> addToken(t, id, NAME));
-        SearchText.tokens(e.category).forEach(t -> addToken(t, id, CATEGORY));
-        addWords(SearchText.words(e.description), id, DESCRIPTION);
-        if (!e.packs.isEmpty()) {
-          NodePack pack = e.packs.get(0);
-          packTitleTokens
-              .computeIfAbsent(pack, p -> SearchText.tokens(p.title()))
-              .forEach(t -> addToken(t, id, PACK));
-          addWords(
-              packDescriptionWords.computeIfAbsent(pack, p -> SearchText.words(p.description())),
-              id,
-              DESCRIPTION);
+        for (int term : pack.description()) {
+          post(term, id, DESCRIPTION);
         }
       }
     }
 
-    private void addWords(List<String> words, int id, int field) {
-      int n = Math.min(words.size(), MAX_DESCRIPTION_WORDS);
+    /** The terms of a pack, cut on its first use (its entries mostly come one after the other). */
+    private PackTerms packTerms(NodePack pack) {
+      if (pack == lastPack) {
+        return lastPackTerms;
+      }
+      PackTerms cut = packTerms.get(pack);
+      if (cut == null) {
+        collectTokens(pack.title(), -1);
+        int[] title = Arrays.copyOf(collected, collectedCount);
+        collectWords(pack.description());
+        cut = new PackTerms(title, Arrays.copyOf(collected, collectedCount));
+        packTerms.put(pack, cut);
+      }
+      lastPack = pack;
+      lastPackTerms = cut;
+      return cut;
+    }
+
+    /** The term of {@link SearchText#key}{@code (text)}, or -1 when that key is empty. */
+    private int keyTerm(String text) {
+      int n = text.length();
+      char[] buf = buffer(n);
+      int length = 0;
+      int hash = 0;
       for (int i = 0; i < n; i++) {
-        String w = words.get(i);
-        if (!SearchText.isStopWord(w)) {
-          addToken(w, id, field);
+        char c = text.charAt(i);
+        if (c >= 128) {
+          String key = SearchText.key(text);
+          return key.isEmpty() ? -1 : intern(key);
+        }
+        if (isAsciiLetterOrDigit(c)) {
+          char lower = lowerAscii(c);
+          buf[length++] = lower;
+          hash = 31 * hash + lower;
         }
       }
+      return length == 0 ? -1 : known(terms.intern(buf, 0, length, hash));
     }
 
-    private void addKey(String key, int id) {
-      if (!key.isEmpty()) {
-        keyList.add(key);
-        keyIds.add(id);
-      }
-    }
-
-    private void addToken(String token, int id, int field) {
-      if (!token.isEmpty()) {
-        tokenPostings.computeIfAbsent(token, t -> new Posting()).add(id, field);
-      }
-    }
-
-    Map<String, int[]> exactKeys() {
-      Map<String, List<Integer>> byKey = new HashMap<>();
-      for (int i = 0; i < keyList.size(); i++) {
-        List<Integer> ids = byKey.computeIfAbsent(keyList.get(i), k -> new ArrayList<>(1));
-        if (!ids.contains(keyIds.get(i))) {
-          ids.add(keyIds.get(i));
+    /**
+     * Collects the terms of {@link SearchText#tokens}{@code (text)} (repeats allowed).
+     *
+     * @param textKey the term of the text's key, or -1: when the text is one ASCII word, the word
+     *     in lower case is its key, which is then not looked up again
+     */
+    private void collectTokens(String text, int textKey) {
+      collectedCount = 0;
+      int n = text.length();
+      if (!isAscii(text)) {
+        for (String token : SearchText.tokens(text)) {
+          collect(intern(token));
         }
-      }
-      Map<String, int[]> result = new HashMap<>(byKey.size() * 2);
-      byKey.forEach((k, v) -> result.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
-      return result;
-    }
-
-    private Integer[] keyOrder() {
-      if (keyOrder == null) {
-        keyOrder = new Integer[keyList.size()];
-        for (int i = 0; i < keyOrder.length; i++) {
-          keyOrder[i] = i;
-        }
-        Arrays.sort(keyOrder, Comparator.comparing(keyList::get));
-      }
-      return keyOrder;
-    }
-
-    String[] sortedKeys() {
-      Integer[] order = keyOrder();
-      String[] sorted = new String[order.length];
-      for (int i = 0; i < order.length; i++) {
-        sorted[i] = keyList.get(order[i]);
-      }
-      return sorted;
-    }
-
-    int[] sortedKeyEntries() {
-      Integer[] order = keyOrder();
-      int[] sorted = new int[order.length];
-      for (int i = 0; i < order.length; i++) {
-        sorted[i] = keyIds.get(order[i]);
-      }
-      return sorted;
-    }
-
-    GramIndex keyTrigrams(String[] sortedKeys) {
-      GramIndex.Builder grams = new GramIndex.Builder(sortedKeys.length * 24);
-      for (int k = 0; k < sortedKeys.length; k++) {
-        for (int g : SearchText.innerTrigrams(sortedKeys[k])) {
-          grams.add(g, k);
-        }
-      }
-      return grams.build();
-    }
-
-    String[] vocab() {
-      String[] v = tokenPostings.keySet().toArray(new String[0]);
-      Arrays.sort(v);
-      return v;
-    }
-
-    int[][] postings(String[] vocab) {
-      int[][] result = new int[vocab.length][];
-      for (int v = 0; v < vocab.length; v++) {
-        Posting p = tokenPostings.get(vocab[v]);
-        result[v] = Arrays.copyOf(p.ids, p.size);
-      }
-      return result;
-    }
-
-    byte[][] postingFields(String[] vocab) {
-      byte[][] result = new byte[vocab.length][];
-      for (int v = 0; v < vocab.length; v++) {
-        Posting p = tokenPostings.get(vocab[v]);
-        result[v] = Arrays.copyOf(p.fields, p.size);
-      }
-      return result;
-    }
-
-    GramIndex vocabTrigrams(String[] vocab) {
-      GramIndex.Builder grams = new GramIndex.Builder(vocab.length * 10);
-      for (int v = 0; v < vocab.length; v++) {
-        if (vocab[v].length() >= 3) {
-          for (int g : SearchText.paddedTrigrams(vocab[v])) {
-            grams.add(g, v);
-          }
-        }
-      }
-      return grams.build();
-    }
-  }
-
-  /**
-   * Trigram postings in compressed rows: the ids of trigram {@code grams[i]} are {@code
-   * ids[offsets[i] .. offsets[i + 1])}, ascending and distinct. Built by sorting packed (trigram,
-   * id) pairs, which avoids a map entry per trigram.
-   */
-  private static final class GramIndex {
-    final int[] grams;
-    final int[] offsets;
-    final int[] ids;
-
-    private GramIndex(int[] grams, int[] offsets, int[] ids) {
-      this.grams = grams;
-      this.offsets = offsets;
-      this.ids = ids;
-    }
-
-    /** The row of {@code gram}, or -1. */
-    int find(int gram) {
-      int at = Arrays.binarySearch(grams, gram);
-      return at >= 0 ? at : -1;
-    }
-
-    int length(int row) {
-      return offsets[row + 1] - offsets[row];
-    }
-
-    static final class Builder {
-      private long[] pairs;
-      private int size;
-
-      Builder(int expected) {
-        pairs = new long[Math.max(16, expected)];
-      }
-
-      void add(int gram, int id) {
-        if (size == pairs.length) {
-          pairs = Arrays.copyOf(pairs, size * 2);
-        }
-        // Trigram codes are non-negative 30-bit values, so the packed longs sort by (gram, id).
-        pairs[size++] = ((long) gram << 32) | (id & 0xFFFFFFFFL);
-      }
-
-      GramIndex build() {
-        Arrays.sort(pairs, 0, size);
-        int[] ids = new int[size];
-        int[] grams = new int[size];
-        int[] offsets = new int[size + 1];
-        int n = 0;
-        int rows = 0;
-        long previous = -1;
-        for (int i = 0; i < size; i++) {
-          long pair = pairs[i];
-          if (pair == previous) {
-            continue;
-          }
-          int gram = (int) (pair >>> 32);
-          if (rows == 0 || grams[rows - 1] != gram) {
-            grams[rows] = gram;
-            offsets[rows] = n;
-            rows++;
-          }
-          ids[n++] = (int) pair;
-          previous = pair;
-        }
-        offsets[rows] = n;
-        pairs = null;
-        return new GramIndex(
-            Arrays.copyOf(grams, rows), Arrays.copyOf(offsets, rows + 1), Arrays.copyOf(ids, n));
-      }
-    }
-  }
-
-  /** The entries of one token, ascending, with the fields the token appears in. */
-  private static final class Posting {
-    int[] ids = new int[2];
-    byte[] fields = new byte[2];
-    int size;
-
-    void add(int id, int field) {
-      if (size > 0 && ids[size - 1] == id) {
-        fields[size - 1] |= (byte) field;
         return;
       }
-      if (size == ids.length) {
-        ids = Arrays.copyOf(ids, size * 2);
-        fields = Arrays.copyOf(fields, size * 2);
+      char[] buf = buffer(n);
+      int start = -1;
+      for (int i = 0; i <= n; i++) {
+        if (i < n && isAsciiLetterOrDigit(text.charAt(i))) {
+          if (start < 0) {
+            start = i;
+          }
+        } else if (start >= 0) {
+          collectWord(text, start, i, buf, start == 0 && i == n ? textKey : -1);
+          start = -1;
+        }
       }
-      ids[size] = id;
-      fields[size] = (byte) field;
-      size++;
     }
+
+    /**
+     * Collects an ASCII word, lower case, and when {@link SearchText#camelParts} cuts it in more
+     * than one part, each part.
+     */
+    private void collectWord(String text, int start, int end, char[] buf, int wordTerm) {
+      int hash = 0;
+      for (int i = start; i < end; i++) {
+        char lower = lowerAscii(text.charAt(i));
+        buf[i - start] = lower;
+        hash = 31 * hash + lower;
+      }
+      collect(wordTerm >= 0 ? wordTerm : known(terms.intern(buf, 0, end - start, hash)));
+      int partStart = start;
+      int partHash = buf[0];
+      for (int i = start + 1; i < end; i++) {
+        char prev = text.charAt(i - 1);
+        char c = text.charAt(i);
+        boolean lowerToUpper = (isAsciiLower(prev) || isAsciiDigit(prev)) && isAsciiUpper(c);
+        boolean acronymEnd =
+            isAsciiUpper(prev)
+                && isAsciiUpper(c)
+                && i + 1 < end
+                && isAsciiLower(text.charAt(i + 1));
+        if (lowerToUpper || acronymEnd) {
+          collect(known(terms.intern(buf, partStart - start, i - partStart, partHash)));
+          partStart = i;
+          partHash = 0;
+        }
+        partHash = 31 * partHash + buf[i - start];
+      }
+      if (partStart > start) {
+        collect(known(terms.intern(buf, partStart - start, end - partStart, partHash)));
+      }
+    }
+
+    /**
+     * Collects the terms of the first 64 ({@code MAX_DESCRIPTION_WORDS}) distinct words of {@link
+     * SearchText#words}{@code (text)} that are not stop words.
+     */
+    private void collectWords(String text) {
+      collectedCount = 0;
+      if (text.isEmpty()) {
+        return;
+      }
+      if (!isAscii(text)) {
+        List<String> words = SearchText.words(text);
+        for (int w = 0, n = Math.min(words.size(), MAX_DESCRIPTION_WORDS); w < n; w++) {
+          if (!SearchText.isStopWord(words.get(w))) {
+            collect(intern(words.get(w)));
+          }
+        }
+        return;
+      }
+      int list = ++wordList;
+      int distinct = 0;
+      int n = text.length();
+      char[] buf = buffer(n);
+      int start = -1;
+      for (int i = 0; i <= n && distinct < MAX_DESCRIPTION_WORDS; i++) {
+        if (i < n && isAsciiLetterOrDigit(text.charAt(i))) {
+          if (start < 0) {
+            start = i;
+          }
+        } else if (start >= 0) {
+          for (int j = start; j < i; j++) {
+            buf[j - start] = lowerAscii(text.charAt(j));
+          }
+          int term = intern(buf, 0, i - start);
+          start = -1;
+          if (termState[term * STATE_INTS + SEEN_IN] != list) {
+            termState[term * STATE_INTS + SEEN_IN] = list;
+            distinct++;
+            if (!termStopWord[term]) {
+              collect(term);
+            }
+          }
+        }
+      }
+    }
+
+    private static boolean isAscii(String text) {
+      for (int i = 0, n = text.length(); i < n; i++) {
+        if (text.charAt(i) >= 128) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private char[] buffer(int length) {
+      if (buffer.length < length) {
+        buffer = new char[Math.max(length, buffer.length * 2)];
+      }
+      return buffer;
+    }
+
+    private void collect(int term) {
+      if (collectedCount == collected.length) {
+        collected = Arrays.copyOf(collected, collectedCount * 2);
+      }
+      collected[collectedCount++] = term;
+    }
+
+    private void postCollected(int entry, int field) {
+      for (int i = 0; i < collectedCount; i++) {
+        post(collected[i], entry, field);
+      }
+    }
+
+    private int intern(char[] chars, int from, int length) {
+      return known(terms.intern(chars, from, length));
+    }
+
+    private int intern(String term) {
+      return known(terms.intern(term));
+    }
+
+    /** Makes room for the bookkeeping of a term seen for the first time. */
+    private int known(int term) {
+      if (term < termsKnown) {
+        return term;
+      }
+      if (term == termStopWord.length) {
+        termState = Arrays.copyOf(termState, term * 2 * STATE_INTS);
+        termStopWord = Arrays.copyOf(termStopWord, term * 2);
+      }
+      termState[term * STATE_INTS + LAST_ENTRY] = -1;
+      termStopWord[term] = SearchText.isStopWord(terms.term(term));
+      termsKnown = term + 1;
+      return term;
+    }
+
+    /** Records that {@code entry} has {@code term} in {@code field}. */
+    private void post(int term, int entry, int field) {
+      int state = term * STATE_INTS;
+      if (termState[state + LAST_ENTRY] == entry) {
+        pairEntryFields[termState[state + LAST_PAIR]] |= field;
+        return;
+      }
+      if (pairCount == pairTerm.length) {
+        int capacity = pairCount * 2;
+        pairTerm = Arrays.copyOf(pairTerm, capacity);
+        pairEntryFields = Arrays.copyOf(pairEntryFields, capacity);
+      }
+      termState[state + LAST_ENTRY] = entry;
+      termState[state + LAST_PAIR] = pairCount;
+      termState[state + ENTRY_COUNT]++;
+      pairTerm[pairCount] = term;
+      pairEntryFields[pairCount] = (entry << FIELD_BITS) | field;
+      pairCount++;
+    }
+
+    private void addKey(int term, int entry, boolean className) {
+      if (keyCount == keyTerm.length) {
+        keyTerm = Arrays.copyOf(keyTerm, keyCount * 2);
+        keyEntry = Arrays.copyOf(keyEntry, keyCount * 2);
+      }
+      keyTerm[keyCount] = term;
+      keyEntry[keyCount] = (entry << 1) | (className ? 1 : 0);
+      keyCount++;
+    }
+
+    /** Sorts the terms that have entries and lays out the keys and postings in sorted order. */
+    void finish() {
+      int termCount = terms.size();
+      int vocabSize = 0;
+      for (int t = 0; t < termCount; t++) {
+        if (termState[t * STATE_INTS + ENTRY_COUNT] > 0) {
+          vocabSize++;
+        }
+      }
+      int[] order = new int[vocabSize];
+      for (int t = 0, v = 0; t < termCount; t++) {
+        if (termState[t * STATE_INTS + ENTRY_COUNT] > 0) {
+          order[v++] = t;
+        }
+      }
+      terms.sort(order);
+      String[] sorted = new String[vocabSize];
+      int[] position = new int[termCount];
+      for (int v = 0; v < vocabSize; v++) {
+        sorted[v] = terms.term(order[v]);
+        position[order[v]] = v;
+      }
+
+      int[] offsets = new int[vocabSize + 1];
+      for (int t = 0; t < termCount; t++) {
+        int count = termState[t * STATE_INTS + ENTRY_COUNT];
+        if (count > 0) {
+          offsets[position[t] + 1] = count;
+        }
+      }
+      for (int v = 0; v < vocabSize; v++) {
+        offsets[v + 1] += offsets[v];
+      }
+      int[] fill = Arrays.copyOf(offsets, vocabSize);
+      int[] ids = new int[pairCount];
+      byte[] fields = new byte[pairCount];
+      for (int i = 0; i < pairCount; i++) {
+        int at = fill[position[pairTerm[i]]]++;
+        ids[at] = pairEntryFields[i] >>> FIELD_BITS;
+        fields[at] = (byte) (pairEntryFields[i] & ((1 << FIELD_BITS) - 1));
+      }
+
+      // Every key is also a word of its entry's name, so it has a place in the vocabulary.
+      int[] keyRows = new int[vocabSize + 1];
+      for (int i = 0; i < keyCount; i++) {
+        keyRows[position[keyTerm[i]] + 1]++;
+      }
+      for (int v = 0; v < vocabSize; v++) {
+        keyRows[v + 1] += keyRows[v];
+      }
+      System.arraycopy(keyRows, 0, fill, 0, vocabSize);
+      int[] keyRowEntries = new int[keyCount];
+      for (int i = 0; i < keyCount; i++) {
+        keyRowEntries[fill[position[keyTerm[i]]]++] = keyEntry[i];
+      }
+
+      this.vocab = sorted;
+      this.postingOffsets = offsets;
+      this.postingIds = ids;
+      this.postingFields = fields;
+      this.keyOffsets = keyRows;
+      this.keyEntries = keyRowEntries;
+    }
+
+    /** The terms of a pack's title and of its description. */
+    private record PackTerms(int[] title, int[] description) {}
   }
 }

@@ -22,6 +22,15 @@ final class SearchText {
           "a", "an", "the", "of", "to", "and", "or", "for", "in", "on", "with", "by", "is", "it",
           "from", "as", "at", "this", "that", "node", "nodes");
 
+  /** Longer words are never stop words: most are told apart by their length alone. */
+  private static final int LONGEST_STOP_WORD =
+      STOP_WORDS.stream().mapToInt(String::length).max().orElse(0);
+
+  /** The boundary marks of {@link #paddedTrigrams}: before the first and after the last char. */
+  static final char START_MARK = '\u0001';
+
+  static final char END_MARK = '\u0002';
+
   private SearchText() {}
 
   /**
@@ -90,7 +99,7 @@ final class SearchText {
   }
 
   static boolean isStopWord(String lowerWord) {
-    return STOP_WORDS.contains(lowerWord);
+    return lowerWord.length() <= LONGEST_STOP_WORD && STOP_WORDS.contains(lowerWord);
   }
 
   /**
@@ -146,9 +155,9 @@ final class SearchText {
     }
     int[] out = new int[n];
     char[] padded = new char[n + 2];
-    padded[0] = '\u0001';
+    padded[0] = START_MARK;
     token.getChars(0, n, padded, 1);
-    padded[n + 1] = '\u0002';
+    padded[n + 1] = END_MARK;
     for (int i = 0; i < n; i++) {
       out[i] = trigram(padded[i], padded[i + 1], padded[i + 2]);
     }
@@ -168,7 +177,11 @@ final class SearchText {
     return out;
   }
 
-  private static int trigram(char a, char b, char c) {
+  /**
+   * Three chars packed into an int, ten bits each (so different trigrams can share a code; users
+   * verify candidates).
+   */
+  static int trigram(char a, char b, char c) {
     return ((a & 0x3FF) << 20) | ((b & 0x3FF) << 10) | (c & 0x3FF);
   }
 

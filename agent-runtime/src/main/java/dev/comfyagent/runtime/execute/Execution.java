@@ -74,6 +74,8 @@ final class Execution implements ComfyUiEventListener {
   private Long comfyEndMillis;
   private boolean socketLost;
   private boolean socketOpen;
+  // The ending was read from /history: the socket, even if never reported closed, did not bring it.
+  private boolean endedByPolling;
   private long lastMessageNanos = System.nanoTime();
   private double lastReported = -1;
   private String note;
@@ -301,6 +303,7 @@ final class Execution implements ComfyUiEventListener {
         startedNanos = submittedNanos;
       }
       currentNode = null;
+      endedByPolling = true;
       finish(result);
     }
     finishIfDone();
@@ -354,7 +357,7 @@ final class Execution implements ComfyUiEventListener {
         interruptedAt,
         interruptedAt == null ? null : classOf(interruptedAt),
         elapsedSeconds(),
-        followedBySocket() ? "WebSocket" : "polling /history",
+        followedBySocket() && !endedByPolling ? "WebSocket" : "polling /history",
         note);
   }
 

@@ -197,6 +197,48 @@ class ManagerNodeMapTest {
   }
 
   @Test
+  void readsMetadataValuesThatAreNotStringsAsTheirText() throws IOException {
+    String json =
+        "{\"https://github.com/a/odd\": [[\"Odd\"], {\"title_aux\": 42, \"author\": null,"
+            + " \"nickname\": {\"x\": 1}, \"description\": true, \"unknown\": [1, {}],"
+            + " \"preemptions\": [\"Odd\", 7], \"nodename_pattern\": \"^Odd\"}],"
+            + " \"https://github.com/b/plain\": [[\"Plain\"], {\"preemptions\": \"Plain\","
+            + " \"title_aux\": \"\", \"nickname\": \"\"}]}";
+
+    ManagerNodeMap map = parse(json);
+
+    NodePack odd = map.packsProviding("Odd").get(0);
+    assertThat(odd.title()).isEqualTo("42");
+    assertThat(odd.author()).isEmpty();
+    assertThat(odd.description()).isEqualTo("true");
+    assertThat(odd.preemptions()).containsExactlyInAnyOrder("Odd", "7");
+    assertThat(odd.nodeNamePattern()).isEqualTo("^Odd");
+    NodePack plain = map.packsProviding("Plain").get(0);
+    assertThat(plain.title()).isEqualTo("plain");
+    assertThat(plain.preemptions()).isEmpty();
+  }
+
+  @Test
+  void listsEachNodeTypeOnceInTheOrderTheMapFirstNamesIt() throws IOException {
+    ManagerNodeMap map =
+        parse(
+            "{\"https://github.com/a/one\": [[\"B\", \"A\", \"B\"], {}],"
+                + " \"https://github.com/a/two\": [[\"C\", \"A\"], {\"preemptions\": [\"A\"]}],"
+                + " \"https://github.com/a/three\": [[\"D\"]]}");
+
+    assertThat(map.nodeTypes()).containsExactly("B", "A", "C", "D");
+    assertThat(map.size()).isEqualTo(4);
+    assertThat(map.packsProviding("A")).extracting(NodePack::title).containsExactly("two", "one");
+    assertThat(map.packsProviding("B")).extracting(NodePack::title).containsExactly("one", "one");
+    assertThat(map.packsProviding("D")).extracting(NodePack::title).containsExactly("three");
+  }
+
+  private static ManagerNodeMap parse(String json) throws IOException {
+    return ManagerNodeMap.parse(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), null);
+  }
+
+  @Test
   void rejectsADocumentThatIsNotAnObject() {
     var in = new ByteArrayInputStream("[1, 2]".getBytes(StandardCharsets.UTF_8));
 

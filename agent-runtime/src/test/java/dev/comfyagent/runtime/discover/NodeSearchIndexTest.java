@@ -228,6 +228,38 @@ class NodeSearchIndexTest {
     }
   }
 
+  @Test
+  void servesNewerDefinitionsOfTheSameNodeTypesWithoutARebuild() {
+    NodeDefinitions newer = DiscoverFixtures.definitions();
+
+    NodeSearchIndex rebound = INDEX.withLiveDefinitions(newer).orElseThrow();
+
+    assertThat(rebound.sharesStructureWith(INDEX)).isTrue();
+    assertThat(rebound.search("KSampler", 1, false).get(0).definition())
+        .containsSame(newer.find("KSampler").orElseThrow());
+    assertThat(rebound.search("upscale", 20, false))
+        .extracting(NodeMatch::classType, NodeMatch::tier, NodeMatch::score)
+        .isEqualTo(
+            INDEX.search("upscale", 20, false).stream()
+                .map(m -> tuple(m.classType(), m.tier(), m.score()))
+                .toList());
+  }
+
+  @Test
+  void needsARebuildForOtherNodeTypesOrOrderOrWithoutALiveCatalog() {
+    NodeSearchIndex index = NodeSearchIndex.build(definitions("A", "B"), ManagerNodeMap.none("-"));
+
+    assertThat(index.withLiveDefinitions(definitions("B", "A"))).isEmpty();
+    assertThat(index.withLiveDefinitions(definitions("A", "B", "C"))).isEmpty();
+    assertThat(index.withLiveDefinitions(definitions("A", "X"))).isEmpty();
+    assertThat(index.withLiveDefinitions(null)).isEmpty();
+    assertThat(
+            NodeSearchIndex.build(null, ManagerNodeMap.none("-"))
+                .withLiveDefinitions(definitions()))
+        .isEmpty();
+    assertThat(index.withLiveDefinitions(definitions("A", "B"))).isPresent();
+  }
+
   private static NodeDefinitions definitions(String... classTypes) {
     ObjectNode info = JsonNodeFactory.instance.objectNode();
     for (String classType : classTypes) {
