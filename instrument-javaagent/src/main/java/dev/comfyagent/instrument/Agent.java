@@ -80,10 +80,16 @@ final class Agent implements AgentContext {
   private final WeaveDispatch dispatch;
   private final List<WeaveTarget> extraTargets = new CopyOnWriteArrayList<>();
   private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
+  private final Thread weaverPreparation;
 
   private Agent(
-      AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
+      AgentConfig config,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      ClassLoader loader,
+      Thread weaverPreparation)
       throws IOException {
+    this.weaverPreparation = weaverPreparation;
     this.config = config;
     this.instrumentation = instrumentation;
     this.attachedLate = attachedLate;
@@ -149,7 +155,23 @@ final class Agent implements AgentContext {
   static Agent create(
       AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
       throws IOException {
-    return new Agent(config, instrumentation, attachedLate, loader);
+    return create(config, instrumentation, attachedLate, loader, null);
+  }
+
+  /**
+   * Creates the agent, which will wait for {@code weaverPreparation} ({@link
+   * Weaver#prepareInBackground}) before it weaves.
+   *
+   * @throws IOException when the output directory or files cannot be created
+   */
+  static Agent create(
+      AgentConfig config,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      ClassLoader loader,
+      Thread weaverPreparation)
+      throws IOException {
+    return new Agent(config, instrumentation, attachedLate, loader, weaverPreparation);
   }
 
   /**
@@ -169,10 +191,12 @@ final class Agent implements AgentContext {
     reporter.start(config.metricsIntervalMillis());
     Thread hook = new Thread(this::stop, "comfyagent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Weaver.awaitPrepared(weaverPreparation);
+    new Weaver(health, agentLoader).install(instrumentation, targets());
+    // After weaving, so that it does not compete with premain for the CPU.
     Thread warmUp = new Thread(this::warmUp, "comfyagent-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    new Weaver(health, agentLoader).install(instrumentation, targets());
     return true;
   }
 

@@ -34,11 +34,14 @@ import java.util.zip.ZipInputStream;
  * uncompressed class files (compressed as a whole by the agent jar, which makes the jar about half
  * the size of one compressed entry per class), and {@code inst/classes/<name>.list} names the
  * classes in it, one path per line. A pack is read whole when one of its classes is needed. While
- * the agent starts (most of its classes load then) packs are held, so that each is read once; after
- * {@link #startupDone()} they are held weakly, so that the memory goes back to the host at the next
- * garbage collection (a later miss reads the pack again: a few milliseconds). A class stored as a
- * single {@code inst/<path>.classdata} entry (the earlier layout) is found too. Other resources are
- * {@code inst/<path>} entries.
+ * the agent and its host start, packs are held, so that each is read once: most agent classes load
+ * in {@code premain}, but the weaving machinery and the advice are needed again while the host
+ * loads the classes the agent weaves, and a pack dropped in between would be inflated again (5 to
+ * 25 ms each, a dozen times over when the young collections of a starting host clear them). From
+ * {@value #HOLD_AFTER_STARTUP_MILLIS} ms after {@link #startupDone()} on, packs are held weakly, so
+ * that the memory goes back to the host at the next garbage collection (a later miss reads the pack
+ * again). A class stored as a single {@code inst/<path>.classdata} entry (the earlier layout) is
+ * found too. Other resources are {@code inst/<path>} entries.
  *
  * <p>Thread-safe (parallel capable).
  */
@@ -49,6 +52,9 @@ final class AgentClassLoader extends SecureClassLoader {
   static final String PACKS = PREFIX + "classes/";
   static final String PACK_SUFFIX = ".pack";
   static final String LIST_SUFFIX = ".list";
+
+  /** How long packs stay held after {@code premain} returned: the host's own start-up. */
+  static final long HOLD_AFTER_STARTUP_MILLIS = 30_000;
 
   static {
     registerAsParallelCapable();
@@ -170,10 +176,28 @@ final class AgentClassLoader extends SecureClassLoader {
   }
 
   /**
-   * The agent has started: packs read so far, and from now on, are held weakly only. Called by
-   * {@link AgentEntry} once the installer returned.
+   * The agent has started: packs are held for {@value #HOLD_AFTER_STARTUP_MILLIS} ms more, while
+   * the host starts and the agent weaves its classes, then weakly only. Called by {@link
+   * AgentEntry} once the installer returned.
    */
   void startupDone() {
+    Thread release =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(HOLD_AFTER_STARTUP_MILLIS);
+              } catch (InterruptedException e) {
+                // released now
+              }
+              releaseHeldPacks();
+            },
+            "comfyagent-class-packs");
+    release.setDaemon(true);
+    release.start();
+  }
+
+  /** From now on packs are held weakly only: the next garbage collection may take them. */
+  void releaseHeldPacks() {
     starting = false;
     heldWhileStarting.clear();
   }

@@ -5,6 +5,7 @@ import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.ConfigException;
 import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.weave.Weaver;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ public final class AgentInstaller {
    */
   public static void install(
       String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
+    // Byte Buddy initializes while the options are read and the extensions run.
+    Thread weaverPreparation = Weaver.prepareInBackground();
     AgentConfig config;
     try {
       config = AgentConfig.resolve(arguments, System.getProperties(), System.getenv());
@@ -56,7 +59,11 @@ public final class AgentInstaller {
     try {
       agent =
           Agent.create(
-              config, instrumentation, attachedLate, AgentInstaller.class.getClassLoader());
+              config,
+              instrumentation,
+              attachedLate,
+              AgentInstaller.class.getClassLoader(),
+              weaverPreparation);
     } catch (IOException | RuntimeException e) {
       refuse(
           "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -23,12 +24,17 @@ public final class CircuitBreakerWeave implements WeaveTarget {
       "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(STATE_MACHINE);
+  }
+
+  @Override
   public String name() {
     return "resilience4j circuit breaker";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(STATE_MACHINE))
         .transform(

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -38,16 +39,21 @@ public final class InstanceCaptureWeave implements WeaveTarget {
   }
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.copyOf(classNames);
+  }
+
+  @Override
   public String name() {
     return "instances of " + classNames;
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     if (classNames.isEmpty()) {
       return builder;
     }
-    AgentBuilder.Transformer.ForAdvice transformer =
+    AdviceTransformer transformer =
         advice.advice(isConstructor(), ConstructedAdvice.class.getName());
     if (captureOnUse) {
       transformer =

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.ToolPattern;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -42,13 +43,29 @@ public final class PatternToolWeave implements WeaveTarget {
     this.tracing = tracing;
   }
 
+  /**
+   * The class glob's literal beginning (all of it for an exact name), up to its first {@code *}:
+   * {@code com.acme.*Tool} considers {@code com.acme.}, {@code **#run} everything.
+   */
+  @Override
+  public List<String> classNamePrefixes() {
+    String glob = pattern.typeGlob();
+    int star = glob.indexOf('*');
+    return List.of(star < 0 ? glob : glob.substring(0, star));
+  }
+
+  @Override
+  public List<String> subtypesOf() {
+    return pattern.includeSubtypes() ? List.of(pattern.typeGlob()) : List.of();
+  }
+
   @Override
   public String name() {
     return "tools=" + pattern;
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     ElementMatcher.Junction<TypeDescription> types =
         pattern.includeSubtypes()
             ? not(isInterface()).and(hasSuperType(named(pattern.typeGlob())))

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -28,16 +29,24 @@ public final class RateLimiterWeave implements WeaveTarget {
 
   static final String RATE_LIMITER = "io.github.resilience4j.ratelimiter.RateLimiter";
 
+  /** Where Resilience4j's rate limiter implementations live. */
+  static final String RATE_LIMITER_PACKAGE = "io.github.resilience4j.ratelimiter.";
+
+  @Override
+  public List<String> classNamePrefixes() {
+    return List.of(RATE_LIMITER_PACKAGE);
+  }
+
   @Override
   public String name() {
     return "resilience4j rate limiter";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(
-            nameStartsWith("io.github.resilience4j.ratelimiter.")
+            nameStartsWith(RATE_LIMITER_PACKAGE)
                 .and(not(isInterface()))
                 .and(hasSuperType(named(RATE_LIMITER))))
         .transform(

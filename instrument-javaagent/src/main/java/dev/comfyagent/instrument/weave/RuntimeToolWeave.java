@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -50,13 +51,27 @@ public final class RuntimeToolWeave implements WeaveTarget {
           .or(nameStartsWith("org.junit."))
           .or(nameStartsWith("org.assertj."));
 
+  /**
+   * None by name: implementations of {@code Tool} are found by {@link #subtypesOf}, in the runtime
+   * and in any server that embeds it.
+   */
+  @Override
+  public List<String> classNamePrefixes() {
+    return List.of();
+  }
+
+  @Override
+  public List<String> subtypesOf() {
+    return List.of(TOOL_INTERFACE);
+  }
+
   @Override
   public String name() {
     return "tool";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(
             not(isInterface()).and(not(LIBRARIES)).and(hasSuperType(named(TOOL_INTERFACE))),

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -27,12 +28,17 @@ public final class SdkRequestIdWeave implements WeaveTarget {
   static final String JSON_RPC_REQUEST = "io.modelcontextprotocol.spec.McpSchema$JSONRPCRequest";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(SESSION, STATELESS_HANDLER);
+  }
+
+  @Override
   public String name() {
     return "sdk JSON-RPC request id";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(SESSION))
         .transform(

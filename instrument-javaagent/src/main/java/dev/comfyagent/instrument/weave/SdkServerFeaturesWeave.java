@@ -33,12 +33,17 @@ public final class SdkServerFeaturesWeave implements WeaveTarget {
   static final String CAPABILITIES = "io.modelcontextprotocol.spec.McpSchema$ServerCapabilities";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(FEATURES, STATELESS_FEATURES);
+  }
+
+  @Override
   public String name() {
     return "sdk server features";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(FEATURES).or(named(STATELESS_FEATURES)))
         .transform(

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -33,12 +34,17 @@ public final class SdkSyncToolWeave implements WeaveTarget {
   static final String CALL_TOOL_RESULT = "io.modelcontextprotocol.spec.McpSchema$CallToolResult";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(FEATURES, STATELESS_FEATURES);
+  }
+
+  @Override
   public String name() {
     return "sdk synchronous tool adapter";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(FEATURES).or(named(STATELESS_FEATURES)))
         .transform(

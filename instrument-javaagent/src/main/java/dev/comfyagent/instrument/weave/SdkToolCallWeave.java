@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -32,12 +33,17 @@ public final class SdkToolCallWeave implements WeaveTarget {
   static final String MONO = "reactor.core.publisher.Mono";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(ASYNC_SERVER, STATELESS_SERVER);
+  }
+
+  @Override
   public String name() {
     return "sdk tools/call handler";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(ASYNC_SERVER).or(named(STATELESS_SERVER)))
         .transform(

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -26,12 +27,17 @@ public final class SessionRegistryWeave implements WeaveTarget {
   public static final String REGISTRY = "dev.comfyagent.runtime.session.SessionRegistry";
 
   @Override
+  public List<String> classNamePrefixes() {
+    return List.of(REGISTRY);
+  }
+
+  @Override
   public String name() {
     return "runtime session registry";
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AgentBuilder.Transformer.ForAdvice advice) {
+  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
         .type(named(REGISTRY))
         .transform(

@@ -7,24 +7,37 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.record.AgentHealth;
+import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs the agent's {@link WeaveTarget}s with Byte Buddy: advice only (no new members, so
- * classes can be retransformed after startup too), JDK and agent classes ignored by name, every
- * woven class and every failure counted in {@link AgentHealth}.
+ * classes can be retransformed after startup too), every woven class and every failure counted in
+ * {@link AgentHealth}.
+ *
+ * <p>Start-up cost is kept down in three steps. A {@link ClassNameFilter} in front of Byte Buddy's
+ * transformer passes over every class that no target can match, by its name, before a type
+ * description is built (most classes of a server are its libraries'). The classes left share one
+ * type pool cache per class loader, so a supertype is parsed once, not once per subclass. And Byte
+ * Buddy's own ignore rule still rejects JDK and agent classes by name first.
  *
  * <p>Usage:
  *
@@ -71,13 +84,16 @@ public final class Weaver {
 
   /** Builds the agent builder for {@code targets}, ready to install. */
   public AgentBuilder builder(List<WeaveTarget> targets) {
+    ClassNameFilter filter = ClassNameFilter.of(targets);
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(new LoadedCandidates(filter))
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(AgentBuilder.PoolStrategy.Default.FAST)
+            .with(new SharedTypePools())
             .with(new Counting(health))
+            .with((AgentBuilder.TransformerDecorator) installed -> new Filtered(installed, filter))
             .ignore(
                 nameStartsWith("java.")
                     .or(nameStartsWith("javax."))
@@ -92,7 +108,7 @@ public final class Weaver {
                 agentLoaderIsPrivate
                     ? isBootstrapClassLoader().or(ElementMatchers.is(agentLoader))
                     : isBootstrapClassLoader());
-    AgentBuilder.Transformer.ForAdvice advice = adviceTemplate();
+    AdviceTransformer advice = adviceTemplate();
     for (WeaveTarget target : targets) {
       builder = target.weave(builder, advice);
     }
@@ -105,7 +121,81 @@ public final class Weaver {
     return builder(targets).installOn(instrumentation);
   }
 
-  private AgentBuilder.Transformer.ForAdvice adviceTemplate() {
+  /**
+   * Starts initializing Byte Buddy's agent machinery on a daemon thread, so that {@code premain}
+   * can parse the options, open the files and run the extensions meanwhile. Most of what Byte Buddy
+   * costs at start-up is its own initialization: loading and verifying several hundred classes, and
+   * generating the transformer subclass that receives the {@code Module} of each class on Java 9
+   * and later. Call {@link #awaitPrepared} before the first use of Byte Buddy on another thread, so
+   * that no Byte Buddy class is ever initialized on two threads at once (static initializers that
+   * refer to each other could otherwise deadlock).
+   *
+   * @return the started thread
+   */
+  public static Thread prepareInBackground() {
+    Thread preparation = new Thread(Weaver::prepare, "comfyagent-weaver-init");
+    preparation.setDaemon(true);
+    preparation.start();
+    return preparation;
+  }
+
+  /**
+   * Waits for {@link #prepareInBackground}'s thread; a failed or interrupted preparation only means
+   * the work is done on this thread instead.
+   */
+  public static void awaitPrepared(Thread preparation) {
+    if (preparation == null) {
+      return;
+    }
+    try {
+      preparation.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Initializes what every installation needs, whatever the targets. */
+  static void prepare() {
+    try {
+      new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+          .disableClassFormatChanges()
+          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+          .type(nameStartsWith("dev.comfyagent.instrument."))
+          .transform((builder, type, loader, module, domain) -> builder);
+      // Initialized on its own only when a transformer is made: generates a subclass on Java 9+.
+      Class.forName(
+          AgentBuilder.Default.class.getName() + "$ExecutingTransformer",
+          true,
+          Weaver.class.getClassLoader());
+      Advice.to(Preparation.class);
+      Class.forName(
+          AsmVisitorWrapper.ForDeclaredMethods.class.getName(),
+          true,
+          Weaver.class.getClassLoader());
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // the installation does the same work again, and reports what fails there
+    }
+  }
+
+  /** Advice resolved once while preparing, to initialize the advice machinery. */
+  static final class Preparation {
+    private Preparation() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter() {
+      return System.nanoTime();
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (thrown != null && start == 0) {
+        throw new IllegalStateException("never woven");
+      }
+    }
+  }
+
+  private AdviceTransformer adviceTemplate() {
     MethodDescription adviceFailed;
     try {
       adviceFailed =
@@ -114,15 +204,110 @@ public final class Weaver {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException("the bootstrap bridge lacks adviceFailed", e);
     }
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(agentLoader)
-        .withExceptionHandler(
-            new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(adviceFailed)));
+    return AdviceTransformer.template(
+        agentLoader, new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(adviceFailed)));
   }
 
   private static void setIfAbsent(String property, String value) {
     if (System.getProperty(property) == null) {
       System.setProperty(property, value);
+    }
+  }
+
+  /**
+   * Byte Buddy's transformer behind the {@link ClassNameFilter}: a class the filter passes over
+   * costs a few string tests and is never described.
+   */
+  private static final class Filtered extends ResettableClassFileTransformer.WithDelegation {
+    private final ClassNameFilter filter;
+
+    Filtered(ResettableClassFileTransformer installed, ClassNameFilter filter) {
+      super(installed);
+      this.filter = filter;
+    }
+
+    @Override
+    public byte[] transform(
+        ClassLoader loader,
+        String internalName,
+        Class<?> classBeingRedefined,
+        ProtectionDomain domain,
+        byte[] classFile)
+        throws IllegalClassFormatException {
+      return filter.considers(internalName, classFile)
+          ? classFileTransformer.transform(
+              loader, internalName, classBeingRedefined, domain, classFile)
+          : null;
+    }
+
+    @Override
+    public byte[] transform(
+        Module module,
+        ClassLoader loader,
+        String internalName,
+        Class<?> classBeingRedefined,
+        ProtectionDomain domain,
+        byte[] classFile)
+        throws IllegalClassFormatException {
+      return filter.considers(internalName, classFile)
+          ? classFileTransformer.transform(
+              module, loader, internalName, classBeingRedefined, domain, classFile)
+          : null;
+    }
+  }
+
+  /**
+   * The loaded classes Byte Buddy checks for retransformation when it is installed: only those the
+   * filter considers (none of the JDK's several hundred at start-up; after a late attach, the few
+   * the targets can match among thousands).
+   */
+  private static final class LoadedCandidates
+      implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+    private final ClassNameFilter filter;
+
+    LoadedCandidates(ClassNameFilter filter) {
+      this.filter = filter;
+    }
+
+    @Override
+    public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
+      List<Class<?>> candidates = new ArrayList<>();
+      for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        try {
+          if (filter.considers(type)) {
+            candidates.add(type);
+          }
+        } catch (LinkageError | RuntimeException e) {
+          // a class whose supertypes cannot be read cannot be woven either
+        }
+      }
+      return List.<Iterable<Class<?>>>of(candidates);
+    }
+  }
+
+  /**
+   * One type pool cache per class loader, held weakly (a host's loader can be collected) and softly
+   * (the parsed types go when memory is short): supertypes shared by the classes a loader defines
+   * are parsed once.
+   */
+  private static final class SharedTypePools extends AgentBuilder.PoolStrategy.WithTypePoolCache {
+    private final Map<ClassLoader, TypePool.CacheProvider> byLoader = new WeakHashMap<>();
+    private final TypePool.CacheProvider bootstrap =
+        new TypePool.CacheProvider.Simple.UsingSoftReference();
+
+    SharedTypePools() {
+      super(TypePool.Default.ReaderMode.FAST);
+    }
+
+    @Override
+    protected TypePool.CacheProvider locate(ClassLoader loader) {
+      if (loader == null) {
+        return bootstrap;
+      }
+      synchronized (byLoader) {
+        return byLoader.computeIfAbsent(
+            loader, l -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+      }
     }
   }
 
