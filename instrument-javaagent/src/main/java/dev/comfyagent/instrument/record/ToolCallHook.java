@@ -22,6 +22,16 @@ package dev.comfyagent.instrument.record;
 public interface ToolCallHook {
 
   /** A frame started. */
+  /**
+   * Whether this hook wants the frames of the tool called {@code toolName}. Asked once per tool
+   * name and set of hooks, never per call, so a hook that watches a few tools costs the calls of
+   * the others nothing. Frames counted under an aggregate name (more distinct tools than the agent
+   * tracks, or no name) go to every hook. Default: every tool.
+   */
+  default boolean observes(String toolName) {
+    return true;
+  }
+
   default void started(ToolCallView call) {}
 
   /**

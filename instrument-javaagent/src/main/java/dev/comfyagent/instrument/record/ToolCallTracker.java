@@ -1,6 +1,8 @@
 package dev.comfyagent.instrument.record;
 
 import dev.comfyagent.instrument.record.ToolCallView.Layer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -382,8 +384,44 @@ public final class ToolCallTracker {
         frame.jsonRpcId);
   }
 
+  /**
+   * The hooks for the frame's tool: those of the current set that {@linkplain ToolCallHook#observes
+   * observe} it, chosen once per tool and hook set.
+   */
+  private ToolCallHook[] hooksFor(CallFrame frame) {
+    ToolCallHook[] all = hooks;
+    ToolStats stats = frame.counting().stats;
+    if (all.length == 0 || stats == null) {
+      return all;
+    }
+    ToolStats.HookChoice choice = stats.hookChoice;
+    if (choice != null && choice.from() == all) {
+      return choice.chosen();
+    }
+    ToolCallHook[] chosen = all;
+    String name = stats.name();
+    if (!ToolStatsRegistry.UNKNOWN.equals(name) && !ToolStatsRegistry.OVERFLOW.equals(name)) {
+      List<ToolCallHook> observing = new ArrayList<>(all.length);
+      for (ToolCallHook hook : all) {
+        boolean observes;
+        try {
+          observes = hook.observes(name);
+        } catch (RuntimeException e) {
+          health.internalError("hook " + hook.getClass().getName(), e);
+          observes = true;
+        }
+        if (observes) {
+          observing.add(hook);
+        }
+      }
+      chosen = observing.toArray(NO_HOOKS);
+    }
+    stats.hookChoice = new ToolStats.HookChoice(all, chosen);
+    return chosen;
+  }
+
   private void started(CallFrame frame) {
-    ToolCallHook[] current = hooks;
+    ToolCallHook[] current = hooksFor(frame);
     for (ToolCallHook hook : current) {
       try {
         hook.started(frame);
@@ -394,7 +432,7 @@ public final class ToolCallTracker {
   }
 
   private Object finished(CallFrame frame, Object result, Throwable thrown) {
-    ToolCallHook[] current = hooks;
+    ToolCallHook[] current = hooksFor(frame);
     Object returned = result;
     for (ToolCallHook hook : current) {
       try {

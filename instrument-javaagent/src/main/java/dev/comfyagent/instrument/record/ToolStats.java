@@ -40,6 +40,13 @@ public final class ToolStats {
   private final Histogram sinceLine = newHistogram();
   private final Histogram total = newHistogram();
   private long okAtLine;
+
+  /**
+   * The hooks that observe this tool, chosen by {@link ToolCallTracker} from its current hook set
+   * and replaced whole (one volatile write) when that set changes.
+   */
+  volatile HookChoice hookChoice;
+
   private long errAtLine;
 
   ToolStats(String name) {
@@ -100,4 +107,7 @@ public final class ToolStats {
   private static Histogram newHistogram() {
     return new Histogram(1, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
   }
+
+  /** {@code chosen}: the hooks of {@code from} (the tracker's set, by identity) that observe. */
+  record HookChoice(ToolCallHook[] from, ToolCallHook[] chosen) {}
 }

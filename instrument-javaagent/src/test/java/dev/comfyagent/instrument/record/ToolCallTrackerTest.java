@@ -245,6 +245,107 @@ class ToolCallTrackerTest {
   }
 
   @Test
+  void aHookSeesOnlyTheToolsItObservesJoinedFramesIncluded() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tracker.addHook(recordingHook("gpu", seen, "execute_workflow"::equals));
+    McpSchema.CallToolRequest render =
+        McpSchema.CallToolRequest.builder().name("execute_workflow").arguments(Map.of()).build();
+    Object sdk = tracker.enterSdkSync(null, render);
+    Object tool =
+        tracker.enterCode(
+            Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, arguments);
+    tracker.exit(tool, ToolResult.text("Rendered in 1s"), null);
+    tracker.exit(sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+    Object other =
+        tracker.enterCode(Layer.TOOL, new NamedTool("load_workflow"), NamedTool.class, SITE, null);
+    tracker.exit(other, ToolResult.text("ok"), null);
+
+    assertThat(seen)
+        .containsExactly(
+            "gpu start execute_workflow SDK",
+            "gpu start execute_workflow TOOL",
+            "gpu end execute_workflow TOOL",
+            "gpu end execute_workflow SDK");
+  }
+
+  @Test
+  void aHookAddedLaterIsChosenForToolsAlreadyCalled() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tracker.addHook(recordingHook("none", seen, name -> false));
+    Object first =
+        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+    tracker.exit(first, ToolResult.text("ok"), null);
+    tracker.addHook(recordingHook("all", seen, name -> true));
+    Object second =
+        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+    tracker.exit(second, ToolResult.text("ok"), null);
+
+    assertThat(seen).containsExactly("all start echo TOOL", "all end echo TOOL");
+  }
+
+  @Test
+  void aHookWhoseChoiceFailsSeesEveryCallAndTheFailureIsCounted() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tracker.addHook(
+        recordingHook(
+            "broken",
+            seen,
+            name -> {
+              throw new IllegalStateException("cannot choose");
+            }));
+    Object frame =
+        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+    tracker.exit(frame, ToolResult.text("ok"), null);
+
+    assertThat(seen).containsExactly("broken start echo TOOL", "broken end echo TOOL");
+    assertThat(health.internalErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void callsCountedUnderAnAggregateNameGoToEveryHook() {
+    ToolStatsRegistry oneTool = new ToolStatsRegistry(1);
+    ToolCallTracker small =
+        new ToolCallTracker(
+            oneTool,
+            host,
+            new InputSummary(200, host.treeReader()),
+            new CorrelationSequences(100),
+            null,
+            health);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    small.addHook(recordingHook("gpu", seen, "execute_workflow"::equals));
+    Object first = small.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+    small.exit(first, ToolResult.text("ok"), null);
+    Object overflow =
+        small.enterCode(Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, null);
+    small.exit(overflow, ToolResult.text("ok"), null);
+
+    assertThat(seen)
+        .containsExactly("gpu start execute_workflow TOOL", "gpu end execute_workflow TOOL");
+  }
+
+  private static ToolCallHook recordingHook(
+      String label, List<String> seen, java.util.function.Predicate<String> tools) {
+    return new ToolCallHook() {
+      @Override
+      public boolean observes(String toolName) {
+        return tools.test(toolName);
+      }
+
+      @Override
+      public void started(ToolCallView call) {
+        seen.add(label + " start " + call.toolName() + " " + call.layer());
+      }
+
+      @Override
+      public Object finished(ToolCallView call, Object result, Throwable thrown) {
+        seen.add(label + " end " + call.toolName() + " " + call.layer());
+        return result;
+      }
+    };
+  }
+
+  @Test
   void aFrameFromElsewhereIsCountedAsAnInternalErrorAndTheResultPassesThrough() {
     assertThat(tracker.exit("not a frame", "result", null)).isEqualTo("result");
     assertThat(tracker.exitSdkAsync("not a frame", "mono", null)).isEqualTo("mono");

@@ -33,6 +33,12 @@ final class GpuToolHook implements ToolCallHook {
     this.health = health;
   }
 
+  /** Only GPU-bound tools: the others' calls never reach this hook. */
+  @Override
+  public boolean observes(String toolName) {
+    return sampler.settings().isGpuBound(toolName);
+  }
+
   @Override
   public void started(ToolCallView call) {
     if (call.layer() == ToolCallView.Layer.SDK_ASYNC
