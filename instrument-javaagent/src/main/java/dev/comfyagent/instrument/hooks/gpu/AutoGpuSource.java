@@ -35,6 +35,12 @@ final class AutoGpuSource implements GpuSource {
   }
 
   @Override
+  public void abort() {
+    nvidiaSmi.abort();
+    comfyUi.abort();
+  }
+
+  @Override
   public GpuSample read() throws InterruptedException {
     if (chosen != null) {
       return chosen.read();

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ import java.util.List;
  * nvidia-smi cannot see its GPU. Devices of type {@code cpu} (ComfyUI started with {@code --cpu}
  * reports system RAM there) are not GPUs and are left out.
  *
- * <p>Confined to the sampler thread; the HTTP client is created on the first read.
+ * <p>Reads run on the sampler thread; {@link #abort} may be called from any thread.
  */
 final class ComfyUiSystemStatsSource implements GpuSource {
 
@@ -36,7 +35,9 @@ final class ComfyUiSystemStatsSource implements GpuSource {
   private final URI uri;
   private final Duration timeout;
   private final Clock clock;
-  private HttpClient client;
+  // Set by the sampler thread around a read; abort() closes it from the thread that stops.
+  private volatile HttpURLConnection inFlight;
+  private volatile boolean aborted;
 
   ComfyUiSystemStatsSource(String host, int port, Duration timeout, Clock clock) {
     boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
@@ -62,37 +63,50 @@ final class ComfyUiSystemStatsSource implements GpuSource {
       return failed(GpuFaultKind.UNREACHABLE, "ComfyUI address " + address + " is not valid");
     }
     byte[] body;
+    HttpURLConnection connection = null;
     try {
-      HttpResponse<InputStream> response =
-          client()
-              .send(
-                  HttpRequest.newBuilder(uri)
-                      .timeout(timeout)
-                      .header("Accept", "application/json")
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream stream = response.body()) {
-        if (response.statusCode() != 200) {
-          return failed(
-              GpuFaultKind.HTTP_STATUS,
-              "ComfyUI at " + address + " answered /system_stats with " + response.statusCode());
-        }
+      // A plain HttpURLConnection rather than java.net.http: the HttpClient initialises TLS
+      // when it is built (several hundred classes and ~0.4 s on a cold JVM) for a plain-HTTP call.
+      connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+      int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+      connection.setConnectTimeout(millis);
+      connection.setReadTimeout(millis);
+      connection.setInstanceFollowRedirects(false);
+      connection.setUseCaches(false);
+      connection.setRequestProperty("Accept", "application/json");
+      inFlight = connection;
+      if (aborted) {
+        throw new InterruptedException("stopped before reading /system_stats");
+      }
+      int status = connection.getResponseCode();
+      if (status != 200) {
+        return failed(
+            GpuFaultKind.HTTP_STATUS,
+            "ComfyUI at " + address + " answered /system_stats with " + status);
+      }
+      try (InputStream stream = connection.getInputStream()) {
         body = stream.readNBytes(MAX_BODY_BYTES + 1);
       }
-    } catch (HttpTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return failed(
           GpuFaultKind.TIMEOUT,
           "ComfyUI at " + address + " did not answer within " + timeout.toMillis() + " ms");
     } catch (ConnectException e) {
-      // java.net.http reports a refused connection as a ConnectException without a message.
       String reason = e.getMessage() == null ? "connection refused" : e.getMessage();
       return failed(
           GpuFaultKind.UNREACHABLE, "ComfyUI at " + address + " is unreachable: " + reason);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      if (aborted) {
+        throw new InterruptedException("stopped while reading /system_stats");
+      }
       return failed(
           GpuFaultKind.UNREACHABLE,
           "ComfyUI at " + address + " failed to answer /system_stats: " + describe(e));
+    } finally {
+      inFlight = null;
+      if (connection != null) {
+        connection.disconnect();
+      }
     }
     if (body.length > MAX_BODY_BYTES) {
       return failed(
@@ -232,15 +246,14 @@ final class ComfyUiSystemStatsSource implements GpuSource {
     return GpuDeviceReading.UNKNOWN;
   }
 
-  private HttpClient client() {
-    if (client == null) {
-      client =
-          HttpClient.newBuilder()
-              .connectTimeout(timeout)
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .build();
+  /** Closes the connection of a read in progress, which then ends at once. */
+  @Override
+  public void abort() {
+    aborted = true;
+    HttpURLConnection connection = inFlight;
+    if (connection != null) {
+      connection.disconnect();
     }
-    return client;
   }
 
   private GpuSample failed(GpuFaultKind kind, String message) {

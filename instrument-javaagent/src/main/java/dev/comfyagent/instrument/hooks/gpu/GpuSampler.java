@@ -272,6 +272,11 @@ public final class GpuSampler implements AutoCloseable {
     }
     thread.interrupt();
     try {
+      source.abort();
+    } catch (RuntimeException e) {
+      count(new GpuFault(GpuFaultKind.INTERNAL, "stopping the GPU read failed: " + e));
+    }
+    try {
       thread.join(settings.commandTimeout().toMillis() + CLOSE_GRACE.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

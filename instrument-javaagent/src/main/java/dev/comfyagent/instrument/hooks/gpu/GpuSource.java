@@ -24,4 +24,11 @@ interface GpuSource {
    * @throws InterruptedException when the sampler is stopping
    */
   GpuSample read() throws InterruptedException;
+
+  /**
+   * Ends a {@link #read} in progress from another thread, when the sampler stops: a read that waits
+   * on something outside the JVM (a hanging process or server) must not hold up the JVM's exit.
+   * Afterwards reads may fail at once. Default: nothing to do, the read ends on interrupt.
+   */
+  default void abort() {}
 }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -156,6 +157,28 @@ class ComfyUiSystemStatsSourceTest {
     GpuSample sample = source(Duration.ofMillis(200)).read();
 
     assertThat(sample.faults()).extracting(GpuFault::kind).containsExactly(GpuFaultKind.TIMEOUT);
+  }
+
+  @Test
+  void anAbortEndsAReadThatWaitsOnComfyUiAtOnce() throws Exception {
+    comfyUi.serving("system_stats_cuda.json").delaying(10_000);
+    ComfyUiSystemStatsSource source = source(Duration.ofSeconds(10));
+    CompletableFuture<Object> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return source.read();
+              } catch (InterruptedException e) {
+                return e;
+              }
+            });
+    Thread.sleep(300); // the request is sent and waits for its answer
+
+    source.abort();
+    // ComfyUI would answer after 10 s and the timeout is 10 s: only the abort ends it sooner
+    Object outcome = read.get(5, TimeUnit.SECONDS);
+
+    assertThat(outcome).isInstanceOf(InterruptedException.class);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -282,6 +283,48 @@ class GpuSamplerTest {
     assertThat(sampler.stats().lastError())
         .isEqualTo("internal: GPU read failed: java.lang.IllegalStateException: bug in a source");
     assertThat(sampler.stats().samples()).isPositive();
+  }
+
+  @Test
+  void closingAbortsAReadThatIgnoresInterrupts() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch aborted = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    GpuSource stuck =
+        new GpuSource() {
+          @Override
+          public String name() {
+            return "comfyui";
+          }
+
+          @Override
+          public GpuSample read() {
+            reading.countDown();
+            // like a blocking socket read: deaf to interrupts, ended only by abort()
+            while (true) {
+              try {
+                if (aborted.await(1, TimeUnit.MINUTES)) {
+                  returned.countDown();
+                  return new GpuSample(Instant.now(), "comfyui", List.of(), List.of());
+                }
+              } catch (InterruptedException e) {
+                // ignored on purpose
+              }
+            }
+          }
+
+          @Override
+          public void abort() {
+            aborted.countDown();
+          }
+        };
+    sampler = GpuSampler.start(settings(GpuMode.COMFYUI), stuck, notices::add);
+    assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+
+    sampler.close();
+
+    assertThat(aborted.getCount()).isZero();
+    assertThat(returned.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
