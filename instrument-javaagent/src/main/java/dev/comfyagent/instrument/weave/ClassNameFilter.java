@@ -112,16 +112,12 @@ public final class ClassNameFilter {
    * @param classFile the class file, read only when a subtype rule needs its direct supertypes
    */
   public boolean considers(String internalName, byte[] classFile) {
-    if (internalName == null || internalName.startsWith(AGENT_PACKAGE)) {
+    if (internalName == null) {
       return false;
     }
-    for (String prefix : prefixes) {
-      if (internalName.startsWith(prefix)) {
-        return true;
-      }
-    }
-    if (!subtypesAnywhere || isInert(internalName)) {
-      return false;
+    ByName byName = byName(internalName);
+    if (byName != ByName.SUPERTYPES_DECIDE) {
+      return byName == ByName.CONSIDERED;
     }
     String[] supertypes = ClassFileHeader.directSupertypes(classFile);
     if (supertypes == null) {
@@ -140,17 +136,12 @@ public final class ClassNameFilter {
    * after a late attach): the same rule, the direct supertypes read by reflection.
    */
   public boolean considers(Class<?> type) {
-    String internalName = internal(type.getName());
-    if (internalName.startsWith(AGENT_PACKAGE) || type.isArray() || type.isPrimitive()) {
+    if (type.isArray() || type.isPrimitive()) {
       return false;
     }
-    for (String prefix : prefixes) {
-      if (internalName.startsWith(prefix)) {
-        return true;
-      }
-    }
-    if (!subtypesAnywhere || isInert(internalName)) {
-      return false;
+    ByName byName = byName(internal(type.getName()));
+    if (byName != ByName.SUPERTYPES_DECIDE) {
+      return byName == ByName.CONSIDERED;
     }
     Class<?> superclass = type.getSuperclass();
     if (superclass != null && !isInert(internal(superclass.getName()))) {
@@ -162,6 +153,32 @@ public final class ClassNameFilter {
       }
     }
     return false;
+  }
+
+  /** What a class's name alone says. */
+  private enum ByName {
+    CONSIDERED,
+    PASSED_OVER,
+    SUPERTYPES_DECIDE
+  }
+
+  /**
+   * A target's class or package is considered; the agent's own classes, inert packages and, when no
+   * target matches subtypes, everything else are passed over; otherwise the supertypes decide.
+   */
+  private ByName byName(String internalName) {
+    if (internalName.startsWith(AGENT_PACKAGE)) {
+      return ByName.PASSED_OVER;
+    }
+    for (String prefix : prefixes) {
+      if (internalName.startsWith(prefix)) {
+        return ByName.CONSIDERED;
+      }
+    }
+    if (!subtypesAnywhere || isInert(internalName)) {
+      return ByName.PASSED_OVER;
+    }
+    return ByName.SUPERTYPES_DECIDE;
   }
 
   private boolean isInert(String internalName) {
