@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.hooks.probe;
 
+import dev.comfyagent.instrument.record.IdentityKeys;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WeakInstances {
 
-  private final ConcurrentHashMap<Key, Boolean> instances = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IdentityKeys.Key, Boolean> instances = new ConcurrentHashMap<>();
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private final int capacity;
   private final AtomicBoolean overflowed = new AtomicBoolean();
@@ -42,7 +43,7 @@ final class WeakInstances {
       return false;
     }
     expunge();
-    if (instances.containsKey(new Lookup(instance))) {
+    if (instances.containsKey(IdentityKeys.lookup(instance))) {
       last = new WeakReference<>(instance);
       return false;
     }
@@ -50,7 +51,8 @@ final class WeakInstances {
       overflowed.set(true);
       return false;
     }
-    boolean added = instances.putIfAbsent(new Held(instance, collected), Boolean.TRUE) == null;
+    boolean added =
+        instances.putIfAbsent(IdentityKeys.weak(instance, collected), Boolean.TRUE) == null;
     last = new WeakReference<>(instance);
     return added;
   }
@@ -59,7 +61,7 @@ final class WeakInstances {
   List<Object> live() {
     expunge();
     List<Object> live = new ArrayList<>(instances.size());
-    for (Key key : instances.keySet()) {
+    for (IdentityKeys.Key key : instances.keySet()) {
       Object instance = key.referent();
       if (instance != null) {
         live.add(instance);
@@ -77,68 +79,6 @@ final class WeakInstances {
     Object stale;
     while ((stale = collected.poll()) != null) {
       instances.remove(stale);
-    }
-  }
-
-  /** A key compared by the identity of the instance it stands for. */
-  private interface Key {
-    Object referent();
-  }
-
-  private static boolean same(Key self, Object other) {
-    if (other == self) {
-      return true;
-    }
-    Object mine = self.referent();
-    return mine != null && other instanceof Key key && key.referent() == mine;
-  }
-
-  /** The stored form: the instance held weakly, its identity hash kept for after it is cleared. */
-  private static final class Held extends WeakReference<Object> implements Key {
-    private final int hash;
-
-    Held(Object referent, ReferenceQueue<Object> queue) {
-      super(referent, queue);
-      this.hash = System.identityHashCode(referent);
-    }
-
-    @Override
-    public Object referent() {
-      return get();
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return same(this, other);
-    }
-  }
-
-  /** The lookup form: held strongly for the duration of one lookup. */
-  private static final class Lookup implements Key {
-    private final Object referent;
-
-    Lookup(Object referent) {
-      this.referent = referent;
-    }
-
-    @Override
-    public Object referent() {
-      return referent;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(referent);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return same(this, other);
     }
   }
 }
