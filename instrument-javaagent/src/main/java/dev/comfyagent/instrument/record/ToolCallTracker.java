@@ -122,14 +122,21 @@ public final class ToolCallTracker {
                       arguments instanceof Object[] all ? all : null);
         }
       }
-      started(frame);
-      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
-      frame.startNanos = System.nanoTime();
-      return frame;
+      return begun(frame);
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
       throw e;
     }
+  }
+
+  /**
+   * Runs the start hooks and stamps the start time, last, so that the agent's own work on entry is
+   * not part of the tool's duration.
+   */
+  private CallFrame begun(CallFrame frame) {
+    started(frame);
+    frame.startNanos = System.nanoTime();
+    return frame;
   }
 
   /** The MCP SDK's synchronous adapter starts one {@code tools/call}. */
@@ -139,11 +146,11 @@ public final class ToolCallTracker {
     CallFrame frame = stack.push();
     try {
       frame.layer = Layer.SDK;
-      if (top != null && joins(top, null, clientText(host.requestName(request)))) {
+      String name = clientText(host.requestName(request));
+      if (top != null && joins(top, null, name)) {
         frame.owner = top.counting();
         frame.owner.joined = true;
       } else {
-        String name = clientText(host.requestName(request));
         frame.toolName = name;
         frame.stats = registry.forName(name);
         if (traces != null) {
@@ -155,10 +162,7 @@ public final class ToolCallTracker {
           frame.inputSummary = summary.ofArguments(host.requestArguments(request));
         }
       }
-      started(frame);
-      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
-      frame.startNanos = System.nanoTime();
-      return frame;
+      return begun(frame);
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
       throw e;
@@ -184,10 +188,7 @@ public final class ToolCallTracker {
         frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
         frame.inputSummary = summary.ofArguments(params.get("arguments"));
       }
-      started(frame);
-      // Taken last, so that the agent's own work on entry is not part of the tool's duration.
-      frame.startNanos = System.nanoTime();
-      return frame;
+      return begun(frame);
     } catch (RuntimeException | Error e) {
       stack.pop(frame);
       throw e;
