@@ -9,7 +9,8 @@
 # ---------------------------------------------------------------------------------------------
 # Build: the Maven wrapper on a JDK 17 image.
 # ---------------------------------------------------------------------------------------------
-FROM eclipse-temurin:17-jdk-noble AS build
+# Base images pinned by digest (Dependabot proposes new ones): a rebuild starts from the same bytes.
+FROM eclipse-temurin:17-jdk-noble@sha256:e213bb3f008362fcab6ab1fdf182e2170ef633ffa8543d8fd2f29e99f768aa60 AS build
 WORKDIR /src
 
 # Dependency layer: only the wrapper and the poms, so it is rebuilt only when a pom changes.
@@ -46,7 +47,7 @@ RUN ./mvnw -B -ntp -pl agent-runtime,instrument-javaagent -am package \
 # ---------------------------------------------------------------------------------------------
 # Run: a JRE image, a non-root user, the agent attached through JAVA_TOOL_OPTIONS.
 # ---------------------------------------------------------------------------------------------
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17-jre-noble@sha256:f7537fa73fa7c5bc4e51ea11a611c1d0d8bbf4e9f22de93b666072de98e752e2
 
 LABEL org.opencontainers.image.title="comfy-agent" \
       org.opencontainers.image.description="ComfyUI MCP server with the instrument-javaagent attached" \
