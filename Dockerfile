@@ -9,7 +9,8 @@
 # ---------------------------------------------------------------------------------------------
 # Build: the Maven wrapper on a JDK 17 image.
 # ---------------------------------------------------------------------------------------------
-FROM eclipse-temurin:17-jdk-noble AS build
+# Base images pinned by digest (Dependabot proposes new ones): a rebuild starts from the same bytes.
+FROM eclipse-temurin:17-jdk-noble@sha256:e213bb3f008362fcab6ab1fdf182e2170ef633ffa8543d8fd2f29e99f768aa60 AS build
 WORKDIR /src
 
 # Dependency layer: only the wrapper and the poms, so it is rebuilt only when a pom changes.
@@ -26,24 +27,27 @@ COPY it-tests/pom.xml it-tests/
 RUN chmod +x mvnw \
  && ./mvnw -B -ntp -q dependency:go-offline -pl agent-runtime,instrument-javaagent -am
 
-# Sources, then the two jars. Tests, formatting and static analysis are CI's job, not the image's.
+# Sources, then the two executable jars (the runtime's is the "-all" one, libraries inside).
+# Tests, formatting and static analysis are CI's job, not the image's.
 COPY . .
 RUN ./mvnw -B -ntp -pl agent-runtime,instrument-javaagent -am package \
       -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true -Dspotbugs.skip=true \
       -Dcyclonedx.skip=true \
- && mkdir -p /out \
- && for module in agent-runtime instrument-javaagent; do \
-      jar="$(find "$module/target" -maxdepth 1 -name "$module-*.jar" \
-               ! -name 'original-*' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar')"; \
+ && runtime="$(find agent-runtime/target -maxdepth 1 -name 'agent-runtime-*-all.jar')" \
+ && agent="$(find instrument-javaagent/target -maxdepth 1 -name 'instrument-javaagent-*.jar' \
+               ! -name '*-sources.jar' ! -name '*-javadoc.jar')" \
+ && for jar in "$runtime" "$agent"; do \
       [ "$(printf '%s\n' "$jar" | wc -l)" -eq 1 ] && [ -f "$jar" ] \
-        || { echo "expected one $module jar in $module/target, found: $jar" >&2; exit 1; }; \
-      cp "$jar" "/out/$module.jar"; \
-    done
+        || { echo "expected one executable jar, found: $jar" >&2; exit 1; }; \
+    done \
+ && mkdir -p /out \
+ && cp "$runtime" /out/agent-runtime.jar \
+ && cp "$agent" /out/instrument-javaagent.jar
 
 # ---------------------------------------------------------------------------------------------
 # Run: a JRE image, a non-root user, the agent attached through JAVA_TOOL_OPTIONS.
 # ---------------------------------------------------------------------------------------------
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17-jre-noble@sha256:f7537fa73fa7c5bc4e51ea11a611c1d0d8bbf4e9f22de93b666072de98e752e2
 
 LABEL org.opencontainers.image.title="comfy-agent" \
       org.opencontainers.image.description="ComfyUI MCP server with the instrument-javaagent attached" \

@@ -5,22 +5,24 @@
  *
  *   java scripts/BumpVersion.java major|minor|patch [--dry-run] [--allow-dirty] [--date YYYY-MM-DD]
  *
- * What it does, all or nothing:
- *   1. Computes the release version from the root pom's <version> (semver rules: a pre-release such
- *      as 0.2.0-SNAPSHOT is released as the version it leads to, so "minor" on 0.2.0-SNAPSHOT gives
+ * The version lives in one place, the root pom's <revision> property (CI-friendly versions: the
+ * modules name ${revision}, and flatten-maven-plugin writes the number into the published poms),
+ * so the pom part is one property; what no tool does is the changelog. All or nothing:
+ *   1. Computes the release version from <revision> (semver rules: a pre-release such as
+ *      0.2.0-SNAPSHOT is released as the version it leads to, so "minor" on 0.2.0-SNAPSHOT gives
  *      0.2.0, "minor" on 0.2.0 gives 0.3.0).
- *   2. Sets that version in the root pom's <version> and in the <parent><version> of every module
- *      (recursively through <modules>); a module's own <version> only where it equals the old one.
- *      Nothing else is touched: a dependency that happens to carry the same version keeps it.
- *   3. Sets project.build.outputTimestamp (reproducible builds) to the release instant.
- *   4. Rolls the [Unreleased] section of CHANGELOG.md (Keep a Changelog) into
+ *   2. Sets <revision> to it and project.build.outputTimestamp (reproducible builds) to the release
+ *      instant.
+ *   3. Rolls the [Unreleased] section of CHANGELOG.md (Keep a Changelog) into
  *      "## [x.y.z] - YYYY-MM-DD", merging what [Unreleased] already says with entries generated from
- *      the Conventional Commits since the last v* tag: feat -> Added, fix -> Fixed,
- *      perf/refactor -> Changed, "!" or a BREAKING CHANGE footer -> Breaking; docs, test, build,
- *      ci, chore, style and non-conventional commits are left out (and the latter are listed).
+ *      the Conventional Commits since the last v* tag: feat -> Added, fix -> Fixed, perf -> Changed,
+ *      and "!" or a BREAKING CHANGE footer -> a **BREAKING** entry under Changed; refactor, docs,
+ *      test, build, ci, chore, style and non-conventional commits are left out (the latter listed).
  *      The compare links at the bottom are updated.
+ *   4. Commits that as "chore(release): vX.Y.Z", tags it vX.Y.Z, then sets <revision> to the next
+ *      patch's -SNAPSHOT and commits that, so that no later build claims to be the release. It
+ *      prints the one push to run (see docs/release.md). --dry-run prints what it would do.
  *
- * It commits and tags nothing: it prints the git commands to review and run (see docs/release.md).
  * Every file is written to a temporary sibling first and moved into place only when all new
  * contents were computed, so a failure leaves the tree as it was.
  */
@@ -39,16 +41,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -291,154 +289,6 @@ final class Git {
   record Result(int exitCode, String output, String error) {}
 }
 
-/**
- * The element spans of an XML document, found by a small scanner that keeps the text exactly as it
- * is (a DOM round trip would reformat the pom). Handles comments, CDATA, processing instructions,
- * DOCTYPE and quoted attribute values; element paths are slash-joined local names from the root
- * ("project/parent/version").
- */
-final class XmlSpans {
-
-  /** One element: its path and the span of its content (between the start and end tags). */
-  record Element(String path, int contentStart, int contentEnd) {}
-
-  private final List<Element> elements;
-
-  private XmlSpans(List<Element> elements) {
-    this.elements = elements;
-  }
-
-  static XmlSpans scan(String xml, String fileName) {
-    List<Element> found = new ArrayList<>();
-    Deque<String> names = new ArrayDeque<>();
-    Deque<Integer> starts = new ArrayDeque<>();
-    int i = 0;
-    while (true) {
-      int lt = xml.indexOf('<', i);
-      if (lt < 0) {
-        break;
-      }
-      if (xml.startsWith("<!--", lt)) {
-        i = endOf(xml, "-->", lt + 4, fileName, "comment");
-      } else if (xml.startsWith("<![CDATA[", lt)) {
-        i = endOf(xml, "]]>", lt + 9, fileName, "CDATA section");
-      } else if (xml.startsWith("<?", lt)) {
-        i = endOf(xml, "?>", lt + 2, fileName, "processing instruction");
-      } else if (xml.startsWith("<!", lt)) {
-        i = skipDeclaration(xml, lt, fileName);
-      } else {
-        int gt = tagEnd(xml, lt, fileName);
-        String tag = xml.substring(lt + 1, gt).strip();
-        if (tag.startsWith("/")) {
-          String name = tag.substring(1).strip();
-          if (names.isEmpty() || !names.peek().equals(name)) {
-            throw new BumpException(
-                fileName + ": closing tag </" + name + "> does not match the open element");
-          }
-          String path = path(names);
-          names.pop();
-          found.add(new Element(path, starts.pop(), lt));
-        } else {
-          boolean selfClosing = tag.endsWith("/");
-          String name = tag.split("[\\s/]", 2)[0];
-          if (!selfClosing) {
-            names.push(name);
-            starts.push(gt + 1);
-          }
-        }
-        i = gt + 1;
-      }
-    }
-    if (!names.isEmpty()) {
-      throw new BumpException(fileName + ": element <" + names.peek() + "> is never closed");
-    }
-    return new XmlSpans(found);
-  }
-
-  /** The first element at that path. */
-  Optional<Element> first(String path) {
-    return elements.stream().filter(e -> e.path().equals(path)).findFirst();
-  }
-
-  /** Every element at that path, in document order. */
-  List<Element> all(String path) {
-    return elements.stream()
-        .filter(e -> e.path().equals(path))
-        .sorted((a, b) -> Integer.compare(a.contentStart(), b.contentStart()))
-        .toList();
-  }
-
-  private static String path(Deque<String> names) {
-    List<String> ordered = new ArrayList<>(names);
-    java.util.Collections.reverse(ordered);
-    return String.join("/", ordered);
-  }
-
-  private static int endOf(String xml, String terminator, int from, String fileName, String what) {
-    int end = xml.indexOf(terminator, from);
-    if (end < 0) {
-      throw new BumpException(fileName + ": unterminated " + what);
-    }
-    return end + terminator.length();
-  }
-
-  private static int skipDeclaration(String xml, int lt, String fileName) {
-    int depth = 0;
-    for (int i = lt + 2; i < xml.length(); i++) {
-      char c = xml.charAt(i);
-      if (c == '[') {
-        depth++;
-      } else if (c == ']') {
-        depth--;
-      } else if (c == '>' && depth <= 0) {
-        return i + 1;
-      }
-    }
-    throw new BumpException(fileName + ": unterminated <! declaration");
-  }
-
-  private static int tagEnd(String xml, int lt, String fileName) {
-    char quote = 0;
-    for (int i = lt + 1; i < xml.length(); i++) {
-      char c = xml.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '>') {
-        return i;
-      }
-    }
-    throw new BumpException(fileName + ": unterminated tag at offset " + lt);
-  }
-}
-
-/** Text replacements on one file, applied from the end so that earlier offsets stay valid. */
-final class Edits {
-
-  private record Edit(int start, int end, String text) {}
-
-  private final List<Edit> edits = new ArrayList<>();
-
-  void replace(int start, int end, String text) {
-    edits.add(new Edit(start, end, text));
-  }
-
-  boolean isEmpty() {
-    return edits.isEmpty();
-  }
-
-  String applyTo(String original) {
-    StringBuilder out = new StringBuilder(original);
-    edits.stream()
-        .sorted((a, b) -> Integer.compare(b.start(), a.start()))
-        .forEach(e -> out.replace(e.start(), e.end(), e.text()));
-    return out.toString();
-  }
-}
-
 /** One Conventional Commit as the changelog sees it. */
 record ConventionalCommit(
     String hash, String type, String scope, String description, Optional<String> breakingNote) {
@@ -489,7 +339,7 @@ record ConventionalCommit(
     return switch (type) {
       case "feat" -> Optional.of(Changelog.ADDED);
       case "fix" -> Optional.of(Changelog.FIXED);
-      case "perf", "refactor" -> Optional.of(Changelog.CHANGED);
+      case "perf" -> Optional.of(Changelog.CHANGED);
       default -> Optional.empty();
     };
   }
@@ -501,7 +351,6 @@ record ConventionalCommit(
  */
 final class Changelog {
 
-  static final String BREAKING = "Breaking";
   static final String ADDED = "Added";
   static final String CHANGED = "Changed";
   static final String DEPRECATED = "Deprecated";
@@ -509,7 +358,7 @@ final class Changelog {
   static final String FIXED = "Fixed";
   static final String SECURITY = "Security";
   private static final List<String> ORDER =
-      List.of(BREAKING, ADDED, CHANGED, DEPRECATED, REMOVED, FIXED, SECURITY);
+      List.of(ADDED, CHANGED, DEPRECATED, REMOVED, FIXED, SECURITY);
 
   private static final Pattern UNRELEASED_HEADING =
       Pattern.compile("^##\\s+\\[?unreleased]?\\s*$", Pattern.CASE_INSENSITIVE);
@@ -709,7 +558,7 @@ final class Changelog {
   }
 
   /** One generated line: "- **scope:** text (hash link)". */
-  record Entry(String scope, String text, String hash) {
+  record Entry(String scope, String text, String hash, boolean breaking) {
 
     String render(Optional<String> repositoryUrl) {
       String shortHash = hash.substring(0, Math.min(7, hash.length()));
@@ -718,7 +567,7 @@ final class Changelog {
               .map(repo -> "[" + shortHash + "](" + repo + "/commit/" + hash + ")")
               .orElse(shortHash);
       String prefix = scope.isEmpty() ? "" : "**" + scope + ":** ";
-      return "- " + prefix + text + " (" + reference + ")";
+      return "- " + (breaking ? "**BREAKING** " : "") + prefix + text + " (" + reference + ")";
     }
   }
 }
@@ -727,7 +576,14 @@ final class Changelog {
 final class Release {
 
   private static final String CHANGELOG = "CHANGELOG.md";
-  private static final String TIMESTAMP_PATH = "project/properties/project.build.outputTimestamp";
+  private static final Pattern REVISION = Pattern.compile("<revision>\\s*([^<]*?)\\s*</revision>");
+  private static final Pattern TIMESTAMP =
+      Pattern.compile(
+          "<project\\.build\\.outputTimestamp>\\s*([^<]*?)\\s*</project\\.build\\.outputTimestamp>");
+  private static final Pattern OWN_VERSION =
+      Pattern.compile(
+          "<artifactId>[^<]*</artifactId>\\s*(?:<!--.*?-->\\s*)*<version>([^<]*)</version>");
+  private static final Pattern URL = Pattern.compile("<url>\\s*([^<]*?)\\s*</url>");
   private static final Pattern GITHUB_LIKE =
       Pattern.compile("^(https://[^/\\s]+/[^/\\s]+/[^/\\s]+?)(?:\\.git)?/?$");
 
@@ -768,14 +624,18 @@ final class Release {
 
     Path rootPom = root.resolve("pom.xml");
     String rootText = read(rootPom);
-    XmlSpans rootSpans = XmlSpans.scan(rootText, "pom.xml");
-    XmlSpans.Element versionElement =
-        rootSpans
-            .first("project/version")
-            .orElseThrow(() -> new BumpException("pom.xml has no <version> of its own"));
-    String oldText = text(rootText, versionElement);
-    Version oldVersion = Version.parse(oldText, "pom.xml <version>");
+    Matcher revision = single(REVISION, rootText, "a <revision> property");
+    Matcher ownVersion = OWN_VERSION.matcher(rootText);
+    if (!ownVersion.find() || !ownVersion.group(1).strip().equals("${revision}")) {
+      throw new BumpException(
+          "pom.xml: the project's <version> must be ${revision} (CI-friendly versions, see"
+              + " docs/release.md), so that the <revision> property is the one version to set");
+    }
+    String oldText = revision.group(1);
+    Version oldVersion = Version.parse(oldText, "pom.xml <revision>");
     Version newVersion = oldVersion.bumped(options.bump());
+    Version nextSnapshot =
+        new Version(newVersion.major(), newVersion.minor(), newVersion.patch() + 1, "SNAPSHOT");
     String tag = "v" + newVersion;
     if (git.tryRun("rev-parse", "-q", "--verify", "refs/tags/" + tag).exitCode() == 0) {
       throw new BumpException(
@@ -794,22 +654,19 @@ final class Release {
             ? date + "T00:00:00Z"
             : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 
-    Map<Path, String> changes = new LinkedHashMap<>();
-    String groupId = text(rootText, rootSpans.first("project/groupId").orElse(null));
-    String artifactId = text(rootText, rootSpans.first("project/artifactId").orElse(null));
-
-    Edits rootEdits = new Edits();
-    replaceTrimmed(rootEdits, rootText, versionElement, newVersion.toString());
-    Optional<XmlSpans.Element> timestampElement = rootSpans.first(TIMESTAMP_PATH);
-    timestampElement.ifPresent(e -> replaceTrimmed(rootEdits, rootText, e, timestamp));
-    changes.put(rootPom, rootEdits.applyTo(rootText));
     List<String> notes = new ArrayList<>();
-    if (timestampElement.isEmpty()) {
+    String releasedPom = replaceGroup(rootText, revision, newVersion.toString());
+    Matcher stamp = TIMESTAMP.matcher(releasedPom);
+    if (stamp.find()) {
+      releasedPom = replaceGroup(releasedPom, stamp, timestamp);
+    } else {
       notes.add("pom.xml has no project.build.outputTimestamp property; left as is");
     }
-    Set<String> reactor = new HashSet<>();
-    reactor.add(groupId + ":" + artifactId);
-    bumpModules(root, root, rootSpans, rootText, reactor, oldText, newVersion, changes, notes);
+    String nextPom =
+        replaceGroup(
+            releasedPom,
+            single(REVISION, releasedPom, "a <revision> property"),
+            nextSnapshot.toString());
 
     Path changelogPath = root.resolve(CHANGELOG);
     if (!Files.exists(changelogPath)) {
@@ -819,84 +676,51 @@ final class Release {
     Optional<String> previousTag = lastTag(git);
     CommitLog log = CommitLog.read(git, previousTag);
     Optional<String> repositoryUrl =
-        changelog.repositoryUrlFromLinks().or(() -> repositoryUrl(rootText, rootSpans));
+        changelog.repositoryUrlFromLinks().or(() -> repositoryUrl(rootText));
     String newChangelog =
         changelog.roll(newVersion.toString(), date, log.entries(), repositoryUrl, previousTag);
+    Map<Path, String> changes = new LinkedHashMap<>();
+    changes.put(rootPom, releasedPom);
     changes.put(changelogPath, newChangelog);
 
-    report(root, oldVersion, newVersion, previousTag, log, changes, notes, date);
-    if (!options.dryRun()) {
-      write(changes);
+    report(root, oldVersion, newVersion, nextSnapshot, previousTag, log, changes, notes, date);
+    if (options.dryRun()) {
+      return;
     }
+    write(changes);
+    git.run("commit", "-q", "-m", "chore(release): " + tag, "--", "pom.xml", CHANGELOG);
+    git.run("tag", "-a", tag, "-m", tag);
+    write(Map.of(rootPom, nextPom));
+    git.run("commit", "-q", "-m", "chore(release): start " + nextSnapshot, "--", "pom.xml");
+    System.out.println();
+    System.out.println(
+        "Committed and tagged "
+            + tag
+            + ", then moved to "
+            + nextSnapshot
+            + ". Review (git show "
+            + tag
+            + "), then publish the release with one push:");
+    System.out.println("  git push --atomic origin HEAD " + tag);
   }
 
-  private void bumpModules(
-      Path root,
-      Path directory,
-      XmlSpans spans,
-      String text,
-      Set<String> reactor,
-      String oldVersion,
-      Version newVersion,
-      Map<Path, String> changes,
-      List<String> notes) {
-    for (XmlSpans.Element module : spans.all("project/modules/module")) {
-      String name = text(text, module);
-      Path moduleDirectory = directory.resolve(name).normalize();
-      Path pom =
-          Files.isDirectory(moduleDirectory) ? moduleDirectory.resolve("pom.xml") : moduleDirectory;
-      String where = root.relativize(pom).toString().replace('\\', '/');
-      if (!Files.isRegularFile(pom)) {
-        throw new BumpException("module '" + name + "' is listed but " + where + " does not exist");
-      }
-      String moduleText = read(pom);
-      XmlSpans moduleSpans = XmlSpans.scan(moduleText, where);
-      Edits edits = new Edits();
-      Optional<XmlSpans.Element> parentVersion = moduleSpans.first("project/parent/version");
-      String parentGroup =
-          text(moduleText, moduleSpans.first("project/parent/groupId").orElse(null));
-      String parentArtifact =
-          text(moduleText, moduleSpans.first("project/parent/artifactId").orElse(null));
-      String ownGroup = text(moduleText, moduleSpans.first("project/groupId").orElse(null));
-      String ownArtifact = text(moduleText, moduleSpans.first("project/artifactId").orElse(null));
-      reactor.add((ownGroup.isEmpty() ? parentGroup : ownGroup) + ":" + ownArtifact);
-      if (parentVersion.isPresent() && reactor.contains(parentGroup + ":" + parentArtifact)) {
-        String current = text(moduleText, parentVersion.get());
-        if (!current.equals(oldVersion)) {
-          throw new BumpException(
-              where
-                  + ": <parent><version> is "
-                  + current
-                  + " but the root pom is at "
-                  + oldVersion
-                  + "; align it first");
-        }
-        replaceTrimmed(edits, moduleText, parentVersion.get(), newVersion.toString());
-      } else {
-        notes.add(where + " does not inherit from a pom of this build; its parent was left as is");
-      }
-      Optional<XmlSpans.Element> ownVersion = moduleSpans.first("project/version");
-      if (ownVersion.isPresent()) {
-        if (text(moduleText, ownVersion.get()).equals(oldVersion)) {
-          replaceTrimmed(edits, moduleText, ownVersion.get(), newVersion.toString());
-        } else {
-          notes.add(where + " has its own <version>; left as is");
-        }
-      }
-      if (!edits.isEmpty()) {
-        changes.put(pom, edits.applyTo(moduleText));
-      }
-      bumpModules(
-          root,
-          pom.getParent(),
-          moduleSpans,
-          moduleText,
-          reactor,
-          oldVersion,
-          newVersion,
-          changes,
-          notes);
+  private static Matcher single(Pattern pattern, String text, String what) {
+    Matcher m = pattern.matcher(text);
+    if (!m.find()) {
+      throw new BumpException(
+          "pom.xml has no " + what + " (CI-friendly versions, docs/release.md)");
     }
+    int start = m.start();
+    if (m.find()) {
+      throw new BumpException("pom.xml has more than one " + what + "; keep one");
+    }
+    m.reset();
+    m.find(start);
+    return m;
+  }
+
+  private static String replaceGroup(String text, Matcher m, String value) {
+    return text.substring(0, m.start(1)) + value + text.substring(m.end(1));
   }
 
   private static Optional<String> lastTag(Git git) {
@@ -904,14 +728,12 @@ final class Release {
     return result.exitCode() == 0 ? Optional.of(result.output().strip()) : Optional.empty();
   }
 
-  private static Optional<String> repositoryUrl(String pomText, XmlSpans spans) {
-    for (String path : List.of("project/scm/url", "project/url")) {
-      Optional<XmlSpans.Element> element = spans.first(path);
-      if (element.isPresent()) {
-        Matcher m = GITHUB_LIKE.matcher(text(pomText, element.get()));
-        if (m.matches()) {
-          return Optional.of(m.group(1));
-        }
+  private static Optional<String> repositoryUrl(String pomText) {
+    Matcher url = URL.matcher(pomText);
+    while (url.find()) {
+      Matcher m = GITHUB_LIKE.matcher(url.group(1));
+      if (m.matches()) {
+        return Optional.of(m.group(1));
       }
     }
     return Optional.empty();
@@ -921,6 +743,7 @@ final class Release {
       Path root,
       Version oldVersion,
       Version newVersion,
+      Version nextSnapshot,
       Optional<String> previousTag,
       CommitLog log,
       Map<Path, String> changes,
@@ -935,7 +758,9 @@ final class Release {
             + options.bump().word()
             + ", "
             + date
-            + "), "
+            + "), then "
+            + nextSnapshot
+            + "; "
             + log.conventional()
             + " conventional commits since "
             + previousTag.orElse("the first commit")
@@ -959,13 +784,6 @@ final class Release {
     if (options.dryRun()) {
       System.out.println();
       System.out.println(sectionOf(changes.get(root.resolve(CHANGELOG)), newVersion.toString()));
-    } else {
-      String tag = "v" + newVersion;
-      System.out.println();
-      System.out.println("Review the changes (git diff), then:");
-      System.out.println("  git commit -am \"chore(release): " + tag + "\"");
-      System.out.println("  git tag -a " + tag + " -m \"" + tag + "\"");
-      System.out.println("  git push --follow-tags");
     }
   }
 
@@ -1016,20 +834,6 @@ final class Release {
       }
       throw new BumpException("cannot write " + e.getMessage());
     }
-  }
-
-  private static void replaceTrimmed(
-      Edits edits, String text, XmlSpans.Element element, String value) {
-    String content = text.substring(element.contentStart(), element.contentEnd());
-    int lead = content.length() - content.stripLeading().length();
-    int trail = content.length() - content.stripTrailing().length();
-    edits.replace(element.contentStart() + lead, element.contentEnd() - trail, value);
-  }
-
-  private static String text(String source, XmlSpans.Element element) {
-    return element == null
-        ? ""
-        : source.substring(element.contentStart(), element.contentEnd()).strip();
   }
 
   private static String read(Path path) {
@@ -1088,14 +892,14 @@ record CommitLog(
           .ifPresent(
               note ->
                   entries
-                      .computeIfAbsent(Changelog.BREAKING, k -> new ArrayList<>())
-                      .add(new Changelog.Entry(c.scope(), note, c.hash())));
+                      .computeIfAbsent(Changelog.CHANGED, k -> new ArrayList<>())
+                      .add(new Changelog.Entry(c.scope(), note, c.hash(), true)));
       c.section()
           .ifPresent(
               section ->
                   entries
                       .computeIfAbsent(section, k -> new ArrayList<>())
-                      .add(new Changelog.Entry(c.scope(), c.description(), c.hash())));
+                      .add(new Changelog.Entry(c.scope(), c.description(), c.hash(), false)));
     }
     return new CommitLog(entries, conventional, others);
   }

@@ -4,7 +4,7 @@ Installs comfy-agent's git hooks on Windows, for people who do not use the pre-c
 
 .DESCRIPTION
 The same hooks as scripts/install-git-hooks (POSIX sh) installs:
-  pre-commit  formatting check (Spotless), when Java files are staged
+  pre-commit  formatting of the staged Java files as staged, and the tests named after them
   pre-push    unit tests of agent-runtime and instrument-javaagent
   commit-msg  Conventional Commit subject
 Git for Windows runs hooks with its own sh, so the installed hooks are the same small sh stubs,

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Finds the packaged runtime and agent jars of this checkout: {@code
- * agent-runtime/target/agent-runtime-<version>.jar} and {@code
+ * agent-runtime/target/agent-runtime-<version>-all.jar} (the executable one; the plain {@code
+ * agent-runtime-<version>.jar} beside it is the library) and {@code
  * instrument-javaagent/target/instrument-javaagent-<version>.jar}, next to the demo's own {@code
  * demo/target/}.
  *
@@ -47,7 +48,7 @@ final class ProjectJars {
 
   /** The runtime's executable jar. */
   Path runtime() {
-    return find("agent-runtime")
+    return find("agent-runtime", "-all.jar")
         .orElseThrow(
             () ->
                 new IllegalStateException(
@@ -58,7 +59,7 @@ final class ProjectJars {
 
   /** The agent's jar, when built (a jar whose manifest names a {@code Premain-Class}). */
   Optional<Path> agent() {
-    return find("instrument-javaagent").filter(ProjectJars::isJavaAgent);
+    return find("instrument-javaagent", ".jar").filter(ProjectJars::isJavaAgent);
   }
 
   private static boolean isJavaAgent(Path jar) {
@@ -70,14 +71,14 @@ final class ProjectJars {
     }
   }
 
-  private Optional<Path> find(String module) {
+  private Optional<Path> find(String module, String suffix) {
     Path target = projectRoot.resolve(module).resolve("target");
     if (!Files.isDirectory(target)) {
       return Optional.empty();
     }
     try (Stream<Path> files = Files.list(target)) {
       return files
-          .filter(p -> isMainJar(String.valueOf(p.getFileName()), module))
+          .filter(p -> isJar(String.valueOf(p.getFileName()), module, suffix))
           .sorted()
           .reduce((first, second) -> second);
     } catch (IOException e) {
@@ -85,9 +86,9 @@ final class ProjectJars {
     }
   }
 
-  private static boolean isMainJar(String name, String module) {
+  private static boolean isJar(String name, String module, String suffix) {
     return name.startsWith(module + "-")
-        && name.endsWith(".jar")
+        && name.endsWith(suffix)
         && !name.endsWith("-sources.jar")
         && !name.endsWith("-javadoc.jar")
         && !name.endsWith("-tests.jar");

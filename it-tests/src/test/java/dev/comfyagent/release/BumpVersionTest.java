@@ -80,46 +80,40 @@ class BumpVersionTest {
     }
 
     @Test
-    void setsTheRootVersion() {
-      assertThat(projectVersion(repo.read("pom.xml"))).isEqualTo("1.3.0");
+    void tagsACommitWhoseRevisionIsTheRelease() {
+      assertThat(revision(repo.git("show", "v1.3.0:pom.xml"))).isEqualTo("1.3.0");
+      assertThat(repo.git("log", "-1", "--format=%s", "v1.3.0").strip())
+          .isEqualTo("chore(release): v1.3.0");
     }
 
     @Test
-    void setsTheParentVersionOfEveryModuleIncludingNestedOnes() {
-      assertThat(parentVersion(repo.read("core/pom.xml"))).isEqualTo("1.3.0");
-      assertThat(parentVersion(repo.read("cli/pom.xml"))).isEqualTo("1.3.0");
-      assertThat(parentVersion(repo.read("core/engine/pom.xml"))).isEqualTo("1.3.0");
+    void movesOnToTheNextSnapshotAfterTheTag() {
+      assertThat(revision(repo.read("pom.xml"))).isEqualTo("1.3.1-SNAPSHOT");
+      assertThat(repo.git("log", "-1", "--format=%s").strip())
+          .isEqualTo("chore(release): start 1.3.1-SNAPSHOT");
+      assertThat(repo.git("rev-parse", "HEAD~1").strip())
+          .isEqualTo(repo.git("rev-parse", "v1.3.0^{commit}").strip());
+      assertThat(repo.status()).isEmpty();
     }
 
     @Test
-    void setsTheOwnVersionOfAModuleThatRepeatsTheOldOne() {
-      assertThat(projectVersion(repo.read("cli/pom.xml"))).isEqualTo("1.3.0");
-    }
-
-    @Test
-    void leavesDependencyVersionsThatEqualTheOldVersionAlone() {
-      assertThat(repo.read("pom.xml"))
-          .contains("<artifactId>same-number</artifactId>\n        <version>1.2.0</version>");
-      assertThat(repo.read("core/pom.xml"))
-          .contains("<artifactId>other-lib</artifactId>\n      <version>1.2.0</version>");
-    }
-
-    @Test
-    void keepsThePomsFormattingAndComments() {
-      assertThat(repo.read("pom.xml")).isEqualTo(rootPom("1.3.0", "2026-03-14T00:00:00Z"));
+    void changesOnlyTheRevisionAndTheTimestampOfThePoms() {
+      assertThat(repo.git("show", "v1.3.0:pom.xml"))
+          .isEqualTo(rootPom("1.3.0", "2026-03-14T00:00:00Z"));
+      assertThat(repo.git("diff", "--name-only", "v1.2.0", "HEAD").lines())
+          .containsExactlyInAnyOrder("pom.xml", "CHANGELOG.md");
     }
 
     @Test
     void setsTheBuildTimestampToTheReleaseDate() {
-      assertThat(repo.read("pom.xml"))
+      assertThat(repo.git("show", "v1.3.0:pom.xml"))
           .contains(
               "<project.build.outputTimestamp>2026-03-14T00:00:00Z</project.build.outputTimestamp>");
     }
 
     @Test
     void rollsUnreleasedIntoADatedSectionUnderAnEmptyUnreleased() {
-      assertThat(changelog)
-          .contains("## [Unreleased]\n\n## [1.3.0] - 2026-03-14\n\n### Breaking\n");
+      assertThat(changelog).contains("## [Unreleased]\n\n## [1.3.0] - 2026-03-14\n\n### Added\n");
     }
 
     @Test
@@ -130,9 +124,7 @@ class BumpVersionTest {
       assertThat(section("Fixed"))
           .contains("- keep the undo history after a failed patch ([")
           .contains("- **sessions:** write session files atomically ([");
-      assertThat(section("Changed"))
-          .contains("- **agent:** record latency without allocating ([")
-          .contains("- split the workflow validator ([");
+      assertThat(section("Changed")).contains("- **agent:** record latency without allocating ([");
     }
 
     @Test
@@ -143,18 +135,34 @@ class BumpVersionTest {
     }
 
     @Test
-    void listsBreakingChangesFromTheBangAndFromTheFooter() {
-      assertThat(section("Breaking"))
-          .contains("- **api:** rename the path argument of load_workflow to file")
+    void listsBreakingChangesUnderChangedFromTheBangAndFromTheFooter() {
+      assertThat(section("Changed"))
+          .contains("- **BREAKING** **api:** rename the path argument of load_workflow to file")
           .contains(
-              "- **sessions:** session files now carry schema version 2; older files are migrated"
-                  + " when loaded. ([")
+              "- **BREAKING** **sessions:** session files now carry schema version 2; older files"
+                  + " are migrated when loaded. ([")
           .doesNotContain("Reviewed-by");
+    }
+
+    @Test
+    void usesOnlyKeepAChangelogSections() {
+      assertThat(releaseSection().lines().filter(l -> l.startsWith("### ")))
+          .allMatch(
+              l ->
+                  java.util.List.of(
+                          "### Added",
+                          "### Changed",
+                          "### Deprecated",
+                          "### Removed",
+                          "### Fixed",
+                          "### Security")
+                      .contains(l));
     }
 
     @Test
     void leavesOutCommitsUsersDoNotNotice() {
       assertThat(releaseSection())
+          .doesNotContain("split the workflow validator")
           .doesNotContain("explain sessions")
           .doesNotContain("cover the patcher")
           .doesNotContain("tidy the build")
@@ -203,10 +211,8 @@ class BumpVersionTest {
     }
 
     @Test
-    void tellsWhatToCommitAndTag() {
-      assertThat(result.stdout())
-          .contains("git commit -am \"chore(release): v1.3.0\"")
-          .contains("git tag -a v1.3.0");
+    void tellsTheOnePushThatPublishes() {
+      assertThat(result.stdout()).contains("git push --atomic origin HEAD v1.3.0");
     }
 
     private String releaseSection() {
@@ -242,7 +248,7 @@ class BumpVersionTest {
     CommandRun.Result result = script.run(repo.root(), repo.gitEnvironment(), bump);
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
-    assertThat(projectVersion(repo.read("pom.xml"))).isEqualTo(expected);
+    assertThat(revision(repo.git("show", "v" + expected + ":pom.xml"))).isEqualTo(expected);
   }
 
   @Test
@@ -253,7 +259,8 @@ class BumpVersionTest {
         BumpVersionScript.runFromSource(repo.root(), repo.gitEnvironment(), "minor");
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
-    assertThat(projectVersion(repo.read("pom.xml"))).isEqualTo("0.1.0");
+    assertThat(revision(repo.git("show", "v0.1.0:pom.xml"))).isEqualTo("0.1.0");
+    assertThat(revision(repo.read("pom.xml"))).isEqualTo("0.1.1-SNAPSHOT");
   }
 
   @Test
@@ -267,9 +274,11 @@ class BumpVersionTest {
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     assertThat(repo.status()).isEmpty();
+    assertThat(repo.git("tag", "--list", "v1.2.1")).isBlank();
     assertThat(result.stdout())
         .contains("1.2.0 -> 1.2.1")
-        .contains("would update core/pom.xml")
+        .contains("then 1.2.2-SNAPSHOT")
+        .contains("would update pom.xml")
         .contains("## [1.2.1] - 2026-05-01")
         .contains("- something new");
   }
@@ -297,7 +306,7 @@ class BumpVersionTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.stderr()).contains("uncommitted changes").contains("core/pom.xml");
-    assertThat(projectVersion(repo.read("pom.xml"))).isEqualTo("1.2.0");
+    assertThat(revision(repo.read("pom.xml"))).isEqualTo("1.2.0");
   }
 
   @Test
@@ -309,7 +318,8 @@ class BumpVersionTest {
         script.run(repo.root(), repo.gitEnvironment(), "patch", "--allow-dirty");
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
-    assertThat(projectVersion(repo.read("pom.xml"))).isEqualTo("1.2.1");
+    assertThat(revision(repo.git("show", "v1.2.1:pom.xml"))).isEqualTo("1.2.1");
+    assertThat(repo.read("core/pom.xml")).endsWith("<!-- local edit -->\n");
   }
 
   @Test
@@ -348,15 +358,17 @@ class BumpVersionTest {
   }
 
   @Test
-  void refusesAModuleWhoseParentVersionDiffers(@TempDir Path dir) {
+  void refusesARootPomWhoseVersionIsNotTheRevisionProperty(@TempDir Path dir) {
     ScratchRepository repo = projectAt(dir, "1.2.0");
-    repo.write("cli/pom.xml", modulePom("cli", "1.1.9", "1.2.0"));
-    repo.commit("build: drift");
+    repo.write(
+        "pom.xml",
+        repo.read("pom.xml").replace("<version>${revision}</version>", "<version>1.2.0</version>"));
+    repo.commit("build: a literal version");
 
     CommandRun.Result result = script.run(repo.root(), repo.gitEnvironment(), "minor");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).contains("cli/pom.xml: <parent><version> is 1.1.9");
+    assertThat(result.stderr()).contains("the project's <version> must be ${revision}");
     assertThat(repo.status()).isEmpty();
   }
 
@@ -392,9 +404,9 @@ class BumpVersionTest {
 
   private static void writeProject(ScratchRepository repo, String version, String cliVersion) {
     repo.write("pom.xml", rootPom(version, "2026-01-10T00:00:00Z"));
-    repo.write("core/pom.xml", corePom(version));
-    repo.write("core/engine/pom.xml", enginePom(version));
-    repo.write("cli/pom.xml", modulePom("cli", version, cliVersion));
+    repo.write("core/pom.xml", corePom("${revision}"));
+    repo.write("core/engine/pom.xml", enginePom("${revision}"));
+    repo.write("cli/pom.xml", modulePom("cli", "${revision}", cliVersion));
   }
 
   private static String rootPom(String version, String timestamp) {
@@ -402,10 +414,10 @@ class BumpVersionTest {
         <?xml version="1.0" encoding="UTF-8"?>
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
-          <!-- The <version> below is the one the release script sets. -->
+          <!-- The <revision> below is the one the release script sets. -->
           <groupId>com.acme</groupId>
           <artifactId>widget-parent</artifactId>
-          <version>%s</version>
+          <version>${revision}</version>
           <packaging>pom</packaging>
           <url>%s</url>
 
@@ -415,6 +427,7 @@ class BumpVersionTest {
           </modules>
 
           <properties>
+            <revision>%s</revision>
             <project.build.outputTimestamp>%s</project.build.outputTimestamp>
           </properties>
 
@@ -429,7 +442,7 @@ class BumpVersionTest {
           </dependencyManagement>
         </project>
         """
-        .formatted(version, REPO_URL, timestamp);
+        .formatted(REPO_URL, version, timestamp);
   }
 
   private static String corePom(String version) {
@@ -518,12 +531,8 @@ class BumpVersionTest {
         .formatted(REPO_URL);
   }
 
-  private static String projectVersion(String pom) {
-    return xpath(pom, "/project/version");
-  }
-
-  private static String parentVersion(String pom) {
-    return xpath(pom, "/project/parent/version");
+  private static String revision(String pom) {
+    return xpath(pom, "/project/properties/revision");
   }
 
   private static String xpath(String xml, String path) {

@@ -3,7 +3,10 @@ package dev.comfyagent.benchmarks.compare;
 import dev.comfyagent.benchmarks.compare.JmhResults.Metric;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +29,13 @@ import java.util.Optional;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.comfyagent.benchmarks.compare.BaselineComparator \
  *     [--threshold 20] benchmarks/baseline/jmh-results.json benchmarks/target/jmh-results.json
+ * java -cp ... BaselineComparator [--markdown FILE] base-1.json base-2.json --vs head-1.json head-2.json
  * </pre>
+ *
+ * <p>With {@code --vs}, each side is several runs (the pull request's base and head measured in
+ * turns on one machine): each number is the median of its side's runs. {@code --markdown FILE}
+ * appends the same comparison to {@code FILE} as a Markdown table (CI hands it {@code
+ * $GITHUB_STEP_SUMMARY}).
  *
  * <p>When a {@value MachineDescription#FILE_NAME} lies beside either file, both machines are
  * printed, and a difference in CPU, CPU count or JVM is warned about: such a comparison measures
@@ -55,7 +64,10 @@ public final class BaselineComparator {
    */
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     double threshold = DEFAULT_THRESHOLD_PERCENT;
-    List<String> files = new ArrayList<>();
+    Path markdown = null;
+    List<String> before = new ArrayList<>();
+    List<String> after = new ArrayList<>();
+    boolean sawVs = false;
     for (int i = 0; i < args.length; i++) {
       if ("--threshold".equals(args[i]) && i + 1 < args.length) {
         try {
@@ -64,35 +76,94 @@ public final class BaselineComparator {
           err.println("BaselineComparator: --threshold needs a percentage, got " + args[i]);
           return 2;
         }
+      } else if ("--markdown".equals(args[i]) && i + 1 < args.length) {
+        markdown = Path.of(args[++i]);
+      } else if ("--vs".equals(args[i]) && !sawVs) {
+        sawVs = true;
+      } else if (sawVs) {
+        after.add(args[i]);
       } else {
-        files.add(args[i]);
+        before.add(args[i]);
       }
     }
-    if (files.size() != 2 || threshold <= 0) {
+    if (!sawVs && before.size() == 2) {
+      after.add(before.remove(1));
+    }
+    if (before.isEmpty() || after.isEmpty() || threshold <= 0) {
       err.println(
-          "usage: BaselineComparator [--threshold PERCENT] <baseline.json> <new.json>"
-              + " (JMH -rf json files; the threshold is positive, default "
+          "usage: BaselineComparator [--threshold PERCENT] [--markdown FILE] <baseline.json> <new.json>"
+              + "\n       BaselineComparator [--threshold PERCENT] [--markdown FILE] <base.json>..."
+              + " --vs <head.json>..."
+              + "\n(JMH -rf json files; several runs of a side are merged by their median; the"
+              + " threshold is positive, default "
               + DEFAULT_THRESHOLD_PERCENT
               + ")");
       return 2;
     }
-    Path baselineFile = Path.of(files.get(0));
-    Path newFile = Path.of(files.get(1));
     try {
-      List<Metric> baseline = JmhResults.read(baselineFile);
-      List<Metric> now = JmhResults.read(newFile);
+      List<Metric> baseline = medianOfRuns(before);
+      List<Metric> now = medianOfRuns(after);
       Optional<MachineDescription> baselineMachine =
-          MachineDescription.read(MachineDescription.besideResults(baselineFile));
+          MachineDescription.read(MachineDescription.besideResults(Path.of(before.get(0))));
       Optional<MachineDescription> newMachine =
-          MachineDescription.read(MachineDescription.besideResults(newFile));
+          MachineDescription.read(MachineDescription.besideResults(Path.of(after.get(0))));
       Report report = new BaselineComparator(threshold).compare(baseline, now);
       boolean github = "true".equalsIgnoreCase(env.getOrDefault("GITHUB_ACTIONS", ""));
       report.print(out, baselineMachine, newMachine, github);
+      if (markdown != null) {
+        Path parent = markdown.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(
+            markdown,
+            report.markdown(before.size(), after.size()),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
       return 0;
     } catch (IOException e) {
       err.println("BaselineComparator: cannot read input: " + e.getMessage());
       return 2;
     }
+  }
+
+  /**
+   * The metrics of one side: the file's own when it is one run, else per number the median of the
+   * runs that have it (its error is then half the runs' range).
+   */
+  static List<Metric> medianOfRuns(List<String> files) throws IOException {
+    Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+    for (String file : files) {
+      Path path = Path.of(file);
+      if (Files.isDirectory(path)) {
+        throw new IOException(file + " is a directory; name the JMH result file in it");
+      }
+      for (Metric m : JmhResults.read(path)) {
+        byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+      }
+    }
+    if (files.size() == 1) {
+      return byKey.values().stream().map(l -> l.get(0)).toList();
+    }
+    List<Metric> merged = new ArrayList<>();
+    for (List<Metric> runs : byKey.values()) {
+      double[] scores = runs.stream().mapToDouble(Metric::score).sorted().toArray();
+      int n = scores.length;
+      double median = n % 2 == 1 ? scores[n / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2;
+      Metric first = runs.get(0);
+      merged.add(
+          new Metric(
+              first.benchmark(),
+              first.params(),
+              first.mode(),
+              first.metric(),
+              median,
+              n > 1 ? (scores[n - 1] - scores[0]) / 2 : first.error(),
+              first.unit()));
+    }
+    return merged;
   }
 
   /** Matches the metrics of both runs and judges each. */
@@ -197,18 +268,7 @@ public final class BaselineComparator {
         }
       }
       printTable(out);
-      long improvements = rows.stream().filter(r -> r.verdict() == Verdict.IMPROVEMENT).count();
-      long added = rows.stream().filter(r -> r.verdict() == Verdict.NEW).count();
-      long missing = rows.stream().filter(r -> r.verdict() == Verdict.MISSING).count();
-      out.printf(
-          Locale.ROOT,
-          "%d numbers compared: %d regressions over %s%%, %d improvements, %d new, %d missing%n",
-          rows.size() - added - missing,
-          regressions().size(),
-          percent(thresholdPercent),
-          improvements,
-          added,
-          missing);
+      out.println(summary());
       for (Row r : regressions()) {
         Metric m = r.now();
         warn(
@@ -231,6 +291,80 @@ public final class BaselineComparator {
                 + percent(thresholdPercent)
                 + "%)");
       }
+    }
+
+    /**
+     * The comparison as Markdown: a heading, what was compared, a table of every number with its
+     * change and verdict (regressions first, marked in bold), and the summary line.
+     *
+     * @param baseRuns how many runs the baseline side merged
+     * @param newRuns how many runs the new side merged
+     */
+    public String markdown(int baseRuns, int newRuns) {
+      StringBuilder md = new StringBuilder();
+      md.append("### Benchmarks: base vs head\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Median of %d base run%s and %d head run%s, measured in turns on one runner;"
+                  + " a regression is a number worse by more than %s%%.%n%n",
+              baseRuns,
+              baseRuns == 1 ? "" : "s",
+              newRuns,
+              newRuns == 1 ? "" : "s",
+              percent(thresholdPercent)));
+      md.append("| Benchmark | Params | Metric | Unit | Base | Head | Change | |\n");
+      md.append("|---|---|---|---|--:|--:|--:|---|\n");
+      List<Row> ordered = new ArrayList<>(regressions());
+      rows.stream().filter(r -> r.verdict() != Verdict.REGRESSION).forEach(ordered::add);
+      for (Row r : ordered) {
+        Metric m = r.either();
+        boolean bad = r.verdict() == Verdict.REGRESSION;
+        md.append("| ")
+            .append(cell(name(m)))
+            .append(" | ")
+            .append(cell(params(m).strip()))
+            .append(" | ")
+            .append(cell(m.mode() + " " + m.metric()))
+            .append(" | ")
+            .append(cell(m.unit()))
+            .append(" | ")
+            .append(r.baseline() == null ? "-" : cell(withError(r.baseline())))
+            .append(" | ")
+            .append(r.now() == null ? "-" : cell(withError(r.now())))
+            .append(" | ")
+            .append(Double.isNaN(r.changePercent()) ? "" : change(r.changePercent()))
+            .append(" | ")
+            .append(
+                bad
+                    ? "**regression**"
+                    : r.verdict() == Verdict.SAME
+                        ? ""
+                        : r.verdict().name().toLowerCase(Locale.ROOT))
+            .append(" |\n");
+      }
+      md.append('\n').append(summary()).append("\n\n");
+      return md.toString();
+    }
+
+    private String summary() {
+      long improvements = rows.stream().filter(r -> r.verdict() == Verdict.IMPROVEMENT).count();
+      long added = rows.stream().filter(r -> r.verdict() == Verdict.NEW).count();
+      long missing = rows.stream().filter(r -> r.verdict() == Verdict.MISSING).count();
+      return String.format(
+          Locale.ROOT,
+          "%d numbers compared: %d regressions over %s%%, %d improvements, %d new, %d missing",
+          rows.size() - added - missing,
+          regressions().size(),
+          percent(thresholdPercent),
+          improvements,
+          added,
+          missing);
+    }
+
+    /** A Markdown table cell: pipes escaped, line breaks flattened. */
+    static String cell(String text) {
+      return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ");
     }
 
     private void printTable(PrintStream out) {

@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * ({@code instrument-javaagent/target/instrument-javaagent-*.jar}), {@code --otel-jar PATH} ({@code
  * benchmarks/target/agents/opentelemetry-javaagent.jar}), {@code --only none,agent,otel}, {@code
  * --json FILE} ({@code benchmarks/target/startup-results.json}); after {@code --}, the subject's
- * JVM arguments (default {@code -jar agent-runtime/target/agent-runtime-<v>.jar serve}). A
+ * JVM arguments (default {@code -jar agent-runtime/target/agent-runtime-<v>-all.jar serve}). A
  * configuration whose agent jar is missing is skipped with a note, unless its path was given.
  *
  * <p>The subjects get {@code LOG_DIR} and {@code SESSIONS_DIR} in a temporary directory, and no
@@ -82,7 +82,7 @@ public final class StartupBenchmark {
         --java PATH         the java to launch (this JVM's)
         --json FILE         benchmarks/target/startup-results.json
         --timeout-s S       per run (120)
-        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>.jar serve)
+        -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>-all.jar serve)
       """;
 
   private StartupBenchmark() {}
@@ -603,7 +603,7 @@ public final class StartupBenchmark {
                 .orElseThrow(
                     () ->
                         new IllegalArgumentException(
-                            "no agent-runtime/target/agent-runtime-*.jar here (run from the"
+                            "no agent-runtime/target/agent-runtime-*-all.jar here (run from the"
                                 + " repository root after ./mvnw package), or name a subject"
                                 + " after --"));
         s.subject.addAll(List.of("-jar", runtime.toString(), "serve"));

@@ -212,6 +212,90 @@ class BaselineComparatorTest {
   }
 
   @Test
+  void appendsTheComparisonAsAMarkdownTableToTheGivenFile() throws IOException {
+    Path before =
+        results(
+            "before.json",
+            entry("dev.comfyagent.benchmarks.X.fast", "avgt", 100, "ns/op", Map.of(), null),
+            entry(
+                "dev.comfyagent.benchmarks.X.slow",
+                "avgt",
+                100,
+                "ns/op",
+                Map.of("a", "b|c"),
+                null));
+    Path after =
+        results(
+            "after.json",
+            entry("dev.comfyagent.benchmarks.X.fast", "avgt", 101, "ns/op", Map.of(), null),
+            entry(
+                "dev.comfyagent.benchmarks.X.slow",
+                "avgt",
+                150,
+                "ns/op",
+                Map.of("a", "b|c"),
+                null));
+    Path summary = Files.writeString(dir.resolve("summary.md"), "# Earlier step\n");
+
+    int status =
+        run(Map.of(), "--markdown", summary.toString(), before.toString(), after.toString());
+
+    assertThat(status).isZero();
+    String md = Files.readString(summary);
+    assertThat(md)
+        .startsWith("# Earlier step\n### Benchmarks: base vs head\n")
+        .contains("| Benchmark | Params | Metric | Unit | Base | Head | Change | |\n|---|")
+        .contains(
+            "| X.slow | a=b\\|c | avgt score | ns/op | 100 ± 0.500 | 150 ± 0.500 | +50.0% | **regression** |")
+        .contains("| X.fast |  | avgt score | ns/op | 100 ± 0.500 | 101 ± 0.500 | +1.0% |  |")
+        .contains("2 numbers compared: 1 regressions over 20%");
+    assertThat(md.indexOf("X.slow")).isLessThan(md.indexOf("X.fast"));
+  }
+
+  @Test
+  void comparesTheMediansOfSeveralRunsOfEachSide() throws IOException {
+    Path base1 = results("base-1.json", entry("b.X.m", "avgt", 100, "ns/op", Map.of(), null));
+    Path base2 = results("base-2.json", entry("b.X.m", "avgt", 300, "ns/op", Map.of(), null));
+    Path base3 = results("base-3.json", entry("b.X.m", "avgt", 102, "ns/op", Map.of(), null));
+    Path head1 = results("head-1.json", entry("b.X.m", "avgt", 104, "ns/op", Map.of(), null));
+    Path head2 = results("head-2.json", entry("b.X.m", "avgt", 98, "ns/op", Map.of(), null));
+    Path head3 = results("head-3.json", entry("b.X.m", "avgt", 500, "ns/op", Map.of(), null));
+    Path summary = dir.resolve("summary.md");
+
+    int status =
+        run(
+            Map.of(),
+            "--markdown",
+            summary.toString(),
+            base1.toString(),
+            base2.toString(),
+            base3.toString(),
+            "--vs",
+            head1.toString(),
+            head2.toString(),
+            head3.toString());
+
+    assertThat(status).isZero();
+    // Medians 102 and 104: one outlier run on either side is no regression.
+    assertThat(stdout()).contains("0 regressions over 20%");
+    assertThat(Files.readString(summary))
+        .contains("Median of 3 base runs and 3 head runs")
+        .contains("| 102 ± 100 | 104 ± 201 | +2.0% |");
+  }
+
+  @Test
+  void exitsTwoNamingADirectoryGivenForAResultFile() throws IOException {
+    Path good = results("good.json", entry("b.X.m", "avgt", 1, "ns/op", Map.of(), null));
+    Path folder = Files.createDirectories(dir.resolve("baseline"));
+
+    int status = run(Map.of(), folder.toString(), good.toString());
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("baseline is a directory; name the JMH result file in it");
+  }
+
+  @Test
   void readsAResultFileWrittenByJmh() throws IOException {
     // The exact shape JMH 1.37 writes with -prof gc, trimmed to what the comparator reads.
     Path file =

@@ -1,0 +1,368 @@
+package dev.comfyagent.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workflows name what the build makes: every project path, jar and main class that a {@code
+ * run:} step of {@code ci.yml} or {@code release.yml} names exists once the project is packaged
+ * (modules after {@code -pl}, files under the project's own folders, each main class in the jar its
+ * {@code java} command runs), and the benchmark comparison step of {@code ci.yml} runs, as written,
+ * on the output of the build's benchmark smoke pass.
+ *
+ * <p>GitHub never runs these workflows before they are merged, and a path that drifted (a folder
+ * handed to a tool that wants a file, a jar renamed by a build change) fails only there. Paths
+ * under the root's {@code target/} are what earlier steps write, and are not looked for;
+ * expressions the test cannot know ({@code matrix.*}, secrets) leave their words unchecked.
+ */
+class WorkflowContractIT {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
+  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{\\s*([^}]*?)\\s*}}");
+  private static final Pattern MAIN_CLASS =
+      Pattern.compile("dev\\.comfyagent(?:\\.[a-z0-9_]+)+\\.[A-Z][A-Za-z0-9_]*");
+  private static final Pattern PATH_WORD = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.*/-]*");
+
+  /** Options whose value a step writes, never reads. */
+  private static final Set<String> OUTPUT_OPTIONS =
+      Set.of("--result", "-rff", "--out", "-o", "--markdown", ">", ">>");
+
+  private static final Path ROOT = ProjectTree.root();
+  private static final String VERSION = System.getProperty("comfyagent.it.projectVersion");
+
+  /** One run: step with the environment it sees. */
+  record RunStep(String where, String script, Map<String, String> env) {}
+
+  @Test
+  void everyProjectPathJarAndMainClassOfARunStepExistsAfterPackage() throws IOException {
+    List<String> problems = new ArrayList<>();
+    List<String> checked = new ArrayList<>();
+    for (RunStep step : runSteps()) {
+      for (String line : logicalLines(step.script())) {
+        checkLine(step, expand(line, step.env()), problems, checked);
+      }
+    }
+    assertThat(checked)
+        .as("the checks found the project's names in the workflows")
+        .contains(
+            "module benchmarks",
+            "file benchmarks/target/benchmarks.jar",
+            "class dev.comfyagent.benchmarks.compare.BaselineComparator",
+            "file demo/target/comfy-agent-demo.jar");
+    assertThat(problems).as("names in the workflows that the build does not make").isEmpty();
+  }
+
+  @Test
+  void benchmarkComparisonStepRunsOnTheSmokePassOutput(@TempDir Path sandbox) throws IOException {
+    assumeTrue(CommandRun.onPath("bash"), "bash is not installed (on Windows: Git for Windows)");
+    Path smoke = ROOT.resolve("benchmarks/target/smoke/jmh-results.json");
+    assertThat(smoke)
+        .as("the benchmark smoke pass's results (benchmarks module, integration-test phase)")
+        .isRegularFile();
+    RunStep step =
+        runSteps().stream()
+            .filter(s -> s.where().startsWith("ci.yml"))
+            .filter(s -> expand(s.script(), s.env()).contains("compare.BaselineComparator"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("ci.yml has no step running the comparator"));
+
+    // The job's outputs (paths under the root's target/) go to the sandbox; every JMH result the
+    // step reads that no earlier step of this run made is the smoke pass's.
+    Map<String, String> env = new LinkedHashMap<>();
+    step.env().forEach((k, v) -> env.put(k, v.startsWith("target/") ? sandboxed(sandbox, v) : v));
+    Path summary = sandbox.resolve("step-summary.md");
+    env.put("GITHUB_STEP_SUMMARY", summary.toString());
+    env.put("GITHUB_ACTIONS", "true");
+    env.put("PATH", javaBin() + java.io.File.pathSeparator + System.getenv("PATH"));
+    List<Path> placed = new ArrayList<>();
+    Matcher json = Pattern.compile("[A-Za-z0-9_./*${}\"-]+\\.json").matcher(step.script());
+    while (json.find()) {
+      String word = expand(json.group().replace("\"", ""), env);
+      if (word.contains("$")) {
+        continue;
+      }
+      Path file = resolve(word.replace("*", "smoke"));
+      if (!Files.exists(file) && !isCommitted(word)) {
+        Files.createDirectories(file.getParent());
+        Files.copy(smoke, file);
+        placed.add(file);
+      }
+    }
+    assertThat(placed).as("result files the comparison step reads").isNotEmpty();
+
+    CommandRun.Result run;
+    try {
+      run =
+          CommandRun.run(
+              ROOT,
+              env,
+              Duration.ofMinutes(2),
+              List.of("bash", "-e", "-o", "pipefail", "-c", step.script()));
+    } finally {
+      for (Path file : placed) {
+        Files.deleteIfExists(file);
+      }
+    }
+
+    assertThat(run.exitCode()).as(step.where() + "\n" + run.describe()).isZero();
+    assertThat(run.stdout()).contains("numbers compared: 0 regressions");
+    assertThat(summary).as("the Markdown table in $GITHUB_STEP_SUMMARY").isRegularFile();
+    assertThat(Files.readString(summary, StandardCharsets.UTF_8))
+        .contains("| Benchmark | Params | Metric | Unit | Base | Head | Change | |")
+        .contains("WorkflowParseBenchmark.");
+  }
+
+  private static void checkLine(
+      RunStep step, String line, List<String> problems, List<String> checked) throws IOException {
+    List<String> words = words(line);
+    // The jar a java command on this line runs: empty when there is none, null when its name is
+    // a variable the test cannot know (a loop's), in which case its classes are not checked.
+    Optional<Path> jarOfCommand = Optional.empty();
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      String previous = i > 0 ? words.get(i - 1) : "";
+      if (previous.equals("-cp") || previous.equals("-jar")) {
+        jarOfCommand = word.contains("$") ? null : Optional.of(resolve(word));
+      }
+      if (word.contains("$") || OUTPUT_OPTIONS.contains(previous) || word.startsWith("-D")) {
+        continue;
+      }
+      if (previous.equals("-pl")) {
+        for (String module : word.split(",")) {
+          checked.add("module " + module);
+          if (!Files.isRegularFile(ROOT.resolve(module).resolve("pom.xml"))) {
+            problems.add(step.where() + ": -pl names " + module + ", which is not a module");
+          }
+        }
+      } else if (MAIN_CLASS.matcher(word).matches() && jarOfCommand != null) {
+        checked.add("class " + word);
+        checkMainClass(step, word, jarOfCommand, problems);
+      } else if (isProjectPath(word)) {
+        checked.add("file " + word);
+        if (matches(word).isEmpty()) {
+          problems.add(step.where() + ": " + word + " does not exist after package");
+        } else if (previous.equals("-jar") && !hasMainClass(matches(word).get(0))) {
+          problems.add(step.where() + ": " + word + " is run with -jar but has no Main-Class");
+        }
+      }
+    }
+  }
+
+  private static void checkMainClass(
+      RunStep step, String className, Optional<Path> jar, List<String> problems)
+      throws IOException {
+    String entry = className.replace('.', '/') + ".class";
+    if (jar.isEmpty() || !Files.isRegularFile(jar.get())) {
+      problems.add(step.where() + ": " + className + " is run from no jar that exists");
+      return;
+    }
+    try (JarFile file = new JarFile(jar.get().toFile())) {
+      if (file.getEntry(entry) == null) {
+        problems.add(step.where() + ": " + className + " is not in " + ROOT.relativize(jar.get()));
+      }
+    }
+  }
+
+  private static boolean hasMainClass(Path jar) throws IOException {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getManifest() != null
+          && file.getManifest().getMainAttributes().getValue("Main-Class") != null;
+    }
+  }
+
+  /** A word naming something under one of the project's committed top-level folders. */
+  private static boolean isProjectPath(String word) {
+    if (!word.contains("/") || !PATH_WORD.matcher(word).matches()) {
+      return false;
+    }
+    String first = word.replaceFirst("^\\./", "").split("/", 2)[0];
+    return !first.equals("target") && isCommitted(first);
+  }
+
+  private static boolean isCommitted(String path) {
+    if (Path.of(path.replace("*", "x")).isAbsolute() || path.startsWith("/")) {
+      return false;
+    }
+    String first = path.replaceFirst("^\\./", "").split("/", 2)[0];
+    return !first.isEmpty()
+        && !first.contains("*")
+        && Files.exists(ROOT.resolve(first))
+        && !first.equals("target");
+  }
+
+  private static List<Path> matches(String word) throws IOException {
+    String relative = word.replaceFirst("^\\./", "");
+    if (!relative.contains("*")) {
+      Path path = ROOT.resolve(relative);
+      return Files.exists(path) ? List.of(path) : List.of();
+    }
+    PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + relative);
+    String base = relative.substring(0, relative.indexOf('*'));
+    Path start = ROOT.resolve(base.contains("/") ? base.substring(0, base.lastIndexOf('/')) : ".");
+    if (!Files.isDirectory(start)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(start, 3)) {
+      return files.filter(f -> glob.matches(ROOT.relativize(f))).toList();
+    }
+  }
+
+  private static Path resolve(String word) {
+    Path path = Path.of(word);
+    return path.isAbsolute() ? path : ROOT.resolve(word.replaceFirst("^\\./", ""));
+  }
+
+  private static String sandboxed(Path sandbox, String value) {
+    return sandbox.resolve(value).toString().replace('\\', '/');
+  }
+
+  private static Path javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin");
+  }
+
+  /** Words of a shell line: split on blanks and shell punctuation, quotes dropped. */
+  private static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    for (String word : line.split("[\\s;|&()\"'`]+")) {
+      String w = word.replaceFirst("^[A-Za-z_]+=", "");
+      if (!w.isEmpty()) {
+        words.add(w);
+      }
+    }
+    return words;
+  }
+
+  /** The script's lines with backslash continuations joined and comments dropped. */
+  private static List<String> logicalLines(String script) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String raw : script.split("\\R")) {
+      String line = raw.strip();
+      if (line.startsWith("#")) {
+        continue;
+      }
+      if (line.endsWith("\\")) {
+        current.append(line, 0, line.length() - 1).append(' ');
+        continue;
+      }
+      current.append(line);
+      lines.add(current.toString());
+      current.setLength(0);
+    }
+    if (!current.isEmpty()) {
+      lines.add(current.toString());
+    }
+    return lines;
+  }
+
+  /** Variables replaced by their values where known; unknown ones are left as written. */
+  private static String expand(String text, Map<String, String> env) {
+    String result = text;
+    for (int round = 0; round < 3; round++) {
+      Matcher m = VARIABLE.matcher(result);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String value = env.get(m.group(1));
+        m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+      }
+      m.appendTail(out);
+      result = out.toString();
+    }
+    return result;
+  }
+
+  /** Every run: step of both workflows with the workflow's, job's and step's environment. */
+  static List<RunStep> runSteps() throws IOException {
+    List<RunStep> steps = new ArrayList<>();
+    for (String name : List.of("ci.yml", "release.yml")) {
+      JsonNode workflow = YAML.readTree(ROOT.resolve(".github/workflows").resolve(name).toFile());
+      Map<String, String> workflowEnv = env(workflow.path("env"), Map.of());
+      workflow
+          .path("jobs")
+          .properties()
+          .forEach(
+              job -> {
+                Map<String, String> jobEnv = env(job.getValue().path("env"), workflowEnv);
+                int index = 0;
+                for (JsonNode step : job.getValue().path("steps")) {
+                  index++;
+                  if (step.hasNonNull("run")) {
+                    steps.add(
+                        new RunStep(
+                            name
+                                + " "
+                                + job.getKey()
+                                + " step "
+                                + index
+                                + " ("
+                                + step.path("name").asText("unnamed")
+                                + ")",
+                            step.get("run").asText(),
+                            env(step.path("env"), jobEnv)));
+                  }
+                }
+              });
+    }
+    assertThat(steps).as("run: steps of the workflows").hasSizeGreaterThan(10);
+    return steps;
+  }
+
+  private static Map<String, String> env(JsonNode node, Map<String, String> inherited) {
+    Map<String, String> env = new LinkedHashMap<>(inherited);
+    node.properties()
+        .forEach(
+            e -> {
+              Optional<String> value = evaluate(e.getValue().asText());
+              if (value.isPresent()) {
+                env.put(e.getKey(), value.get());
+              } else {
+                env.remove(e.getKey());
+              }
+            });
+    return env;
+  }
+
+  /** A value with its expressions replaced, or empty when one cannot be known here. */
+  private static Optional<String> evaluate(String value) {
+    Matcher m = EXPRESSION.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String expression = m.group(1);
+      String known;
+      if (expression.matches("(needs|steps)\\.[\\w-]+\\.outputs\\.version")) {
+        known = VERSION;
+      } else if (expression.equals("github.ref_name")) {
+        known = "v" + VERSION;
+      } else {
+        return Optional.empty();
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(known));
+    }
+    m.appendTail(out);
+    return Optional.of(out.toString());
+  }
+}
