@@ -51,6 +51,10 @@ class WorkflowContractIT {
   private static final Set<String> OUTPUT_OPTIONS =
       Set.of("--result", "-rff", "--out", "-o", "--markdown", ">", ">>");
 
+  /** Shell words that may stand before the command of a simple command. */
+  private static final Set<String> BEFORE_COMMAND =
+      Set.of("then", "do", "else", "!", "time", "if", "while", "until", "exec");
+
   private static final Path ROOT = ProjectTree.root();
   private static final String VERSION = System.getProperty("comfyagent.it.projectVersion");
 
@@ -72,7 +76,8 @@ class WorkflowContractIT {
             "module benchmarks",
             "file benchmarks/target/benchmarks.jar",
             "class dev.comfyagent.benchmarks.compare.BaselineComparator",
-            "file demo/target/comfy-agent-demo.jar");
+            "file demo/target/comfy-agent-demo.jar",
+            "command scripts/check-reproducible");
     assertThat(problems).as("names in the workflows that the build does not make").isEmpty();
   }
 
@@ -138,6 +143,19 @@ class WorkflowContractIT {
 
   private static void checkLine(
       RunStep step, String line, List<String> problems, List<String> checked) throws IOException {
+    for (String command : commandWords(line)) {
+      if (isProjectPath(command) && !matches(command).isEmpty()) {
+        checked.add("command " + command);
+        if (!isCommittedExecutable(command)) {
+          problems.add(
+              step.where()
+                  + ": "
+                  + command
+                  + " is run as a command but is not committed executable (git update-index"
+                  + " --chmod=+x)");
+        }
+      }
+    }
     List<String> words = words(line);
     // The jar a java command on this line runs: empty when there is none, null when its name is
     // a variable the test cannot know (a loop's), in which case its classes are not checked.
@@ -185,6 +203,20 @@ class WorkflowContractIT {
         problems.add(step.where() + ": " + className + " is not in " + ROOT.relativize(jar.get()));
       }
     }
+  }
+
+  /**
+   * Whether git's index holds {@code word} as an executable file (mode 100755). The index, not the
+   * file system, is what a runner's checkout gets, and it says the same on Windows.
+   */
+  private static boolean isCommittedExecutable(String word) throws IOException {
+    CommandRun.Result run =
+        CommandRun.run(
+            ROOT,
+            Map.of(),
+            Duration.ofSeconds(30),
+            List.of("git", "ls-files", "--stage", "--", word.replaceFirst("^\\./", "")));
+    return run.exitCode() == 0 && run.stdout().startsWith("100755 ");
   }
 
   private static boolean hasMainClass(Path jar) throws IOException {
@@ -245,6 +277,29 @@ class WorkflowContractIT {
   }
 
   /** Words of a shell line: split on blanks and shell punctuation, quotes dropped. */
+  /**
+   * The command word of each simple command on the line: after a separator ({@code ;}, {@code &&},
+   * {@code ||}, {@code |}, parentheses), past variable assignments and keywords such as {@code
+   * then}.
+   */
+  private static List<String> commandWords(String line) {
+    List<String> commands = new ArrayList<>();
+    // Quoted text is an argument, never a separator: "a; b" must not start a command b.
+    String unquoted = line.replaceAll("\"[^\"]*\"|'[^']*'", "ARGUMENT");
+    for (String part : unquoted.split("&&|\\|\\||[;|()]")) {
+      for (String word : part.strip().split("\\s+")) {
+        if (word.isEmpty()
+            || BEFORE_COMMAND.contains(word)
+            || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+          continue;
+        }
+        commands.add(word);
+        break;
+      }
+    }
+    return commands;
+  }
+
   private static List<String> words(String line) {
     List<String> words = new ArrayList<>();
     for (String word : line.split("[\\s;|&()\"'`]+")) {
