@@ -4,7 +4,6 @@ import static dev.comfyagent.runtime.discover.DiscoverText.JSON;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code find_missing_nodes}: the node types of the current workflow that the connected ComfyUI
@@ -62,18 +60,11 @@ public final class FindMissingNodesTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     Workflow workflow = sessions.current(context.connectionId()).workflow().requireCurrent();
-    NodeDefinitions live;
-    String stale = null;
-    try {
-      live = catalog.definitions();
-    } catch (ComfyUiException e) {
-      Optional<NodeDefinitions> cached = catalog.cached();
-      if (cached.isEmpty()) {
-        throw new ToolException("cannot tell which node types are missing: " + e.getMessage(), e);
-      }
-      live = cached.get();
-      stale = e.getMessage();
+    NodeCatalog.Lookup lookup = catalog.lookup();
+    if (lookup.definitions().isEmpty()) {
+      throw new ToolException("cannot tell which node types are missing: " + lookup.problem());
     }
+    NodeDefinitions live = lookup.definitions().get();
 
     Map<String, List<String>> nodesByType = new LinkedHashMap<>();
     for (String id : workflow.nodeIds()) {
@@ -144,9 +135,10 @@ public final class FindMissingNodesTool implements Tool {
                 + " restart ComfyUI.");
       }
     }
-    if (stale != null) {
-      text.append("\nNote: ").append(stale).append("; checked against the node list it sent last.");
-      structured.put("live_catalog_problem", stale);
+    if (lookup.stale()) {
+      text.append("\nNote: ").append(lookup.note().orElseThrow()).append('.');
+      structured.put("live_catalog_problem", lookup.problem());
+      lookup.fetchedAt().ifPresent(at -> structured.put("catalog_fetched_at", at.toString()));
     }
     structured.put("manager_map_available", managerMap.isAvailable());
     return ToolResult.of(text.toString().stripTrailing(), structured);

@@ -5,7 +5,6 @@ import static dev.comfyagent.runtime.discover.DiscoverText.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.discover.InputSpec.Presence;
 import dev.comfyagent.runtime.discover.NodeMatch.Tier;
 import dev.comfyagent.runtime.tool.InputSchema;
@@ -67,18 +66,14 @@ public final class GetNodeInfoTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     String asked = ToolArguments.of(arguments).requiredString("class_type").strip();
-    NodeDefinitions live;
-    String liveProblem = null;
-    try {
-      live = catalog.definitions();
-    } catch (ComfyUiException e) {
-      live = catalog.cached().orElse(null);
-      liveProblem = e.getMessage();
-    }
+    NodeCatalog.Lookup lookup = catalog.lookup();
+    NodeDefinitions live = lookup.definitions().orElse(null);
+    String liveProblem = lookup.problem();
+    String staleNote = lookup.stale() ? lookup.note().orElseThrow() : null;
     if (live != null) {
       Optional<NodeDefinition> def = live.find(asked);
       if (def.isPresent()) {
-        return describe(def.get(), null, liveProblem);
+        return describe(def.get(), null, staleNote);
       }
     }
     List<NodeMatch> near = search.snapshot(false).index().search(asked, 6, false);
@@ -94,7 +89,7 @@ public final class GetNodeInfoTool implements Tool {
                   + match.classType()
                   + "; workflows must use the class name exactly as written here.";
       if (match.definition().isPresent()) {
-        return describe(match.definition().get(), note, liveProblem);
+        return describe(match.definition().get(), note, staleNote);
       }
       return notInstalled(match.classType(), match.packs(), note, live != null, liveProblem);
     }
@@ -174,7 +169,7 @@ public final class GetNodeInfoTool implements Tool {
     }
   }
 
-  private ToolResult describe(NodeDefinition def, String note, String liveProblem) {
+  private ToolResult describe(NodeDefinition def, String note, String staleNote) {
     StringBuilder text = new StringBuilder();
     if (note != null) {
       text.append(note).append('\n');
@@ -223,8 +218,8 @@ public final class GetNodeInfoTool implements Tool {
     if (!packs.isEmpty() && def.pythonModule().startsWith("custom_nodes")) {
       text.append("From ").append(DiscoverText.pack(packs.get(0))).append('\n');
     }
-    if (liveProblem != null) {
-      text.append("Note: ").append(liveProblem).append("; this is the node list it sent last.\n");
+    if (staleNote != null) {
+      text.append("Note: ").append(staleNote).append(".\n");
     }
     return ToolResult.of(text.toString().stripTrailing(), json(def, packs));
   }
