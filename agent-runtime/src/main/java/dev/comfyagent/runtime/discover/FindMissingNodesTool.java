@@ -96,6 +96,7 @@ public final class FindMissingNodesTool implements Tool {
           .append(nodesByType.size())
           .append(" node types of the workflow are not installed in the connected ComfyUI:\n");
       Map<NodePack, List<String>> byPack = new LinkedHashMap<>();
+      Map<String, List<NodePack>> severalPacks = new LinkedHashMap<>();
       List<String> unknown = new ArrayList<>();
       missing.forEach(
           (type, ids) -> {
@@ -103,8 +104,12 @@ public final class FindMissingNodesTool implements Tool {
             String mention = type + " (" + DiscoverText.nodeIds(ids) + ")";
             if (packs.isEmpty()) {
               unknown.add(mention);
-            } else {
+            } else if (packs.size() == 1) {
               byPack.computeIfAbsent(packs.get(0), p -> new ArrayList<>()).add(mention);
+            } else {
+              // Every pack is named, as in the structured content: which one the workflow's
+              // author used cannot be told from the class name.
+              severalPacks.put(mention, packs);
             }
             ObjectNode item = missingJson.addObject();
             item.put("class_type", type);
@@ -119,6 +124,30 @@ public final class FindMissingNodesTool implements Tool {
                   .append(" for ")
                   .append(String.join(", ", mentions))
                   .append('\n'));
+      severalPacks.forEach(
+          (mention, packs) -> {
+            String type = mention.substring(0, mention.indexOf(" ("));
+            if (packs.get(0).preemptions().contains(type)) {
+              text.append("- install ")
+                  .append(DiscoverText.pack(packs.get(0)))
+                  .append(" for ")
+                  .append(mention)
+                  .append(" (ComfyUI-Manager's choice; also provided by ")
+                  .append(
+                      String.join(
+                          "; ",
+                          packs.subList(1, packs.size()).stream().map(DiscoverText::pack).toList()))
+                  .append(")\n");
+            } else {
+              text.append("- install one of ")
+                  .append(packs.size())
+                  .append(" packs for ")
+                  .append(mention)
+                  .append(": ")
+                  .append(String.join("; ", packs.stream().map(DiscoverText::pack).toList()))
+                  .append('\n');
+            }
+          });
       if (!unknown.isEmpty()) {
         text.append("- unknown to ComfyUI-Manager: ")
             .append(String.join(", ", unknown))
@@ -129,7 +158,7 @@ public final class FindMissingNodesTool implements Tool {
               .append(")\n");
         }
       }
-      if (!byPack.isEmpty()) {
+      if (!byPack.isEmpty() || !severalPacks.isEmpty()) {
         text.append(
             "Install the packs with ComfyUI-Manager (or git clone them into custom_nodes) and"
                 + " restart ComfyUI.");

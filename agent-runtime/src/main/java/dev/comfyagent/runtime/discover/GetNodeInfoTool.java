@@ -13,6 +13,7 @@ import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -75,6 +76,26 @@ public final class GetNodeInfoTool implements Tool {
       if (def.isPresent()) {
         return describe(def.get(), null, staleNote);
       }
+      // An installed node's own names win over ComfyUI-Manager's, which often holds other
+      // packs' node types of the same name ("Load Checkpoint").
+      List<NodeDefinition> installed = installedNamed(live, asked);
+      if (installed.size() == 1) {
+        return describe(installed.get(0), classNameNote(asked, installed.get(0)), staleNote);
+      }
+      if (installed.size() > 1) {
+        throw new ToolException(
+            "'"
+                + asked
+                + "' names "
+                + installed.size()
+                + " installed node types: "
+                + String.join(
+                    ", ",
+                    installed.stream()
+                        .map(d -> d.classType() + " (\"" + d.displayName() + "\")")
+                        .toList())
+                + "; ask for one of them by its class name");
+      }
     }
     List<NodeMatch> near = search.snapshot(false).index().search(asked, 6, false);
     List<NodeMatch> exact = near.stream().filter(m -> m.tier() == Tier.EXACT).toList();
@@ -125,6 +146,36 @@ public final class GetNodeInfoTool implements Tool {
       message.append(". Use search_nodes to find node types by words.");
     }
     throw new ToolException(message.toString());
+  }
+
+  /**
+   * The installed node types whose class name or display name is {@code asked} once case, spaces
+   * and punctuation are ignored; those whose display name matches exactly come first and alone.
+   */
+  private static List<NodeDefinition> installedNamed(NodeDefinitions live, String asked) {
+    String key = SearchText.key(asked);
+    if (key.isEmpty()) {
+      return List.of();
+    }
+    List<NodeDefinition> exactly = new ArrayList<>();
+    List<NodeDefinition> alike = new ArrayList<>();
+    for (NodeDefinition def : live.all()) {
+      if (def.displayName().equals(asked)) {
+        exactly.add(def);
+      } else if (SearchText.key(def.displayName()).equals(key)
+          || SearchText.key(def.classType()).equals(key)) {
+        alike.add(def);
+      }
+    }
+    return exactly.isEmpty() ? alike : exactly;
+  }
+
+  private static String classNameNote(String asked, NodeDefinition def) {
+    return "'"
+        + asked
+        + "' is "
+        + def.classType()
+        + "; workflows must use the class name exactly as written here.";
   }
 
   private ToolResult notInstalled(

@@ -186,6 +186,37 @@ class ExecutionToolsTest {
   }
 
   @Test
+  void aWorkflowRefusedForAMissingNodeTypeNamesThePacksThatProvideIt() throws Exception {
+    tools =
+        ExecutionTools.create(
+                client,
+                sessions,
+                defaults(),
+                type ->
+                    type.equals("FaceDetailer")
+                        ? List.of(
+                            "\"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)",
+                            "\"Impact fork\" (https://github.com/example/impact-fork)")
+                        : List.of())
+            .stream()
+            .collect(Collectors.toMap(Tool::name, t -> t));
+    ObjectNode prompt = txt2img();
+    ((ObjectNode) prompt.get("3")).put("class_type", "FaceDetailer");
+    load(prompt);
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.text())
+        .contains("The node type FaceDetailer is not installed in this ComfyUI")
+        .contains("find_missing_nodes")
+        .contains(
+            "ComfyUI-Manager lists FaceDetailer in 2 packs: \"ComfyUI Impact Pack\""
+                + " (https://github.com/ltdrdata/ComfyUI-Impact-Pack), \"Impact fork\"")
+        .doesNotContain("API format");
+  }
+
+  @Test
   void aNodeFailingWhileRunningIsNamedWithItsException() throws Exception {
     comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
 
