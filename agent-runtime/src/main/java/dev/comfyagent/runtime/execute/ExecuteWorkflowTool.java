@@ -101,7 +101,8 @@ final class ExecuteWorkflowTool implements Tool {
     }
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-      while (!execution.state().terminal()) {
+      // A ComfyUI that stopped answering is said at once, not at the end of the wait.
+      while (!execution.state().terminal() && execution.silence().isEmpty()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -125,6 +126,9 @@ final class ExecuteWorkflowTool implements Tool {
     Execution.Snapshot snapshot = execution.snapshot();
     if (snapshot.state().terminal()) {
       return ExecutionReport.of(snapshot);
+    }
+    if (snapshot.silence() != null) {
+      return ExecutionReport.notAnswering(snapshot, client.endpoint(), client.breakerState());
     }
     String queueInfo = null;
     if (snapshot.state() == Execution.State.SUBMITTED) {
