@@ -149,9 +149,13 @@ final class SessionDirectoryLock {
     } catch (OverlappingFileLockException e) {
       // Cannot happen behind inThisJvm; treated as "held" rather than trusted.
       return null;
-    } catch (IOException | UnsupportedOperationException e) {
-      if (e instanceof IOException io && !isUnsupported(io)) {
-        throw io;
+    } catch (UnsupportedOperationException e) {
+      fileLocking = false;
+      warnOnce(e);
+      return null;
+    } catch (IOException e) {
+      if (!isUnsupported(e)) {
+        throw e;
       }
       fileLocking = false;
       warnOnce(e);
