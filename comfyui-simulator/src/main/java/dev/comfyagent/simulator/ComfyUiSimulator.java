@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   comfy.failNextRequests("/prompt", 1, 500);     // the next POST /prompt answers 500
  *   comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
  *   comfy.goDown(); comfy.comeBackUp();            // refuse connections, then accept again
+ *   comfy.crash(); comfy.comeBackUp();             // die mid-render, restart knowing nothing
  *   comfy.requestCount("/history");                // how often a path was asked (without /api)
  * }
  * }</pre>
@@ -283,6 +284,31 @@ public final class ComfyUiSimulator implements AutoCloseable {
       }
       up = false;
       log.info("[simulator] down: not accepting connections on port {}", port);
+    }
+  }
+
+  /**
+   * Goes down as a ComfyUI whose process died: connections are refused and open ones cut, the
+   * running prompt stops where it is without a history entry, and the queue, the history and the
+   * cache are gone; {@link #comeBackUp()} then answers as a ComfyUI started again, knowing none of
+   * the earlier prompts. (Contrast {@link #goDown()}: a network outage, after which the prompt has
+   * gone on rendering.)
+   */
+  public void crash() {
+    synchronized (availability) {
+      goDown();
+      runner.crash();
+      queue.forgetAll();
+      // A paused worker must wake to notice that its prompt is gone.
+      faults.clear();
+      try {
+        queue.awaitNothingRunning();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while crashing the simulator", e);
+      }
+      queue.forgetAll();
+      log.info("[simulator] crashed: the running prompt, the queue and the history are lost");
     }
   }
 

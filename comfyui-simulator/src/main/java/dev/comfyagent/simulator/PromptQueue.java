@@ -57,6 +57,7 @@ final class PromptQueue {
 
   /** Moves the running prompt to the history. */
   synchronized void finish(QueueItem item, ObjectNode entry) {
+    notifyAll();
     if (history.size() >= MAX_HISTORY) {
       Iterator<String> eldest = history.keySet().iterator();
       eldest.next();
@@ -66,6 +67,32 @@ final class PromptQueue {
     if (running == item) {
       running = null;
     }
+  }
+
+  /** Drops the running prompt without a history entry (a crash). */
+  synchronized void abandon(QueueItem item) {
+    if (running == item) {
+      running = null;
+    }
+    notifyAll();
+  }
+
+  /** Waits until no prompt is running (up to 10 s). */
+  synchronized void awaitNothingRunning() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (running != null) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new IllegalStateException("the worker did not let go of " + running.promptId());
+      }
+      wait(left);
+    }
+  }
+
+  /** Forgets everything, as a ComfyUI started again: no queue, no history. */
+  synchronized void forgetAll() {
+    pending.clear();
+    history.clear();
   }
 
   synchronized Optional<QueueItem> running() {

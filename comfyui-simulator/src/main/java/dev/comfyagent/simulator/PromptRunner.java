@@ -51,6 +51,9 @@ final class PromptRunner implements Runnable {
   private final NodeTypes nodeTypes;
   private final RenderedImages images;
   private final AtomicBoolean interrupted = new AtomicBoolean();
+  // Bumped by crash(): a prompt that started under an older generation is abandoned unrecorded.
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, ObjectNode> cache = new ConcurrentHashMap<>();
 
   private volatile Duration stepDelay;
@@ -107,6 +110,33 @@ final class PromptRunner implements Runnable {
     }
   }
 
+  /**
+   * As ComfyUI's process dying: the running prompt stops where it is and leaves no history entry,
+   * no {@code execution_*} message and no cache; the worker lets go of it at its next step.
+   */
+  void crash() {
+    generation.incrementAndGet();
+    cache.clear();
+    currentNode = null;
+  }
+
+  private void abandonIfCrashed(QueueItem item, long startedIn) throws Abandoned {
+    if (generation.get() != startedIn) {
+      queue.abandon(item);
+      log.info("[simulator] prompt {} lost: the simulated ComfyUI crashed", item.promptId());
+      throw new Abandoned();
+    }
+  }
+
+  /** The running prompt was lost in a simulated crash. */
+  private static final class Abandoned extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super(null, null, false, false);
+    }
+  }
+
   @Override
   public void run() {
     while (!stopped) {
@@ -121,6 +151,8 @@ final class PromptRunner implements Runnable {
       }
       try {
         execute(item);
+      } catch (Abandoned e) {
+        continue;
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -137,7 +169,8 @@ final class PromptRunner implements Runnable {
     events.send(null, "status", status);
   }
 
-  private void execute(QueueItem item) throws InterruptedException {
+  private void execute(QueueItem item) throws InterruptedException, Abandoned {
+    long startedIn = generation.get();
     // ComfyUI clears the interrupt flag when a prompt starts: an earlier interrupt is lost.
     interrupted.set(false);
     String promptId = item.promptId();
@@ -206,7 +239,9 @@ final class PromptRunner implements Runnable {
       for (int step = 1; step <= Math.max(steps, 1); step++) {
         // A paused worker holds inside a node, so that "the node running now" is known.
         faults.awaitNotPaused();
+        abandonIfCrashed(item, startedIn);
         sleepOneStep();
+        abandonIfCrashed(item, startedIn);
         if (interrupted.get()) {
           finishInterrupted(item, messages, outputs, executed, id, classType, cachedIds);
           return;
@@ -223,6 +258,7 @@ final class PromptRunner implements Runnable {
           }
         }
       }
+      abandonIfCrashed(item, startedIn);
       Optional<Faults.NodeFailure> failure = faults.takeNodeFailure(id, classType);
       if (failure.isPresent()) {
         finishFailed(item, messages, outputs, executed, id, classType, cachedIds, failure.get());

@@ -426,6 +426,26 @@ class ComfyUiSimulatorHttpTest {
   }
 
   @Test
+  void aCrashLosesTheRunningPromptAndComesBackUpKnowingNothing() throws Exception {
+    comfy.pauseExecution();
+    String promptId = client.postPrompt(txt2img(), "c").json().path("prompt_id").asText();
+    for (int i = 0; i < 500 && comfy.queueRemaining() == 0; i++) {
+      Thread.sleep(10);
+    }
+
+    comfy.crash();
+
+    assertThat(comfy.isUp()).isFalse();
+    assertThatThrownBy(() -> client.get("/queue")).isInstanceOf(UncheckedIOException.class);
+    comfy.comeBackUp();
+    assertThat(client.get("/history/" + promptId).json().size()).isZero();
+    JsonNode queue = client.get("/queue").json();
+    assertThat(queue.path("queue_running")).isEmpty();
+    assertThat(queue.path("queue_pending")).isEmpty();
+    assertThat(comfy.queueRemaining()).isZero();
+  }
+
+  @Test
   void unknownRoutesAnswer404() {
     assertThat(client.get("/no/such/route").status()).isEqualTo(404);
   }

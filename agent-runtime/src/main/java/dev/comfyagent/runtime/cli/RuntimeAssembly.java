@@ -87,7 +87,15 @@ public final class RuntimeAssembly implements AutoCloseable {
   /** The UNDERSTAND, PILOT and VERIFY tools, which live in the workflow and execute packages. */
   private void registerWorkflowAndExecutionTools() {
     WorkflowTools.create(sessions, catalog, allowedRoots).forEach(tools::register);
-    ExecutionTools.create(comfyUi, sessions, executionSettings()).forEach(tools::register);
+    ExecutionTools.create(
+            comfyUi,
+            sessions,
+            executionSettings(),
+            classType ->
+                managerMap.packsProviding(classType).stream()
+                    .map(pack -> "\"" + pack.title() + "\" (" + pack.repoUrl() + ")")
+                    .toList())
+        .forEach(tools::register);
   }
 
   /** The documented execution defaults, with the overall timeout from the settings. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns ComfyUI's refusal of a prompt ({@code error} and {@code node_errors} of a 400 from {@code
@@ -21,6 +24,10 @@ public final class PromptErrors {
 
   private static final int MAX_DETAIL = 300;
 
+  /** ComfyUI's {@code invalid_prompt} for a class it does not have (validate_prompt). */
+  private static final Pattern NO_SUCH_NODE =
+      Pattern.compile("Cannot execute because node (.+?) does not exist\\.?");
+
   private PromptErrors() {}
 
   /** The whole refusal: a headline, a hint for the common top-level errors, one line per error. */
@@ -31,7 +38,7 @@ public final class PromptErrors {
     for (String line : lines) {
       out.append("\n- ").append(line);
     }
-    String hint = hint(error == null ? "" : error.path("type").asText());
+    String hint = hint(error);
     if (!hint.isEmpty()) {
       out.append("\n").append(hint);
     }
@@ -88,7 +95,38 @@ public final class PromptErrors {
     return message + " (" + clip(details) + ")";
   }
 
-  private static String hint(String type) {
+  /**
+   * The node type ComfyUI does not have, when that is why it refused the prompt: {@code
+   * missing_node_type} names it in {@code extra_info.class_type}; ComfyUI before that error type
+   * answered {@code invalid_prompt} "Cannot execute because node X does not exist."
+   */
+  public static Optional<String> missingNodeType(JsonNode error) {
+    if (error == null || !error.isObject()) {
+      return Optional.empty();
+    }
+    String type = error.path("type").asText();
+    if ("missing_node_type".equals(type)) {
+      String classType = error.path("extra_info").path("class_type").asText("");
+      return classType.isEmpty() ? Optional.empty() : Optional.of(classType);
+    }
+    if ("invalid_prompt".equals(type)) {
+      Matcher m = NO_SUCH_NODE.matcher(error.path("message").asText(""));
+      if (m.find()) {
+        return Optional.of(m.group(1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String hint(JsonNode error) {
+    Optional<String> missing = missingNodeType(error);
+    if (missing.isPresent()) {
+      return "The node type "
+          + missing.get()
+          + " is not installed in this ComfyUI; find_missing_nodes names the ComfyUI-Manager pack"
+          + " that provides it. Install that pack and restart ComfyUI.";
+    }
+    String type = error == null ? "" : error.path("type").asText();
     return switch (type) {
       case "prompt_no_outputs" ->
           "Add an output node (SaveImage or PreviewImage) so ComfyUI has something to produce.";
@@ -96,7 +134,9 @@ public final class PromptErrors {
           "That node type is not installed in this ComfyUI; find_missing_nodes names the pack that"
               + " provides it.";
       case "invalid_prompt" ->
-          "The workflow is not in API format; load it again with load_workflow.";
+          error.path("message").asText("").contains("class_type")
+              ? "The workflow is not in API format; load it again with load_workflow."
+              : "";
       default -> "";
     };
   }

@@ -4,7 +4,6 @@ import static dev.comfyagent.runtime.discover.DiscoverText.JSON;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code find_missing_nodes}: the node types of the current workflow that the connected ComfyUI
@@ -62,18 +60,11 @@ public final class FindMissingNodesTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     Workflow workflow = sessions.current(context.connectionId()).workflow().requireCurrent();
-    NodeDefinitions live;
-    String stale = null;
-    try {
-      live = catalog.definitions();
-    } catch (ComfyUiException e) {
-      Optional<NodeDefinitions> cached = catalog.cached();
-      if (cached.isEmpty()) {
-        throw new ToolException("cannot tell which node types are missing: " + e.getMessage(), e);
-      }
-      live = cached.get();
-      stale = e.getMessage();
+    NodeCatalog.Lookup lookup = catalog.lookup();
+    if (lookup.definitions().isEmpty()) {
+      throw new ToolException("cannot tell which node types are missing: " + lookup.problem());
     }
+    NodeDefinitions live = lookup.definitions().get();
 
     Map<String, List<String>> nodesByType = new LinkedHashMap<>();
     for (String id : workflow.nodeIds()) {
@@ -105,6 +96,7 @@ public final class FindMissingNodesTool implements Tool {
           .append(nodesByType.size())
           .append(" node types of the workflow are not installed in the connected ComfyUI:\n");
       Map<NodePack, List<String>> byPack = new LinkedHashMap<>();
+      Map<String, List<NodePack>> severalPacks = new LinkedHashMap<>();
       List<String> unknown = new ArrayList<>();
       missing.forEach(
           (type, ids) -> {
@@ -112,8 +104,12 @@ public final class FindMissingNodesTool implements Tool {
             String mention = type + " (" + DiscoverText.nodeIds(ids) + ")";
             if (packs.isEmpty()) {
               unknown.add(mention);
-            } else {
+            } else if (packs.size() == 1) {
               byPack.computeIfAbsent(packs.get(0), p -> new ArrayList<>()).add(mention);
+            } else {
+              // Every pack is named, as in the structured content: which one the workflow's
+              // author used cannot be told from the class name.
+              severalPacks.put(mention, packs);
             }
             ObjectNode item = missingJson.addObject();
             item.put("class_type", type);
@@ -128,6 +124,30 @@ public final class FindMissingNodesTool implements Tool {
                   .append(" for ")
                   .append(String.join(", ", mentions))
                   .append('\n'));
+      severalPacks.forEach(
+          (mention, packs) -> {
+            String type = mention.substring(0, mention.indexOf(" ("));
+            if (packs.get(0).preemptions().contains(type)) {
+              text.append("- install ")
+                  .append(DiscoverText.pack(packs.get(0)))
+                  .append(" for ")
+                  .append(mention)
+                  .append(" (ComfyUI-Manager's choice; also provided by ")
+                  .append(
+                      String.join(
+                          "; ",
+                          packs.subList(1, packs.size()).stream().map(DiscoverText::pack).toList()))
+                  .append(")\n");
+            } else {
+              text.append("- install one of ")
+                  .append(packs.size())
+                  .append(" packs for ")
+                  .append(mention)
+                  .append(": ")
+                  .append(String.join("; ", packs.stream().map(DiscoverText::pack).toList()))
+                  .append('\n');
+            }
+          });
       if (!unknown.isEmpty()) {
         text.append("- unknown to ComfyUI-Manager: ")
             .append(String.join(", ", unknown))
@@ -138,15 +158,16 @@ public final class FindMissingNodesTool implements Tool {
               .append(")\n");
         }
       }
-      if (!byPack.isEmpty()) {
+      if (!byPack.isEmpty() || !severalPacks.isEmpty()) {
         text.append(
             "Install the packs with ComfyUI-Manager (or git clone them into custom_nodes) and"
                 + " restart ComfyUI.");
       }
     }
-    if (stale != null) {
-      text.append("\nNote: ").append(stale).append("; checked against the node list it sent last.");
-      structured.put("live_catalog_problem", stale);
+    if (lookup.stale()) {
+      text.append("\nNote: ").append(lookup.note().orElseThrow()).append('.');
+      structured.put("live_catalog_problem", lookup.problem());
+      lookup.fetchedAt().ifPresent(at -> structured.put("catalog_fetched_at", at.toString()));
     }
     structured.put("manager_map_available", managerMap.isAvailable());
     return ToolResult.of(text.toString().stripTrailing(), structured);

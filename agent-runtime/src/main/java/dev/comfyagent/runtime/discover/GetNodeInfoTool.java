@@ -5,7 +5,6 @@ import static dev.comfyagent.runtime.discover.DiscoverText.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.discover.InputSpec.Presence;
 import dev.comfyagent.runtime.discover.NodeMatch.Tier;
 import dev.comfyagent.runtime.tool.InputSchema;
@@ -14,6 +13,7 @@ import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,18 +67,34 @@ public final class GetNodeInfoTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     String asked = ToolArguments.of(arguments).requiredString("class_type").strip();
-    NodeDefinitions live;
-    String liveProblem = null;
-    try {
-      live = catalog.definitions();
-    } catch (ComfyUiException e) {
-      live = catalog.cached().orElse(null);
-      liveProblem = e.getMessage();
-    }
+    NodeCatalog.Lookup lookup = catalog.lookup();
+    NodeDefinitions live = lookup.definitions().orElse(null);
+    String liveProblem = lookup.problem();
+    String staleNote = lookup.stale() ? lookup.note().orElseThrow() : null;
     if (live != null) {
       Optional<NodeDefinition> def = live.find(asked);
       if (def.isPresent()) {
-        return describe(def.get(), null, liveProblem);
+        return describe(def.get(), null, staleNote);
+      }
+      // An installed node's own names win over ComfyUI-Manager's, which often holds other
+      // packs' node types of the same name ("Load Checkpoint").
+      List<NodeDefinition> installed = installedNamed(live, asked);
+      if (installed.size() == 1) {
+        return describe(installed.get(0), classNameNote(asked, installed.get(0)), staleNote);
+      }
+      if (installed.size() > 1) {
+        throw new ToolException(
+            "'"
+                + asked
+                + "' names "
+                + installed.size()
+                + " installed node types: "
+                + String.join(
+                    ", ",
+                    installed.stream()
+                        .map(d -> d.classType() + " (\"" + d.displayName() + "\")")
+                        .toList())
+                + "; ask for one of them by its class name");
       }
     }
     List<NodeMatch> near = search.snapshot(false).index().search(asked, 6, false);
@@ -94,7 +110,7 @@ public final class GetNodeInfoTool implements Tool {
                   + match.classType()
                   + "; workflows must use the class name exactly as written here.";
       if (match.definition().isPresent()) {
-        return describe(match.definition().get(), note, liveProblem);
+        return describe(match.definition().get(), note, staleNote);
       }
       return notInstalled(match.classType(), match.packs(), note, live != null, liveProblem);
     }
@@ -130,6 +146,36 @@ public final class GetNodeInfoTool implements Tool {
       message.append(". Use search_nodes to find node types by words.");
     }
     throw new ToolException(message.toString());
+  }
+
+  /**
+   * The installed node types whose class name or display name is {@code asked} once case, spaces
+   * and punctuation are ignored; those whose display name matches exactly come first and alone.
+   */
+  private static List<NodeDefinition> installedNamed(NodeDefinitions live, String asked) {
+    String key = SearchText.key(asked);
+    if (key.isEmpty()) {
+      return List.of();
+    }
+    List<NodeDefinition> exactly = new ArrayList<>();
+    List<NodeDefinition> alike = new ArrayList<>();
+    for (NodeDefinition def : live.all()) {
+      if (def.displayName().equals(asked)) {
+        exactly.add(def);
+      } else if (SearchText.key(def.displayName()).equals(key)
+          || SearchText.key(def.classType()).equals(key)) {
+        alike.add(def);
+      }
+    }
+    return exactly.isEmpty() ? alike : exactly;
+  }
+
+  private static String classNameNote(String asked, NodeDefinition def) {
+    return "'"
+        + asked
+        + "' is "
+        + def.classType()
+        + "; workflows must use the class name exactly as written here.";
   }
 
   private ToolResult notInstalled(
@@ -174,7 +220,7 @@ public final class GetNodeInfoTool implements Tool {
     }
   }
 
-  private ToolResult describe(NodeDefinition def, String note, String liveProblem) {
+  private ToolResult describe(NodeDefinition def, String note, String staleNote) {
     StringBuilder text = new StringBuilder();
     if (note != null) {
       text.append(note).append('\n');
@@ -223,8 +269,8 @@ public final class GetNodeInfoTool implements Tool {
     if (!packs.isEmpty() && def.pythonModule().startsWith("custom_nodes")) {
       text.append("From ").append(DiscoverText.pack(packs.get(0))).append('\n');
     }
-    if (liveProblem != null) {
-      text.append("Note: ").append(liveProblem).append("; this is the node list it sent last.\n");
+    if (staleNote != null) {
+      text.append("Note: ").append(staleNote).append(".\n");
     }
     return ToolResult.of(text.toString().stripTrailing(), json(def, packs));
   }

@@ -1,6 +1,5 @@
 package dev.comfyagent.runtime.discover;
 
-import dev.comfyagent.runtime.comfy.ComfyUiException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,18 +60,9 @@ public final class NodeSearch {
     if (refresh) {
       managerMap.refresh();
     }
-    NodeDefinitions live = null;
-    String problem = null;
-    try {
-      live = refresh ? catalog.refresh() : catalog.definitions();
-    } catch (ComfyUiException e) {
-      Optional<NodeDefinitions> cached = catalog.cached();
-      live = cached.orElse(null);
-      problem =
-          cached.isPresent()
-              ? e.getMessage() + " (using the node list it sent at " + fetchedAt() + ")"
-              : e.getMessage();
-    }
+    NodeCatalog.Lookup lookup = catalog.lookup(refresh);
+    NodeDefinitions live = lookup.definitions().orElse(null);
+    String problem = lookup.stale() ? lookup.note().orElseThrow() : lookup.problem();
     long generation = managerMap.generation();
     Built current = built;
     if (current == null || current.live() != live || current.generation() != generation) {
@@ -110,10 +100,6 @@ public final class NodeSearch {
   /** The ComfyUI-Manager map searched. */
   public ManagerNodeMap managerMap() {
     return managerMap;
-  }
-
-  private String fetchedAt() {
-    return catalog.fetchedAt().map(Object::toString).orElse("an unknown time");
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.comfyagent.runtime.execute;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.comfy.PromptErrors;
 import dev.comfyagent.runtime.comfy.PromptRejectedException;
 import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
@@ -11,10 +12,12 @@ import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
 import dev.comfyagent.runtime.workflow.Workflow;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code execute_workflow}: queues the connection's current workflow in ComfyUI and waits for the
@@ -29,13 +32,16 @@ final class ExecuteWorkflowTool implements Tool {
   private final SessionRegistry sessions;
   private final ExecutionTracker tracker;
   private final ExecutionSettings settings;
+  private final Function<String, List<String>> packsProviding;
   private final ObjectNode schema;
 
   ExecuteWorkflowTool(
       ComfyUiClient client,
       SessionRegistry sessions,
       ExecutionTracker tracker,
-      ExecutionSettings settings) {
+      ExecutionSettings settings,
+      Function<String, List<String>> packsProviding) {
+    this.packsProviding = packsProviding;
     this.client = client;
     this.sessions = sessions;
     this.tracker = tracker;
@@ -91,11 +97,12 @@ final class ExecuteWorkflowTool implements Tool {
       ObjectNode details = JsonNodeFactory.instance.objectNode();
       details.set("error", e.error());
       details.set("node_errors", e.nodeErrors());
-      return ToolResult.error(e.getMessage(), details);
+      return ToolResult.error(e.getMessage() + packsOfMissingNode(e), details);
     }
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-      while (!execution.state().terminal()) {
+      // A ComfyUI that stopped answering is said at once, not at the end of the wait.
+      while (!execution.state().terminal() && execution.silence().isEmpty()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -120,6 +127,9 @@ final class ExecuteWorkflowTool implements Tool {
     if (snapshot.state().terminal()) {
       return ExecutionReport.of(snapshot);
     }
+    if (snapshot.silence() != null) {
+      return ExecutionReport.notAnswering(snapshot, client.endpoint(), client.breakerState());
+    }
     String queueInfo = null;
     if (snapshot.state() == Execution.State.SUBMITTED) {
       try {
@@ -129,5 +139,23 @@ final class ExecuteWorkflowTool implements Tool {
       }
     }
     return ExecutionReport.stillRendering(snapshot, queueInfo);
+  }
+
+  /** Where to get a node type ComfyUI refused the workflow for, from ComfyUI-Manager's map. */
+  private String packsOfMissingNode(PromptRejectedException e) {
+    return PromptErrors.missingNodeType(e.error())
+        .map(
+            type -> {
+              List<String> packs = packsProviding.apply(type);
+              if (packs.isEmpty()) {
+                return "";
+              }
+              return "\nComfyUI-Manager lists "
+                  + type
+                  + (packs.size() == 1 ? " in the pack " : " in " + packs.size() + " packs: ")
+                  + String.join(", ", packs)
+                  + ".";
+            })
+        .orElse("");
   }
 }

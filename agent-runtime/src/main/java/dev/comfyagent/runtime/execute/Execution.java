@@ -32,7 +32,9 @@ final class Execution implements ComfyUiEventListener {
     SUCCEEDED,
     FAILED,
     INTERRUPTED,
-    TIMED_OUT;
+    TIMED_OUT,
+    /** ComfyUI came back without the prompt (it restarted): the render will never end. */
+    LOST;
 
     boolean terminal() {
       return this != SUBMITTED && this != RUNNING;
@@ -79,6 +81,10 @@ final class Execution implements ComfyUiEventListener {
   private long lastMessageNanos = System.nanoTime();
   private double lastReported = -1;
   private String note;
+  // Neither the WebSocket nor HTTP answers: why, and since when (System.nanoTime()).
+  private String silence;
+  private long silentSinceNanos;
+  private String outage;
 
   Execution(String clientId, String connectionId, ObjectNode prompt, ComfyUiClient client) {
     this.clientId = clientId;
@@ -324,6 +330,55 @@ final class Execution implements ComfyUiEventListener {
     finishIfDone();
   }
 
+  /**
+   * ComfyUI stopped answering: the socket is gone and an HTTP call failed for lack of an answer.
+   * The execution is not over (ComfyUI may come back with it), but a waiting caller should be told
+   * now rather than at the overall timeout.
+   */
+  synchronized void silent(String why) {
+    if (state.terminal()) {
+      return;
+    }
+    if (silence == null) {
+      silentSinceNanos = System.nanoTime();
+    }
+    silence = why;
+  }
+
+  /** ComfyUI answers again and still has the prompt ({@code where}: "running", "queued"). */
+  synchronized void answersAgain(String where) {
+    if (silence != null) {
+      long seconds = Math.max(0, (System.nanoTime() - silentSinceNanos) / 1_000_000_000L);
+      outage =
+          "ComfyUI did not answer for "
+              + seconds
+              + " s during the render, then answered again with the prompt "
+              + where;
+    }
+    silence = null;
+  }
+
+  /** Why ComfyUI does not answer now, if it does not. */
+  synchronized Optional<String> silence() {
+    return Optional.ofNullable(silence);
+  }
+
+  /**
+   * ComfyUI answers again but knows nothing of the prompt (not queued, not running, not in its
+   * history): it was restarted, and the render is lost.
+   */
+  void lost(String why) {
+    synchronized (this) {
+      if (state.terminal()) {
+        return;
+      }
+      silence = null;
+      note = why;
+      finish(State.LOST);
+    }
+    finishIfDone();
+  }
+
   /** Marks a prompt removed from the queue before it started. */
   void removedFromQueue() {
     synchronized (this) {
@@ -358,7 +413,10 @@ final class Execution implements ComfyUiEventListener {
         interruptedAt == null ? null : classOf(interruptedAt),
         elapsedSeconds(),
         followedBySocket() && !endedByPolling ? "WebSocket" : "polling /history",
-        note);
+        note,
+        silence,
+        silence == null ? 0 : (System.nanoTime() - silentSinceNanos) / 1e9,
+        outage);
   }
 
   /**
@@ -366,6 +424,10 @@ final class Execution implements ComfyUiEventListener {
    *
    * @param seconds render time: ComfyUI's own timestamps when it sent them, else the time this
    *     runtime saw pass since the run started (or was submitted)
+   * @param note how it ended when that was not ComfyUI's message, or what happened on the way
+   * @param silence why ComfyUI does not answer now (neither WebSocket nor HTTP), or {@code null}
+   * @param silentSeconds for how long it has not answered
+   * @param outage an earlier time ComfyUI did not answer and then did, or {@code null}
    */
   record Snapshot(
       String promptId,
@@ -383,7 +445,10 @@ final class Execution implements ComfyUiEventListener {
       String interruptedClass,
       double seconds,
       String followedBy,
-      String note) {}
+      String note,
+      String silence,
+      double silentSeconds,
+      String outage) {}
 
   private int nodesToRun() {
     return Math.max(prompt.size() - cachedNodes.size(), nodesDone.size());

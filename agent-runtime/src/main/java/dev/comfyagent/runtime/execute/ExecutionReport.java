@@ -35,8 +35,53 @@ final class ExecutionReport {
                   + "); ComfyUI may still be rendering it. Call get_execution_status with this"
                   + " prompt_id to ask ComfyUI again.",
               structured(s));
+      case LOST ->
+          ToolResult.error(
+              "Lost: prompt_id "
+                  + s.promptId()
+                  + ". "
+                  + s.note()
+                  + " ("
+                  + s.nodesDone()
+                  + " of "
+                  + s.nodesToRun()
+                  + " nodes were done when it stopped answering). Run execute_workflow again to"
+                  + " render it.",
+              structured(s));
       case SUBMITTED, RUNNING -> ToolResult.of(inProgress(s, null), structured(s));
     };
+  }
+
+  /**
+   * ComfyUI stopped answering (neither its WebSocket nor HTTP) while the render was under way: say
+   * so, where the render was, the circuit breaker's state, and what to do.
+   */
+  static ToolResult notAnswering(Execution.Snapshot s, String endpoint, String breakerState) {
+    StringBuilder text =
+        new StringBuilder("ComfyUI at ")
+            .append(endpoint)
+            .append(" stopped answering during the render of prompt_id ")
+            .append(s.promptId())
+            .append(" (no answer for ")
+            .append(seconds(s.silentSeconds()))
+            .append("; last try: ")
+            .append(s.silence())
+            .append("). Circuit breaker now: ")
+            .append(breakerState)
+            .append(". When it stopped, the render was ")
+            .append(where(s, null))
+            .append(
+                ".\nWhat to do: if ComfyUI crashed (running out of GPU memory is the usual"
+                    + " cause; its console says), start it again. This runtime keeps asking it:"
+                    + " get_execution_status with this prompt_id then says whether the render"
+                    + " finished, is still running, or was lost with a restart; execute_workflow"
+                    + " queues it anew.");
+    ObjectNode structured = structured(s);
+    structured.put("comfyui_answering", false);
+    structured.put("silent_seconds", Math.round(s.silentSeconds() * 10) / 10.0);
+    structured.put("breaker_state", breakerState);
+    structured.put("last_error", s.silence());
+    return ToolResult.error(text.toString(), structured);
   }
 
   /** "Still rendering" after a wait ran out; the render goes on being followed. */
@@ -95,6 +140,9 @@ final class ExecutionReport {
           .append(file.type())
           .append(") ")
           .append(file.url());
+    }
+    if (s.outage() != null) {
+      out.append("\n").append(s.outage()).append('.');
     }
     return out.toString();
   }
@@ -190,6 +238,9 @@ final class ExecutionReport {
       error.put("exception_message", s.failure().exceptionMessage());
     }
     out.put("followed_by", s.followedBy());
+    if (s.outage() != null) {
+      out.put("outage", s.outage());
+    }
     return out;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.ComfyUiException;
+import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import dev.comfyagent.runtime.comfy.EventSubscription;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -126,11 +127,7 @@ final class ExecutionTracker {
           if (execution.socketLost()) {
             log.debug("following prompt {} by polling /history (WebSocket lost)", promptId);
           }
-          try {
-            client.history(promptId).ifPresent(execution::applyHistory);
-          } catch (RuntimeException e) {
-            log.debug("polling /history/{} failed: {}", promptId, e.getMessage());
-          }
+          poll(execution, promptId);
         };
     task[0] =
         scheduler.scheduleWithFixedDelay(
@@ -154,6 +151,65 @@ final class ExecutionTracker {
               }
               log.info("prompt {} ended: {}", promptId, state);
             });
+  }
+
+  /**
+   * Asks ComfyUI's history for the prompt (only done when the socket is gone or quiet). When
+   * ComfyUI does not answer, the execution is marked silent at once, so that a waiting caller hears
+   * it within a poll interval; when it answers again, its queue tells whether it still has the
+   * prompt or was restarted without it.
+   */
+  private void poll(Execution execution, String promptId) {
+    try {
+      Optional<JsonNode> finished = client.history(promptId);
+      if (finished.isPresent()) {
+        execution.applyHistory(finished.get());
+        return;
+      }
+      if (execution.silence().isPresent()) {
+        settleAfterSilence(execution, promptId);
+      }
+    } catch (ComfyUiUnavailableException e) {
+      // Polling runs only when the socket is gone or has gone quiet: no answer here means
+      // neither channel answers.
+      if (execution.silence().isEmpty()) {
+        log.warn(
+            "ComfyUI at {} stopped answering during the render of prompt {}: {}",
+            client.endpoint(),
+            promptId,
+            e.getMessage());
+      }
+      execution.silent(e.getMessage());
+    } catch (RuntimeException e) {
+      log.debug("polling /history/{} failed: {}", promptId, e.getMessage());
+    }
+  }
+
+  private void settleAfterSilence(Execution execution, String promptId) {
+    QueueView queue = new QueueView(client.queue());
+    switch (queue.placeOf(promptId)) {
+      case RUNNING -> execution.answersAgain("still running");
+      case PENDING -> execution.answersAgain("still queued");
+      default -> {
+        // ComfyUI moves a prompt from its queue to its history in one step: ask the history
+        // once more before calling the prompt lost.
+        Optional<JsonNode> finished = client.history(promptId);
+        if (finished.isPresent()) {
+          execution.applyHistory(finished.get());
+        } else {
+          log.warn(
+              "ComfyUI at {} answers again without prompt {}: it was restarted, the render is"
+                  + " lost",
+              client.endpoint(),
+              promptId);
+          execution.lost(
+              "ComfyUI at "
+                  + client.endpoint()
+                  + " answers again but no longer knows the prompt (not queued, not running, not"
+                  + " in its history): ComfyUI was restarted and the render was lost");
+        }
+      }
+    }
   }
 
   /** An execution followed by this runtime, by prompt id. */

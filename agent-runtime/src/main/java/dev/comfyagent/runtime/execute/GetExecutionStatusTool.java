@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
@@ -69,6 +70,13 @@ final class GetExecutionStatusTool implements Tool {
     }
     if (execution.isPresent()) {
       Execution.Snapshot snapshot = execution.get().snapshot();
+      if (snapshot.silence() != null) {
+        return ExecutionReport.notAnswering(snapshot, client.endpoint(), client.breakerState());
+      }
+      if (snapshot.state() == Execution.State.TIMED_OUT) {
+        // No longer followed: ComfyUI's own history and queue know what became of it.
+        return askComfyUiAfterTimeout(snapshot);
+      }
       if (snapshot.state() != Execution.State.SUBMITTED) {
         return ExecutionReport.of(snapshot);
       }
@@ -84,6 +92,23 @@ final class GetExecutionStatusTool implements Tool {
       return new QueueView(client.queue()).describeWait(promptId);
     } catch (RuntimeException e) {
       return Optional.empty();
+    }
+  }
+
+  private ToolResult askComfyUiAfterTimeout(Execution.Snapshot timedOut) {
+    try {
+      return askComfyUi(timedOut.promptId());
+    } catch (ComfyUiException e) {
+      ObjectNode structured = ExecutionReport.structured(timedOut);
+      structured.put("comfyui_problem", e.getMessage());
+      return ToolResult.error(
+          "Stopped following prompt_id "
+              + timedOut.promptId()
+              + " ("
+              + timedOut.note()
+              + "), and ComfyUI cannot tell what became of it now: "
+              + e.getMessage(),
+          structured);
     }
   }
 

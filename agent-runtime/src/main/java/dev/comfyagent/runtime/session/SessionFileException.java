@@ -37,6 +37,8 @@ public class SessionFileException extends ToolException {
     /** The file was written by a newer runtime with a higher {@code schema_version}. */
     NEWER_SCHEMA,
     /** Reading or writing failed (permissions, disk full, ...). */
-    IO
+    IO,
+    /** Another save got there first: the file is not the one the saver expected. */
+    CONFLICT
   }
 }

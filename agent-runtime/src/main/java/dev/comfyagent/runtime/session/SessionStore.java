@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,20 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Writes are atomic (see {@link AtomicFileWriter}): a crash mid-write leaves the previous file
- * whole. A file that is not valid JSON, or that a newer runtime wrote ({@code schema_version} above
- * {@link #SCHEMA_VERSION}), is reported with a clear error and never overwritten unless the caller
- * asks to. The directory is created on the first save, not before (MCP clients start servers in
+ * whole. Every save holds the sessions directory's lock ({@link SessionDirectoryLock}, which also
+ * keeps apart two runtimes sharing the directory) while it checks what is on disk and writes, so
+ * that {@link #save} can promise: a new session is created only if none of that name exists, and a
+ * session is replaced only if it is still the revision the caller expects. Each file records its
+ * revision and who wrote it ({@code pid 4242 on render-box}). Temporary files left by a process
+ * killed mid-save are removed when a store is created and before its first save: only files older
+ * than a few seconds, found while holding the lock, which their writers would hold. A file that is
+ * not valid JSON, or that a newer runtime wrote ({@code schema_version} above {@link
+ * #SCHEMA_VERSION}), is reported with a clear error and never overwritten unless the caller asks
+ * to. The directory is created on the first save, not before (MCP clients start servers in
  * unpredictable working directories).
  *
- * <p>Thread-safe: writes of the store are serialized; reads may run at any time and always see a
- * whole file.
+ * <p>Thread-safe, and safe across processes: writes are serialized by the directory's lock; reads
+ * may run at any time and always see a whole file.
  */
 public final class SessionStore {
 
@@ -63,15 +71,24 @@ public final class SessionStore {
   static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
   private static final String EXTENSION = ".json";
-  private static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+
+  /**
+   * Temporary files younger than this are left alone by the sweep even under the lock, in case a
+   * writer that does not take the lock (an older runtime) is still writing one.
+   */
+  static final Duration ORPHAN_MIN_AGE = Duration.ofSeconds(10);
+
+  /** Who writes from this process: {@code pid 4242 on render-box}. */
+  static final String WRITER = "pid " + ProcessHandle.current().pid() + " on " + hostName();
 
   private final Path directory;
   private final Clock clock;
   private final ObjectMapper json;
   private final ObjectWriter writer;
-  private final Object writeLock = new Object();
+  private final SessionDirectoryLock lock;
   private final AtomicBoolean tempSwept = new AtomicBoolean();
 
+  /** A store of {@code directory}; removes the orphaned temporary files already there. */
   public SessionStore(Path directory, Clock clock) {
     this.directory = directory.toAbsolutePath().normalize();
     this.clock = clock;
@@ -79,6 +96,13 @@ public final class SessionStore {
     // Indented so a person can read a session file; the stream is closed by AtomicFileWriter.
     this.writer =
         json.writerWithDefaultPrettyPrinter().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    this.lock = SessionDirectoryLock.of(this.directory);
+    try {
+      // At start, only when no one is saving now; else before this store's first save.
+      lock.tryRun(this::sweepOrphans).ifPresent(swept -> tempSwept.set(true));
+    } catch (IOException e) {
+      log.debug("could not sweep temporary files in {}: {}", directory, e.toString());
+    }
   }
 
   /** The sessions directory, absolute. */
@@ -142,33 +166,94 @@ public final class SessionStore {
   }
 
   /**
-   * Writes a session atomically, replacing the file of the same name.
+   * Writes a session atomically, replacing the file of the same name whatever it holds.
    *
+   * @return the session as written, with its new revision
    * @throws SessionFileException ({@link Problem#IO}) when it cannot be written; the previous file,
    *     if any, is then unchanged
    */
-  public void write(StoredSession session) {
+  public StoredSession write(StoredSession session) {
+    return save(session, Expectation.ANYTHING);
+  }
+
+  /**
+   * Writes a session atomically if the file on disk is what {@code expected} says, deciding and
+   * writing under the directory's lock: two saves, in this process or another, never both pass.
+   *
+   * @return the session as written, with its new revision and this process as its writer
+   * @throws SessionConflictException when the file is not what was expected (it exists though a new
+   *     session was expected, or another save replaced the expected revision); nothing is written
+   * @throws SessionFileException when the existing file cannot be read (and something else than
+   *     {@link Expectation#ANYTHING} was expected), or the new one cannot be written; the previous
+   *     file is then unchanged
+   */
+  public StoredSession save(StoredSession session, Expectation expected) {
     Path file = fileOf(session.name());
-    ObjectNode content = toJson(session);
-    synchronized (writeLock) {
-      sweepStaleTemporaries();
-      try {
-        // Streamed into the temporary file: no second copy of a large workflow in memory.
-        AtomicFileWriter.write(file, out -> writer.writeValue(out, content), true);
-      } catch (IOException e) {
-        throw new SessionFileException(
-            Problem.IO,
-            "cannot save session '"
-                + session.name()
-                + "' to "
-                + file
-                + ": "
-                + describe(e)
-                + "; set SESSIONS_DIR to a writable directory. Any previous file is unchanged.",
-            e);
-      }
+    StoredSession written = session.written(UUID.randomUUID().toString(), WRITER);
+    ObjectNode content = toJson(written);
+    try {
+      lock.run(
+          () -> {
+            if (tempSwept.compareAndSet(false, true)) {
+              sweepOrphans();
+            }
+            boolean exists = Files.exists(file);
+            if (exists && expected.kind() != Expectation.Kind.ANYTHING) {
+              StoredSession onDisk = read(session.name());
+              if (expected.kind() == Expectation.Kind.NEW
+                  || !onDisk.revision().equals(expected.revision())) {
+                throw new SessionConflictException(onDisk, expected);
+              }
+            }
+            // Streamed into the temporary file: no second copy of a large workflow in memory.
+            // Without overwrite, the final rename fails rather than replace a file that appeared.
+            AtomicFileWriter.write(
+                file,
+                out -> writer.writeValue(out, content),
+                exists || expected.kind() == Expectation.Kind.ANYTHING);
+            return null;
+          });
+    } catch (IOException e) {
+      throw new SessionFileException(
+          Problem.IO,
+          "cannot save session '"
+              + session.name()
+              + "' to "
+              + file
+              + ": "
+              + describe(e)
+              + "; set SESSIONS_DIR to a writable directory. Any previous file is unchanged.",
+          e);
     }
-    log.info("saved session '{}' to {}", session.name(), file);
+    log.info("saved session '{}' to {} (revision {})", session.name(), file, written.revision());
+    return written;
+  }
+
+  /**
+   * What a save expects to find on disk.
+   *
+   * @param kind nothing, any file, or one revision
+   * @param revision the revision expected, for {@link Kind#REVISION}
+   */
+  public record Expectation(Kind kind, String revision) {
+
+    /** No file of that name: a new session. */
+    public static final Expectation NEW_SESSION = new Expectation(Kind.NEW, null);
+
+    /** Whatever is there is replaced ({@code overwrite: true}). */
+    public static final Expectation ANYTHING = new Expectation(Kind.ANYTHING, null);
+
+    /** The file as this revision, or no file (it was deleted meanwhile). */
+    public static Expectation revision(String revision) {
+      return new Expectation(Kind.REVISION, java.util.Objects.requireNonNull(revision));
+    }
+
+    /** The kinds of expectation. */
+    public enum Kind {
+      NEW,
+      REVISION,
+      ANYTHING
+    }
   }
 
   /**
@@ -291,8 +376,19 @@ public final class SessionStore {
         notes.add(new SessionNote(instant(note, "at", file), note.get("text").asText()));
       }
     }
+    // Files from before revisions existed are told apart by their save time.
+    String revision =
+        root.path("revision").isTextual() ? root.get("revision").asText() : "updated:" + updated;
+    String savedBy =
+        root.path("saved_by_process").isTextual() ? root.get("saved_by_process").asText() : null;
     return new StoredSession(
-        name, created, updated, new WorkflowState.Snapshot(current, base, undo), notes);
+        name,
+        created,
+        updated,
+        new WorkflowState.Snapshot(current, base, undo),
+        notes,
+        revision,
+        savedBy);
   }
 
   private ObjectNode toJson(StoredSession session) {
@@ -302,6 +398,8 @@ public final class SessionStore {
     root.put("created", session.created().toString());
     root.put("updated", session.updated().toString());
     root.put("saved_by", "comfy-agent");
+    root.put("saved_by_process", session.savedBy());
+    root.put("revision", session.revision());
     WorkflowState.Snapshot snapshot = session.snapshot();
     root.set("workflow", snapshot.current());
     root.set("base", snapshot.base());
@@ -316,22 +414,67 @@ public final class SessionStore {
     return root;
   }
 
-  private void sweepStaleTemporaries() {
-    if (!tempSwept.compareAndSet(false, true) || !Files.isDirectory(directory)) {
-      return;
+  /**
+   * Removes the temporary files of saves whose process died. Runs holding the directory's lock, so
+   * no writer that takes it can be using one; files younger than {@link #ORPHAN_MIN_AGE} are kept
+   * all the same. Only temporary files of session files are looked at.
+   */
+  private Boolean sweepOrphans() {
+    if (!Files.isDirectory(directory)) {
+      return Boolean.TRUE;
     }
-    // A process killed mid-save leaves its temporary file; those older than an hour are no one's.
-    Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
+    Instant cutoff = clock.instant().minus(ORPHAN_MIN_AGE);
+    long removed = 0;
+    long bytes = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, ".*.tmp")) {
       for (Path file : files) {
+        String fileName = String.valueOf(file.getFileName());
+        if (!isSessionTemporary(fileName)) {
+          continue;
+        }
         FileTime modified = Files.getLastModifiedTime(file);
         if (modified.toInstant().isBefore(cutoff)) {
-          Files.deleteIfExists(file);
-          log.info("removed {}, left by a save that was interrupted", file);
+          long size = Files.size(file);
+          if (Files.deleteIfExists(file)) {
+            removed++;
+            bytes += size;
+          }
         }
       }
     } catch (IOException e) {
       log.debug("could not sweep temporary files in {}: {}", directory, e.toString());
+    }
+    if (removed > 0) {
+      log.info(
+          "removed {} temporary files ({} bytes) in {}, left by saves whose process died",
+          removed,
+          bytes,
+          directory);
+    }
+    return Boolean.TRUE;
+  }
+
+  /** {@code .<session name>.json.<random>.tmp}: a temporary file of {@link AtomicFileWriter}. */
+  private static boolean isSessionTemporary(String fileName) {
+    if (!AtomicFileWriter.isTemporary(fileName)) {
+      return false;
+    }
+    String inner = fileName.substring(1, fileName.length() - ".tmp".length());
+    int dot = inner.lastIndexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    String target = inner.substring(0, dot);
+    return target.endsWith(EXTENSION)
+        && isValidName(target.substring(0, target.length() - EXTENSION.length()));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | RuntimeException e) {
+      String fromEnv = System.getenv("HOSTNAME");
+      return fromEnv == null || fromEnv.isBlank() ? "an unknown host" : fromEnv;
     }
   }
 

@@ -13,13 +13,20 @@ import java.util.Objects;
  * @param updated when it was saved
  * @param snapshot the workflow, its base and its undo history
  * @param notes the notes, oldest first
+ * @param revision what tells this save from every other one of the file (a random id; for files
+ *     written before revisions existed, their {@code updated} time), {@code null} before it is
+ *     written
+ * @param savedBy who wrote it, such as {@code pid 4242 on render-box}, or {@code null} when the
+ *     file does not say
  */
 public record StoredSession(
     String name,
     Instant created,
     Instant updated,
     WorkflowState.Snapshot snapshot,
-    List<SessionNote> notes) {
+    List<SessionNote> notes,
+    String revision,
+    String savedBy) {
 
   public StoredSession {
     Objects.requireNonNull(name, "name");
@@ -27,6 +34,26 @@ public record StoredSession(
     Objects.requireNonNull(updated, "updated");
     Objects.requireNonNull(snapshot, "snapshot");
     notes = List.copyOf(notes);
+  }
+
+  /** A session about to be written: its revision and writer are set by the store. */
+  public StoredSession(
+      String name,
+      Instant created,
+      Instant updated,
+      WorkflowState.Snapshot snapshot,
+      List<SessionNote> notes) {
+    this(name, created, updated, snapshot, notes, null, null);
+  }
+
+  /** The same session as written under {@code newRevision} by {@code writer}. */
+  StoredSession written(String newRevision, String writer) {
+    return new StoredSession(name, created, updated, snapshot, notes, newRevision, writer);
+  }
+
+  /** {@code saved 2026-03-01T09:30:00Z by pid 4242 on render-box} (the writer when known). */
+  public String describeSave() {
+    return "saved " + updated + (savedBy == null ? "" : " by " + savedBy);
   }
 
   /** Number of nodes of the current workflow, 0 when there is none. */

@@ -63,7 +63,8 @@ public final class WorkflowSession {
     synchronized (session.lock) {
       session.notes.addAll(stored.notes());
       session.updated = stored.updated();
-      session.saved = new Saved(stored.snapshot().current(), stored.notes().size());
+      session.saved =
+          new Saved(stored.snapshot().current(), stored.notes().size(), stored.revision());
     }
     return session;
   }
@@ -141,12 +142,23 @@ public final class WorkflowSession {
     }
   }
 
-  /** Records that the session was saved under {@code newName} at {@code at}. */
-  void markSaved(String newName, Instant at, WorkflowState.Snapshot snapshot) {
+  /** Records that the session was saved under {@code newName} as {@code written}. */
+  void markSaved(String newName, StoredSession written) {
     synchronized (lock) {
       this.name = newName;
-      this.updated = at;
-      this.saved = new Saved(snapshot.current(), notes.size());
+      this.updated = written.updated();
+      this.saved =
+          new Saved(written.snapshot().current(), written.notes().size(), written.revision());
+    }
+  }
+
+  /**
+   * The revision of the session file this session was last loaded from or saved to; empty for a
+   * session never saved. A save under the same name expects to find it still on disk.
+   */
+  Optional<String> savedRevision() {
+    synchronized (lock) {
+      return saved == null ? Optional.empty() : Optional.ofNullable(saved.revision());
     }
   }
 
@@ -168,6 +180,6 @@ public final class WorkflowSession {
     return n == null ? "this connection's unsaved session" : "session '" + n + "'";
   }
 
-  /** What was saved last: the workflow then, and how many notes there were. */
-  private record Saved(ObjectNode current, int notes) {}
+  /** What was saved (or loaded) last: the workflow, how many notes, the file's revision. */
+  private record Saved(ObjectNode current, int notes, String revision) {}
 }

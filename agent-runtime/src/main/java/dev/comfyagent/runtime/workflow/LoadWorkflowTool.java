@@ -17,6 +17,8 @@ import dev.comfyagent.runtime.tool.ToolResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -93,12 +95,13 @@ public final class LoadWorkflowTool implements Tool {
       source = "the inline workflow";
       document = inline.isTextual() ? WorkflowJson.parse(inline.asText(), source) : inline;
     }
-    Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
+    NodeCatalog.Lookup lookup = catalog.lookup();
+    Optional<NodeDefinitions> definitions = lookup.definitions();
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
     WorkflowToolSupport.state(sessions, context).load(loaded.workflow());
 
     WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), definitions);
-    ValidationReport report = WorkflowValidator.validate(loaded.workflow(), definitions);
+    ValidationReport report = ValidationReport.of(loaded.workflow(), lookup);
     StringBuilder text = new StringBuilder();
     text.append("Loaded ")
         .append(source)
@@ -109,21 +112,27 @@ public final class LoadWorkflowTool implements Tool {
         .append(", ")
         .append(WorkflowToolSupport.plural(summary.links().size(), "link"))
         .append(". It is now the current workflow and the base for diffs and reset.");
-    text.append("\nNodes: ");
+    List<String> classes = new ArrayList<>();
     summary
         .nodesByClass()
         .forEach(
             (type, ids) ->
-                text.append(type)
-                    .append(ids.size() > 1 ? " x" + ids.size() : "")
-                    .append(" (")
-                    .append(String.join(", ", ids))
-                    .append("); "));
+                classes.add(
+                    type
+                        + (ids.size() > 1 ? " x" + ids.size() : "")
+                        + " ("
+                        + String.join(", ", ids)
+                        + ")"));
+    text.append("\nNodes: ").append(String.join("; ", classes)).append('.');
     if (!summary.models().isEmpty()) {
-      text.append("\nModels: ");
-      summary
-          .models()
-          .forEach(m -> text.append(m.name()).append(" (node ").append(m.nodeId()).append("); "));
+      text.append("\nModels: ")
+          .append(
+              String.join(
+                  "; ",
+                  summary.models().stream()
+                      .map(m -> m.name() + " (node " + m.nodeId() + ")")
+                      .toList()))
+          .append('.');
     }
     for (String note : loaded.notes()) {
       text.append("\nNote: ").append(note);

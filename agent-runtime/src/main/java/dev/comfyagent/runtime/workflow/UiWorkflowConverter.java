@@ -32,17 +32,25 @@ import java.util.Set;
  *       FLOAT, STRING, BOOLEAN, choice lists; not {@code forceInput} ones), required then optional,
  *       each in {@code input_order}. A widget that was converted to an input keeps its slot. After
  *       a seed-like INT ({@code control_after_generate}, or named {@code seed} / {@code noise_seed}
- *       in older catalogs) the frontend stores one extra value ({@code fixed}, {@code randomize},
- *       ...) which is skipped; trailing extras (an image upload button's value) are ignored. Some
- *       custom nodes store {@code widgets_values} as an object by name; that works too.
+ *       in older catalogs) the frontend stores one extra value, its "control after generate"
+ *       widget, which is skipped: a string ({@code fixed}, {@code randomize}, ...) or, in files
+ *       saved by frontends of early 2023, a boolean ({@code [156680208700286, true, 20, 8, ...]}).
+ *       Trailing extras (an image upload button's value) are ignored. Some custom nodes store
+ *       {@code widgets_values} as an object by name; that works too.
  *   <li>Links come from the {@code links} array ({@code [id, from_node, from_slot, to_node,
  *       to_slot, type]}, or objects with those names in newer files) and turn into {@code
  *       ["<from_node>", from_slot]}.
- *   <li>{@code Reroute} nodes are followed to their source; a {@code PrimitiveNode}'s value becomes
- *       the literal of the inputs it feeds; {@code Note} and {@code MarkdownNote} are dropped.
+ *   <li>{@code Reroute} nodes are followed to their source; native litegraph reroutes ({@code
+ *       extra.reroutes}, {@code linkExtensions}, a link's {@code parentId}) only draw a link's
+ *       path, which still joins its two nodes, so they need nothing; a {@code PrimitiveNode}'s
+ *       value becomes the literal of the inputs it feeds; {@code Note} and {@code MarkdownNote} are
+ *       dropped.
  *   <li>Muted nodes (mode 2) are left out and inputs fed by them removed; bypassed nodes (mode 4)
  *       are left out and their consumers wired to the bypassed node's input of the same type.
- *   <li>Group nodes and subgraphs cannot be expanded here: the conversion fails naming them.
+ *   <li>Group nodes ({@code workflow>Name}, defined in {@code extra.groupNodes}) and subgraphs (a
+ *       node typed by the id of a {@code definitions.subgraphs} entry) are not expanded here: the
+ *       conversion fails naming each of them and the way out (unpack them in ComfyUI, or "Save (API
+ *       Format)").
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -97,7 +105,7 @@ public final class UiWorkflowConverter {
     private final NodeDefinitions catalog;
     private final Map<String, JsonNode> nodes = new LinkedHashMap<>();
     private final Map<String, UiLink> links = new HashMap<>();
-    private final Set<String> subgraphIds = new HashSet<>();
+    private final Map<String, String> subgraphNames = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
 
     Conversion(ObjectNode ui, NodeDefinitions catalog) {
@@ -108,7 +116,10 @@ public final class UiWorkflowConverter {
     Converted run() {
       indexNodes();
       indexLinks();
-      ui.path("definitions").path("subgraphs").forEach(s -> subgraphIds.add(s.path("id").asText()));
+      // Subgraphs (frontend 1.24 and later): a node's type is the id of a definition.
+      ui.path("definitions")
+          .path("subgraphs")
+          .forEach(s -> subgraphNames.put(s.path("id").asText(), s.path("name").asText("unnamed")));
       refuseUnconvertible();
       ObjectNode api = JsonNodeFactory.instance.objectNode();
       for (Map.Entry<String, JsonNode> entry : nodes.entrySet()) {
@@ -185,8 +196,17 @@ public final class UiWorkflowConverter {
       for (Map.Entry<String, JsonNode> entry : nodes.entrySet()) {
         String type = entry.getValue().path("type").asText();
         int mode = entry.getValue().path("mode").asInt(0);
-        if (isGroup(type)) {
-          groups.add("node " + entry.getKey() + " (" + type + ")");
+        if (subgraphNames.containsKey(type)) {
+          groups.add(
+              "node "
+                  + entry.getKey()
+                  + " ("
+                  + type
+                  + "): the subgraph \""
+                  + subgraphNames.get(type)
+                  + "\"");
+        } else if (isGroupNode(type)) {
+          groups.add("node " + entry.getKey() + " (" + type + "): a group node");
         } else if (!FRONTEND_ONLY.contains(type)
             && mode != MODE_MUTED
             && mode != MODE_BYPASSED
@@ -211,10 +231,11 @@ public final class UiWorkflowConverter {
       }
     }
 
-    private boolean isGroup(String type) {
+    private boolean isGroupNode(String type) {
+      // Group nodes (2023-2025) are typed "workflow>Name" (older frontends: "workflow/Name") and
+      // defined in extra.groupNodes.
       return type.startsWith("workflow>")
           || type.startsWith("workflow/")
-          || subgraphIds.contains(type)
           || ui.path("extra").path("groupNodes").has(type);
     }
 
@@ -287,7 +308,8 @@ public final class UiWorkflowConverter {
         return;
       }
       int position = 0;
-      for (InputSpec w : widgets) {
+      for (int i = 0; i < widgets.size(); i++) {
+        InputSpec w = widgets.get(i);
         if (position >= values.size()) {
           notes.add(
               "node "
@@ -301,12 +323,32 @@ public final class UiWorkflowConverter {
         }
         inputs.set(w.name(), values.get(position++));
         if (hasControlWidget(w)
-            && position < values.size()
-            && values.get(position).isTextual()
-            && CONTROL_VALUES.contains(values.get(position).asText())) {
+            && isControlValue(
+                values, position, i + 1 < widgets.size() ? widgets.get(i + 1) : null)) {
           position++;
         }
       }
+    }
+
+    /**
+     * Whether {@code values[position]}, just after a seed-like INT, is the value of its "control
+     * after generate" widget: a string ({@code fixed}, {@code randomize}, ...) or, in files of
+     * frontends from early 2023, a boolean ("random seed after every gen"). A boolean before a
+     * BOOLEAN widget is that widget's own value unless another boolean follows it.
+     */
+    private static boolean isControlValue(JsonNode values, int position, InputSpec next) {
+      if (position >= values.size()) {
+        return false;
+      }
+      JsonNode value = values.get(position);
+      if (value.isTextual()) {
+        return CONTROL_VALUES.contains(value.asText());
+      }
+      if (!value.isBoolean()) {
+        return false;
+      }
+      boolean nextTakesABoolean = next != null && "BOOLEAN".equals(next.type());
+      return !nextTakesABoolean || values.path(position + 1).isBoolean();
     }
 
     private static boolean hasControlWidget(InputSpec spec) {

@@ -47,7 +47,7 @@ public final class ValidateWorkflowTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     Workflow workflow = WorkflowToolSupport.state(sessions, context).requireCurrent();
-    ValidationReport report = WorkflowValidator.validate(workflow, catalog.tryDefinitions());
+    ValidationReport report = ValidationReport.of(workflow, catalog.lookup());
     return ToolResult.of(report.text(), report.toJson());
   }
 }

@@ -3,6 +3,7 @@ package dev.comfyagent.runtime.workflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.workflow.ValidationProblem.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +15,35 @@ import java.util.List;
  * @param problems errors and warnings, in node order
  * @param catalogAvailable whether ComfyUI's node catalog was used
  * @param nodeCount how many nodes were checked
+ * @param staleCatalog when the catalog used is not the live one but the copy ComfyUI sent earlier:
+ *     why, and from when ({@link NodeCatalog.Lookup#note()}); {@code null} otherwise
  */
 public record ValidationReport(
-    List<ValidationProblem> problems, boolean catalogAvailable, int nodeCount) {
+    List<ValidationProblem> problems,
+    boolean catalogAvailable,
+    int nodeCount,
+    String staleCatalog) {
 
   public ValidationReport {
     problems = List.copyOf(problems);
+  }
+
+  /** A report checked against the live catalog, or without any. */
+  public ValidationReport(
+      List<ValidationProblem> problems, boolean catalogAvailable, int nodeCount) {
+    this(problems, catalogAvailable, nodeCount, null);
+  }
+
+  /**
+   * {@code workflow} validated against what {@code lookup} found, the report saying so when that
+   * was an older copy of the catalog.
+   */
+  public static ValidationReport of(Workflow workflow, NodeCatalog.Lookup lookup) {
+    ValidationReport report = WorkflowValidator.validate(workflow, lookup.definitions());
+    return lookup.stale()
+        ? new ValidationReport(
+            report.problems(), report.catalogAvailable(), report.nodeCount(), lookup.note().get())
+        : report;
   }
 
   public long errorCount() {
@@ -69,11 +93,15 @@ public record ValidationReport(
           .append(nodeCount)
           .append(" nodes");
     }
-    out.append(
-        catalogAvailable
-            ? " (checked against ComfyUI's node catalog)."
-            : " (ComfyUI's node catalog was unavailable: only the graph structure was checked;"
-                + " start ComfyUI or check COMFYUI_HOST/COMFYUI_PORT for full checks).");
+    if (!catalogAvailable) {
+      out.append(
+          " (ComfyUI's node catalog was unavailable: only the graph structure was checked;"
+              + " start ComfyUI or check COMFYUI_HOST/COMFYUI_PORT for full checks).");
+    } else if (staleCatalog != null) {
+      out.append(" (not checked against a live node catalog: ").append(staleCatalog).append(").");
+    } else {
+      out.append(" (checked against ComfyUI's node catalog).");
+    }
     for (ValidationProblem p : problems) {
       out.append('\n').append("- ").append(p.describe());
     }
@@ -85,6 +113,10 @@ public record ValidationReport(
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("valid", valid());
     json.put("catalog_available", catalogAvailable);
+    json.put("catalog_live", catalogAvailable && staleCatalog == null);
+    if (staleCatalog != null) {
+      json.put("catalog_problem", staleCatalog);
+    }
     json.put("node_count", nodeCount);
     json.put("errors", errorCount());
     json.put("warnings", warningCount());

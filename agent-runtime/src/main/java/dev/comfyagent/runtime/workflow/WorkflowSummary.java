@@ -184,6 +184,9 @@ public record WorkflowSummary(
           .append(')');
     }
     out.append("\nLinks (source.output -> target.input):");
+    if (links.isEmpty()) {
+      out.append(" none");
+    }
     for (LinkInfo l : links) {
       out.append("\n- ")
           .append(l.link().fromNode())
@@ -199,6 +202,9 @@ public record WorkflowSummary(
     }
     out.append(
         "\nEditable inputs (set_input node_id input value; patch path /<id>/inputs/<name>):");
+    if (editable.stream().allMatch(node -> node.inputs().isEmpty())) {
+      out.append(" none");
+    }
     for (NodeInputs node : editable) {
       if (node.inputs().isEmpty()) {
         continue;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -56,6 +57,51 @@ class PromptErrorsTest {
     String text = PromptErrors.describe(error, JSON.createObjectNode());
 
     assertThat(text).startsWith("ComfyUI refused the workflow: " + message).contains(hint);
+  }
+
+  @Test
+  void anUnknownNodeClassPointsToFindMissingNodesNotToTheApiFormat() throws Exception {
+    // What ComfyUI's validate_prompt answers for a class it does not have (before 2025).
+    JsonNode error =
+        JSON.readTree(
+            "{\"type\": \"invalid_prompt\", \"message\": \"Cannot execute because node"
+                + " FaceDetailer does not exist.\", \"details\": \"Node ID '#12'\","
+                + " \"extra_info\": {}}");
+
+    String text = PromptErrors.describe(error, JSON.createObjectNode());
+
+    assertThat(text)
+        .contains("The node type FaceDetailer is not installed in this ComfyUI")
+        .contains("find_missing_nodes")
+        .doesNotContain("API format");
+    assertThat(PromptErrors.missingNodeType(error)).contains("FaceDetailer");
+  }
+
+  @Test
+  void aNodeWithoutClassTypeStillMeansTheWorkflowIsNotInApiFormat() throws Exception {
+    JsonNode error =
+        JSON.readTree(
+            "{\"type\": \"invalid_prompt\", \"message\": \"Cannot execute because a node is"
+                + " missing the class_type property.\", \"details\": \"Node ID '#3'\"}");
+
+    assertThat(PromptErrors.describe(error, JSON.createObjectNode()))
+        .contains("not in API format")
+        .doesNotContain("find_missing_nodes");
+    assertThat(PromptErrors.missingNodeType(error)).isEmpty();
+  }
+
+  @Test
+  void theNewerMissingNodeTypeErrorNamesTheClassFromExtraInfo() throws Exception {
+    JsonNode error =
+        JSON.readTree(
+            "{\"type\": \"missing_node_type\", \"message\": \"Node 'Face fix' not found. The"
+                + " custom node may not be installed.\", \"details\": \"Node ID '#12'\","
+                + " \"extra_info\": {\"node_id\": \"12\", \"class_type\": \"FaceDetailer\","
+                + " \"node_title\": \"Face fix\"}}");
+
+    assertThat(PromptErrors.missingNodeType(error)).contains("FaceDetailer");
+    assertThat(PromptErrors.describe(error, JSON.createObjectNode()))
+        .contains("The node type FaceDetailer is not installed");
   }
 
   @ParameterizedTest

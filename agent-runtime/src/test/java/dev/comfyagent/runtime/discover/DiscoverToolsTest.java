@@ -1,5 +1,6 @@
 package dev.comfyagent.runtime.discover;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -233,7 +234,10 @@ class DiscoverToolsTest {
         .isEqualTo(
             "3 of 4 node types of the workflow are not installed in the connected ComfyUI:\n"
                 + "- install pack \"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)"
-                + " for FaceDetailer (nodes 12, 14), SAMLoader (node 15)\n"
+                + " for FaceDetailer (nodes 12, 14)\n"
+                + "- install pack \"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)"
+                + " for SAMLoader (node 15) (ComfyUI-Manager's choice; also provided by pack"
+                + " \"segment anything\" (https://github.com/storyicon/comfyui_segment_anything))\n"
                 + "- unknown to ComfyUI-Manager: MyStudioNode (node 20)\n"
                 + "Install the packs with ComfyUI-Manager (or git clone them into custom_nodes) and"
                 + " restart ComfyUI.");
@@ -267,6 +271,72 @@ class DiscoverToolsTest {
         .isInstanceOf(ToolException.class)
         .hasMessageStartingWith(
             "cannot tell which node types are missing: ComfyUI at 127.0.0.1:8188");
+  }
+
+  /**
+   * ComfyUI-Manager's map as large catalogs have it: a node type that four packs declare, and a
+   * pack with a node type whose name is an installed node's display name.
+   */
+  private Map<String, Tool> toolsWithACrowdedManagerMap() throws Exception {
+    StringBuilder map = new StringBuilder("{");
+    for (String repo : List.of("impact", "impact-fork", "face-tools", "detailer-suite")) {
+      map.append("\"https://github.com/example/")
+          .append(repo)
+          .append("\": [[\"FaceDetailer\"], {\"title_aux\": \"")
+          .append(repo)
+          .append("\"}],");
+    }
+    map.append(
+        "\"https://github.com/example/loaders\": [[\"LoadCheckpoint\", \"Load Checkpoint\"],"
+            + " {\"title_aux\": \"Loader Pack\"}]}");
+    ManagerNodeMap crowded =
+        ManagerNodeMap.parse(
+            new java.io.ByteArrayInputStream(map.toString().getBytes(UTF_8)),
+            new java.io.ByteArrayInputStream("{\"custom_nodes\": []}".getBytes(UTF_8)));
+    NodeSearch crowdedSearch = new NodeSearch(catalog, crowded);
+    return DiscoverTools.create(
+            catalog,
+            crowdedSearch,
+            new ModelCatalog(client, Duration.ofMinutes(5), clock),
+            sessions)
+        .stream()
+        .collect(Collectors.toMap(Tool::name, t -> t));
+  }
+
+  @Test
+  void getNodeInfoFindsTheInstalledNodeByItsDisplayNameBeforeTheManagersNamesakes()
+      throws Exception {
+    Tool getNodeInfo = toolsWithACrowdedManagerMap().get("get_node_info");
+
+    ToolResult result =
+        getNodeInfo.call(
+            (ObjectNode) JSON.readTree("{\"class_type\": \"Load Checkpoint\"}"), CONTEXT);
+
+    assertThat(result.isError()).isFalse();
+    assertThat(result.text())
+        .startsWith("'Load Checkpoint' is CheckpointLoaderSimple;")
+        .contains("installed")
+        .doesNotContain("ComfyUI-Manager does not know it");
+    assertThat(result.structuredContent().path("class_type").asText())
+        .isEqualTo("CheckpointLoaderSimple");
+  }
+
+  @Test
+  void findMissingNodesNamesEveryPackThatProvidesAType() throws Exception {
+    Tool findMissing = toolsWithACrowdedManagerMap().get("find_missing_nodes");
+    load(
+        "{\"3\": {\"class_type\": \"KSampler\", \"inputs\": {}},"
+            + " \"12\": {\"class_type\": \"FaceDetailer\", \"inputs\": {}}}");
+
+    ToolResult result = findMissing.call(JSON.createObjectNode(), CONTEXT);
+
+    assertThat(result.structuredContent().at("/missing/0/packs")).hasSize(4);
+    assertThat(result.text())
+        .contains("- install one of 4 packs for FaceDetailer (node 12): ")
+        .contains("pack \"impact\" (https://github.com/example/impact)")
+        .contains("pack \"impact-fork\" (https://github.com/example/impact-fork)")
+        .contains("pack \"face-tools\" (https://github.com/example/face-tools)")
+        .contains("pack \"detailer-suite\" (https://github.com/example/detailer-suite)");
   }
 
   private void load(String api) throws Exception {

@@ -3,11 +3,17 @@ package dev.comfyagent.runtime.discover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 class NodeCatalogTest {
 
@@ -44,6 +50,68 @@ class NodeCatalogTest {
     assertThatThrownBy(catalog::definitions).isInstanceOf(ComfyUiUnavailableException.class);
     assertThat(catalog.tryDefinitions()).isPresent();
     assertThat(catalog.cached().orElseThrow().contains("KSampler")).isTrue();
+  }
+
+  @Test
+  void aLookupSaysItUsedTheCopyComfyUiSentAndFromWhenOnceComfyUiStopsAnswering() {
+    assertThat(catalog.lookup().live()).isTrue();
+    client.reachable(false);
+    clock.advance(Duration.ofMinutes(6));
+
+    NodeCatalog.Lookup lookup = catalog.lookup();
+
+    assertThat(lookup.stale()).isTrue();
+    assertThat(lookup.definitions()).isPresent();
+    assertThat(lookup.source()).isEqualTo("the node catalog ComfyUI sent at 2026-01-01T00:00:00Z");
+    assertThat(lookup.note().orElseThrow())
+        .startsWith("ComfyUI at 127.0.0.1:8188 is not reachable")
+        .endsWith("; used the node catalog ComfyUI sent at 2026-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aLookupWithoutAnyCatalogSaysWhy() {
+    client.reachable(false);
+
+    NodeCatalog.Lookup lookup = catalog.lookup();
+
+    assertThat(lookup.definitions()).isEmpty();
+    assertThat(lookup.note().orElseThrow())
+        .contains("is not reachable")
+        .endsWith("no node catalog was ever read");
+  }
+
+  @Test
+  void aDefectReadingTheCatalogIsLoggedWithTheCorrelationIdNotSwallowed() {
+    NodeCatalog broken =
+        new NodeCatalog(
+            () -> {
+              throw new IllegalStateException("unexpected token in /object_info");
+            },
+            Duration.ofMinutes(5),
+            clock);
+    Logger logger = (Logger) LoggerFactory.getLogger(NodeCatalog.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    MDC.put("correlation_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+    try {
+      assertThat(broken.tryDefinitions()).isEmpty();
+    } finally {
+      MDC.remove("correlation_id");
+      logger.detachAppender(logged);
+    }
+
+    assertThat(logged.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.WARN);
+              assertThat(event.getMDCPropertyMap())
+                  .containsEntry("correlation_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+              assertThat(event.getThrowableProxy().getMessage())
+                  .isEqualTo("unexpected token in /object_info");
+            });
+    assertThat(broken.lookup().problem()).contains("could not be read");
   }
 
   @Test

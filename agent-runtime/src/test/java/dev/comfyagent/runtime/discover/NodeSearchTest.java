@@ -108,7 +108,8 @@ class NodeSearchTest {
 
     NodeSearch.Answer answer = search.search("KSampler", 1, false, false);
 
-    assertThat(answer.liveProblem()).contains("using the node list it sent at");
+    assertThat(answer.liveProblem())
+        .contains("used the node catalog ComfyUI sent at 2026-01-01T00:00:00Z");
     assertThat(answer.matches().get(0).installation()).isEqualTo(Installation.INSTALLED);
   }
 }

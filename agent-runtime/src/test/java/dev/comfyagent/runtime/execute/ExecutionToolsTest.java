@@ -9,6 +9,7 @@ import dev.comfyagent.runtime.comfy.ComfyUiSettings;
 import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import dev.comfyagent.runtime.comfy.HttpComfyUiClient;
 import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
@@ -19,6 +20,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -93,8 +96,26 @@ class ExecutionToolsTest {
   }
 
   private ToolResult awaitStatus(String arguments, Predicate<ToolResult> done) throws Exception {
+    return awaitStatus(arguments, done, null);
+  }
+
+  /**
+   * Asks until {@code done}; {@code notYet} thrown meanwhile (no render started yet) is retried.
+   */
+  private ToolResult awaitStatus(
+      String arguments, Predicate<ToolResult> done, Class<? extends Exception> notYet)
+      throws Exception {
     for (int i = 0; i < 2000; i++) {
-      ToolResult result = call("get_execution_status", arguments);
+      ToolResult result;
+      try {
+        result = call("get_execution_status", arguments);
+      } catch (Exception e) {
+        if (notYet == null || !notYet.isInstance(e)) {
+          throw e;
+        }
+        Thread.sleep(10);
+        continue;
+      }
       if (done.test(result)) {
         return result;
       }
@@ -186,6 +207,37 @@ class ExecutionToolsTest {
   }
 
   @Test
+  void aWorkflowRefusedForAMissingNodeTypeNamesThePacksThatProvideIt() throws Exception {
+    tools =
+        ExecutionTools.create(
+                client,
+                sessions,
+                defaults(),
+                type ->
+                    type.equals("FaceDetailer")
+                        ? List.of(
+                            "\"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)",
+                            "\"Impact fork\" (https://github.com/example/impact-fork)")
+                        : List.of())
+            .stream()
+            .collect(Collectors.toMap(Tool::name, t -> t));
+    ObjectNode prompt = txt2img();
+    ((ObjectNode) prompt.get("3")).put("class_type", "FaceDetailer");
+    load(prompt);
+
+    ToolResult result = call("execute_workflow", "{}");
+
+    assertThat(result.isError()).isTrue();
+    assertThat(result.text())
+        .contains("The node type FaceDetailer is not installed in this ComfyUI")
+        .contains("find_missing_nodes")
+        .contains(
+            "ComfyUI-Manager lists FaceDetailer in 2 packs: \"ComfyUI Impact Pack\""
+                + " (https://github.com/ltdrdata/ComfyUI-Impact-Pack), \"Impact fork\"")
+        .doesNotContain("API format");
+  }
+
+  @Test
   void aNodeFailingWhileRunningIsNamedWithItsException() throws Exception {
     comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
 
@@ -245,6 +297,81 @@ class ExecutionToolsTest {
         awaitStatus(
             "{\"prompt_id\": \"" + promptId + "\"}", r -> r.text().startsWith("Rendered in"));
     assertThat(finished.text()).contains("ComfyUI_00001_.png");
+  }
+
+  @Test
+  void executeWorkflowSaysWithinSecondsThatComfyUiStoppedAnsweringAndThenThatTheRenderWasLost()
+      throws Exception {
+    comfy.pauseExecution();
+    CompletableFuture<ToolResult> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return call("execute_workflow", "{\"wait_seconds\": 60}");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    awaitStatus(
+        "{}",
+        r -> r.structuredContent().path("current_node").has("id"),
+        InvalidArgumentException.class);
+
+    long crashed = System.nanoTime();
+    comfy.crash();
+    ToolResult answer = waiting.get(30, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - crashed) / 1e9;
+
+    String promptId = answer.structuredContent().path("prompt_id").asText();
+    assertThat(seconds).as("seconds until execute_workflow answered").isLessThan(5.0);
+    assertThat(answer.isError()).isTrue();
+    assertThat(answer.text())
+        .startsWith(
+            "ComfyUI at 127.0.0.1:"
+                + comfy.port()
+                + " stopped answering during the render of prompt_id "
+                + promptId)
+        .contains("Circuit breaker now: ")
+        .contains("When it stopped, the render was CheckpointLoaderSimple (node 4)")
+        .contains("What to do: if ComfyUI crashed")
+        .doesNotContain("Still rendering");
+    assertThat(answer.structuredContent().path("comfyui_answering").asBoolean(true)).isFalse();
+    assertThat(call("get_execution_status", "{}").text()).contains("stopped answering");
+
+    comfy.comeBackUp();
+
+    ToolResult lost = awaitStatus("{}", r -> r.text().startsWith("Lost:"));
+    assertThat(lost.isError()).isTrue();
+    assertThat(lost.text())
+        .contains("no longer knows the prompt (not queued, not running, not in its history)")
+        .contains("ComfyUI was restarted and the render was lost")
+        .contains("Run execute_workflow again");
+    assertThat(lost.structuredContent().path("status").asText()).isEqualTo("lost");
+  }
+
+  @Test
+  void aRenderThatGoesOnThroughAnOutageIsFollowedToItsEndWhenComfyUiAnswersAgain()
+      throws Exception {
+    comfy.pauseExecution();
+    String promptId =
+        call("execute_workflow", "{\"wait_seconds\": 0}")
+            .structuredContent()
+            .get("prompt_id")
+            .asText();
+    awaitStatus("{}", r -> r.structuredContent().path("current_node").has("id"));
+
+    comfy.goDown();
+    awaitStatus("{}", r -> r.text().contains("stopped answering during the render"));
+    comfy.comeBackUp();
+    awaitStatus("{}", r -> r.text().startsWith("Rendering prompt_id " + promptId));
+    comfy.resumeExecution();
+
+    ToolResult finished = awaitStatus("{}", r -> r.text().startsWith("Rendered in"));
+    assertThat(finished.text())
+        .contains("ComfyUI_00001_.png")
+        .containsPattern(
+            "ComfyUI did not answer for \\d+ s during the render, then answered"
+                + " again with the prompt still running");
   }
 
   @Test

@@ -151,7 +151,7 @@ class SessionRegistryTest {
     WorkflowState state = new WorkflowState(50);
     state.load(Workflow.ofApi(SessionFixtures.workflow(name)));
     WorkflowSession session = new WorkflowSession(name, state);
-    session.markSaved(name, Instant.now(), state.snapshot());
+    session.markSaved(name, session.toStored(name, Instant.now()).written("r1", "test"));
     return session;
   }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.comfyagent.runtime.session.SessionFileException.Problem;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,14 +143,63 @@ class SessionStoreTest {
   @Test
   void removesStaleTemporaryFilesLeftByACrashButNotFreshOnes() throws IOException {
     Path stale = writeRaw(".a.json.1.tmp", "old crash");
-    Files.setLastModifiedTime(stale, FileTime.from(Instant.parse("2026-02-28T00:00:00Z")));
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.parse("2026-02-28T23:59:00Z")));
     Path fresh = writeRaw(".b.json.2.tmp", "someone writing now");
-    Files.setLastModifiedTime(fresh, FileTime.from(Instant.parse("2026-02-28T23:59:00Z")));
+    Files.setLastModifiedTime(fresh, FileTime.from(Instant.parse("2026-02-28T23:59:58Z")));
 
     store().write(SessionFixtures.stored("a", "x"));
 
     assertThat(Files.exists(stale)).isFalse();
     assertThat(Files.exists(fresh)).isTrue();
+  }
+
+  @Test
+  void removesOrphanedTemporaryFilesAtStartButLeavesOtherFilesAlone() throws IOException {
+    Path orphan = writeRaw(".shot.json.9f3a.tmp", "half a session, its writer was killed");
+    Files.setLastModifiedTime(orphan, FileTime.from(Instant.parse("2026-02-28T23:00:00Z")));
+    Path notOurs = writeRaw(".notes.txt.1.tmp", "some other program's temporary file");
+    Files.setLastModifiedTime(notOurs, FileTime.from(Instant.parse("2026-02-28T23:00:00Z")));
+
+    store();
+
+    assertThat(Files.exists(orphan)).as("removed by creating a store, before any save").isFalse();
+    assertThat(Files.exists(notOurs)).isTrue();
+  }
+
+  @Test
+  void leavesATemporaryFileAloneWhileAnotherSaverHoldsTheDirectoryLock() throws Exception {
+    Path orphan = writeRaw(".shot.json.9f3a.tmp", "a save in progress elsewhere");
+    Files.setLastModifiedTime(orphan, FileTime.from(Instant.parse("2026-02-28T23:00:00Z")));
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread saver =
+        new Thread(
+            () -> {
+              try {
+                SessionDirectoryLock.of(dir.resolve("sessions").toAbsolutePath().normalize())
+                    .run(
+                        () -> {
+                          holding.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return null;
+                        });
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    saver.start();
+    holding.await();
+    try {
+      store();
+      assertThat(Files.exists(orphan)).as("kept: its writer may be the lock's holder").isTrue();
+    } finally {
+      release.countDown();
+      saver.join();
+    }
   }
 
   @Test
@@ -159,7 +210,11 @@ class SessionStoreTest {
 
     assertThat(store.read("a").notes().get(0).text()).isEqualTo("client wants second");
     try (Stream<Path> files = Files.list(dir.resolve("sessions"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.json");
+      assertThat(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(name -> !name.equals(SessionDirectoryLock.FILE_NAME)))
+          .containsExactly("a.json");
     }
   }
 

@@ -97,8 +97,9 @@ class SessionToolsTest {
     assertThatThrownBy(() -> call(A, "save_session", "{\"name\": \"hero\"}"))
         .isInstanceOf(ToolException.class)
         .hasMessage(
-            "a session named 'hero' already exists (saved 2026-01-02T11:30:00Z, 2 nodes, 1 notes);"
-                + " pass overwrite: true to replace it, or choose another name");
+            "a session named 'hero' already exists (saved 2026-01-02T11:30:00Z by "
+                + SessionStore.WRITER
+                + ", 2 nodes, 1 notes); pass overwrite: true to replace it, or choose another name");
     assertThat(store.read("hero").notes().get(0).text()).isEqualTo("client wants the original");
 
     call(A, "save_session", "{\"name\": \"hero\", \"overwrite\": true}");
@@ -220,6 +221,113 @@ class SessionToolsTest {
     call(A, "save_session", "{\"name\": \"hero\"}");
     assertThat(call(A, "add_note", "{\"text\": \"second\"}").text())
         .startsWith("Noted in session 'hero' (2 notes)");
+  }
+
+  /** A second runtime sharing the sessions directory: its own registry, store and tools. */
+  private Map<String, Tool> otherRuntime(SessionRegistry itsSessions) {
+    SessionStore itsStore =
+        new SessionStore(
+            dir.resolve("sessions"),
+            Clock.fixed(Instant.parse("2026-05-01T12:30:00Z"), ZoneOffset.UTC));
+    return SessionTools.create(itsSessions, itsStore).stream()
+        .collect(Collectors.toMap(Tool::name, t -> t));
+  }
+
+  @Test
+  void aSaveOverASessionSomeoneElseSavedSinceThisConnectionLoadedItIsRefusedSayingWhoAndWhen() {
+    loadWorkflow(A, "a red fox");
+    call(A, "save_session", "{\"name\": \"shot_010\"}");
+    SessionRegistry theirSessions = new SessionRegistry(50);
+    Map<String, Tool> theirs = otherRuntime(theirSessions);
+    theirs.get("load_session").call(SessionFixtures.json("{\"name\": \"shot_010\"}"), B);
+    theirs.get("add_note").call(SessionFixtures.json("{\"text\": \"their work\"}"), B);
+    theirs.get("save_session").call(SessionFixtures.json("{}"), B);
+    call(A, "add_note", "{\"text\": \"my work\"}");
+
+    assertThatThrownBy(() -> call(A, "save_session", "{}"))
+        .isInstanceOf(ToolException.class)
+        .hasMessageStartingWith(
+            "session 'shot_010' was changed on disk since this connection loaded or last saved"
+                + " it: it was saved 2026-05-01T12:30:00Z by "
+                + SessionStore.WRITER
+                + " (2 nodes, 1 notes).")
+        .hasMessageContaining("nothing was written")
+        .hasMessageContaining("overwrite: true");
+    assertThat(store.read("shot_010").notes())
+        .extracting(SessionNote::text)
+        .containsExactly("their work");
+
+    call(A, "save_session", "{\"overwrite\": true}");
+    assertThat(store.read("shot_010").notes())
+        .extracting(SessionNote::text)
+        .containsExactly("my work");
+  }
+
+  @Test
+  void savingAgainAfterOwnSavesNeedsNoOverwrite() {
+    loadWorkflow(A, "fox");
+    call(A, "save_session", "{\"name\": \"hero\"}");
+    call(A, "add_note", "{\"text\": \"one\"}");
+    call(A, "save_session", "{}");
+    call(A, "add_note", "{\"text\": \"two\"}");
+
+    assertThat(call(A, "save_session", "{}").structuredContent().path("revision").asText())
+        .isEqualTo(store.read("hero").revision());
+    assertThat(store.read("hero").notes()).hasSize(2);
+  }
+
+  @Test
+  void twoRuntimesCreatingTheSameSessionAtOnceLetExactlyOneWin() throws Exception {
+    for (int race = 0; race < 30; race++) {
+      String name = "race_" + race;
+      SessionRegistry mine = new SessionRegistry(50);
+      SessionRegistry theirs = new SessionRegistry(50);
+      Map<String, Tool> myTools =
+          SessionTools.create(mine, new SessionStore(dir.resolve("sessions"), Clock.systemUTC()))
+              .stream()
+              .collect(Collectors.toMap(Tool::name, t -> t));
+      Map<String, Tool> theirTools = otherRuntime(theirs);
+      mine.current("a").workflow().load(Workflow.ofApi(SessionFixtures.workflow("mine")));
+      theirs.current("b").workflow().load(Workflow.ofApi(SessionFixtures.workflow("theirs")));
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.Callable<String> mySave =
+          () -> save(start, myTools, name, ToolContext.detached("a"));
+      java.util.concurrent.Callable<String> theirSave =
+          () -> save(start, theirTools, name, ToolContext.detached("b"));
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var outcomes = pool.invokeAll(java.util.List.of(mySave, theirSave));
+        java.util.List<String> answers = new java.util.ArrayList<>();
+        for (var outcome : outcomes) {
+          answers.add(outcome.get());
+        }
+        assertThat(answers).as("race %d", race).filteredOn(a -> a.startsWith("Saved")).hasSize(1);
+        assertThat(answers)
+            .as("race %d", race)
+            .filteredOn(a -> a.startsWith("a session named '" + name + "' already exists"))
+            .hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static String save(
+      java.util.concurrent.CyclicBarrier start,
+      Map<String, Tool> tools,
+      String name,
+      ToolContext context)
+      throws Exception {
+    start.await();
+    try {
+      return tools
+          .get("save_session")
+          .call(SessionFixtures.json("{\"name\": \"" + name + "\"}"), context)
+          .text();
+    } catch (ToolException e) {
+      return e.getMessage();
+    }
   }
 
   private void loadWorkflow(ToolContext context, String prompt) {

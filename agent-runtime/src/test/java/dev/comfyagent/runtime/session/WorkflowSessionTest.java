@@ -35,7 +35,7 @@ class WorkflowSessionTest {
     assertThat(note.text()).isEqualTo("seed 42 was the keeper");
     assertThat(session.updated()).isEqualTo(now.plusSeconds(60));
     assertThat(session.hasUnsavedChanges()).isTrue();
-    session.markSaved("hero", now.plusSeconds(61), session.workflow().snapshot());
+    session.markSaved("hero", session.toStored("hero", now.plusSeconds(61)).written("r1", "test"));
     assertThat(session.hasUnsavedChanges()).isFalse();
     assertThat(session.name()).contains("hero");
   }
@@ -44,7 +44,7 @@ class WorkflowSessionTest {
   void aWorkflowDifferentFromTheSavedOneIsAnUnsavedChange() {
     WorkflowState state = SessionFixtures.loaded(SessionFixtures.workflow("fox"));
     WorkflowSession session = new WorkflowSession("hero", state);
-    session.markSaved("hero", now, state.snapshot());
+    session.markSaved("hero", session.toStored("hero", now).written("r1", "test"));
 
     state.load(Workflow.ofApi(SessionFixtures.workflow("wolf")));
 

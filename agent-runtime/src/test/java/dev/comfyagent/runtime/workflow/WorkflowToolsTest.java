@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
+import dev.comfyagent.runtime.discover.MutableClock;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.files.AllowedRoots;
 import dev.comfyagent.runtime.files.PathNotAllowedException;
@@ -22,8 +24,11 @@ import java.math.BigInteger;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +208,55 @@ class WorkflowToolsTest {
     ToolResult result = call("get_workflow_summary", "{}");
     assertThat(result.text()).contains("checkpoints/sd_xl_refiner_1.0.safetensors (node 12");
     assertThat(result.structuredContent().get("node_count").asInt()).isEqualTo(11);
+  }
+
+  @Test
+  void validationSaysItUsedTheCachedCatalogAndFromWhenWhenComfyUiIsDown() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:30:00Z"));
+    AtomicBoolean up = new AtomicBoolean(true);
+    NodeCatalog catalog =
+        new NodeCatalog(
+            () -> {
+              if (!up.get()) {
+                throw new ComfyUiUnavailableException(
+                    "ComfyUI at 127.0.0.1:8188 is not reachable (connection refused); circuit"
+                        + " breaker OPEN",
+                    null);
+              }
+              return Fixtures.json("catalog/object_info-core.json");
+            },
+            Duration.ofMinutes(5),
+            clock);
+    use(catalog);
+    call("load_workflow", "{\"path\": \"sdxl-base-refiner-api.json\"}");
+    up.set(false);
+    clock.advance(Duration.ofMinutes(20));
+
+    ToolResult result = call("validate_workflow", "{}");
+
+    assertThat(result.text())
+        .doesNotContain("checked against ComfyUI's node catalog")
+        .contains("not checked against a live node catalog: ComfyUI at 127.0.0.1:8188 is not")
+        .contains("used the node catalog ComfyUI sent at 2026-03-01T09:30:00Z");
+    assertThat(result.structuredContent().path("catalog_live").asBoolean(true)).isFalse();
+    assertThat(result.structuredContent().path("catalog_available").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aSummaryWithoutLinksOrLiteralsSaysNoneRatherThanListingNothing() {
+    use(Fixtures.unreachableCatalog());
+    call(
+        "load_workflow",
+        "{\"workflow\": {\"9\": {\"class_type\": \"PreviewImage\", \"inputs\": {}}}}");
+
+    String text = call("get_workflow_summary", "{}").text();
+
+    assertThat(text)
+        .contains("Links (source.output -> target.input): none")
+        .contains(
+            "Editable inputs (set_input node_id input value; patch path"
+                + " /<id>/inputs/<name>): none")
+        .doesNotContain(":\nEditable inputs");
   }
 
   @Test
