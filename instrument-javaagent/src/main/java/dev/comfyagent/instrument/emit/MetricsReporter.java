@@ -174,8 +174,9 @@ public final class MetricsReporter {
     List<ToolFigures> interval = new ArrayList<>(all.size());
     List<ToolFigures> total = new ArrayList<>(all.size());
     for (ToolStats stats : all) {
-      interval.add(stats.sinceLastLine(true));
-      total.add(stats.total());
+      ToolStats.Snapshot snapshot = stats.snapshot(true);
+      interval.add(snapshot.interval());
+      total.add(snapshot.total());
     }
 
     json.writeObjectFieldStart("interval");
