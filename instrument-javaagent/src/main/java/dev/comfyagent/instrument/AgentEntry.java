@@ -25,9 +25,13 @@ import java.util.jar.JarFile;
  * }</pre>
  *
  * <p>A wrong option is reported on one stderr line and the host runs uninstrumented; with {@code
- * strict=true} the error is thrown from {@code premain}, which stops the JVM's start.
+ * strict=true} the JVM exits with status {@value #STRICT_EXIT_STATUS} after that line, before the
+ * application starts (nothing on stdout).
  */
 public final class AgentEntry {
+
+  /** The exit status of a JVM whose start {@code strict=true} stopped. */
+  static final int STRICT_EXIT_STATUS = 2;
 
   /** The installer inside the agent class loader. */
   static final String INSTALLER = "dev.comfyagent.instrument.AgentInstaller";
@@ -83,18 +87,41 @@ public final class AgentEntry {
           Class.forName(INSTALLER, true, loader)
               .getMethod("install", String.class, Instrumentation.class, boolean.class, Path.class);
     } catch (Exception | LinkageError e) {
+      if (strictRequested(arguments)) {
+        System.err.println("comfy-agent: cannot start (" + e + "); stopping because strict=true");
+        stopStrictly(late, e);
+        return;
+      }
       System.err.println(
           "comfy-agent: cannot start (" + e + "); the application runs without the agent");
-      if (strictRequested(arguments)) {
-        throw e;
-      }
       return;
     }
     try {
       invoke(install, arguments, instrumentation, late, jar);
+    } catch (Exception | Error e) {
+      // Only strict=true throws out of the installer, which has said why on stderr already.
+      stopStrictly(late, e);
     } finally {
       loader.startupDone();
     }
+  }
+
+  /**
+   * Stops the JVM's start for {@code strict=true}: the reason is on stderr already. A premain that
+   * throws would make HotSpot print "FATAL ERROR in native method: processing of -javaagent failed"
+   * and native frames on stdout, which is an MCP server's protocol channel, so the JVM exits with
+   * {@value #STRICT_EXIT_STATUS} instead. A late attach only fails the attach: the running JVM is
+   * not stopped.
+   */
+  private static void stopStrictly(boolean late, Throwable failure) throws Exception {
+    if (late) {
+      if (failure instanceof Exception exception) {
+        throw exception;
+      }
+      throw (Error) failure;
+    }
+    System.err.flush();
+    System.exit(STRICT_EXIT_STATUS);
   }
 
   /** Calls into the agent class loader; a strict-mode failure is rethrown as itself. */
