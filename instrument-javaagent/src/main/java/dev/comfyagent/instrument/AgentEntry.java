@@ -6,15 +6,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.jar.JarFile;
 
 /**
  * The agent's entry point, and the only agent class the host's class path ever loads besides the
- * bootstrap bridge. It does as little as possible and holds no state: it appends the agent jar to
- * the bootstrap class path (where only the bridge classes are visible, everything else being hidden
- * under {@code inst/}), creates the isolated {@link AgentClassLoader} and hands the option string
- * to the installer inside it, which parses and validates the options. Nothing here depends on which
- * class loader loads the host.
+ * bootstrap bridge. It does as little as possible and holds no state: it creates the isolated
+ * {@link AgentClassLoader} and hands the option string to the installer inside it, which parses and
+ * validates the options and waits for a class worth observing (see {@code AgentInstaller}). Nothing
+ * here depends on which class loader loads the host.
  *
  * <p>Usage:
  *
@@ -81,7 +79,9 @@ public final class AgentEntry {
     AgentClassLoader loader;
     try {
       jar = agentJar();
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+      // The jar goes on the bootstrap class path only when the agent starts weaving (the
+      // installer does it): until then no host class can call the bridge, and a JVM where the
+      // agent never starts keeps its class-data sharing and its stderr to itself.
       loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
       install =
           Class.forName(INSTALLER, true, loader)
