@@ -23,6 +23,7 @@ import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.record.WarmUp;
 import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
 import dev.comfyagent.instrument.weave.InstanceListener;
+import dev.comfyagent.instrument.weave.JoinPointFound;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
 import dev.comfyagent.instrument.weave.RateLimiterWeave;
@@ -99,6 +100,7 @@ final class Agent implements AgentContext {
     this.attachedLate = attachedLate;
     this.agentLoader = loader;
     this.health = new AgentHealth(config.debug());
+    health.toolCallPathsFrom(JoinPointFound::toolCallPaths);
     this.tools = new ToolStatsRegistry(config.toolsMax());
     Path dir = config.outputDir();
     this.metricsFile =

@@ -224,6 +224,7 @@ public final class MetricsReporter {
     json.writeNumberField("trace_lines_dropped", traceLinesDropped.getAsLong());
     json.writeNumberField("circuit_breaker_transitions_unlisted", breakers.unlistedTransitions());
     json.writeNumberField("internal_errors", health.internalErrors());
+    json.writeBooleanField("tool_calls_observable", health.toolCallsObservable());
     json.writeEndObject();
 
     for (MetricsSection section : sections) {
