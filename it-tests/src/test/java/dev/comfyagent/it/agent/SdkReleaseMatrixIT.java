@@ -242,10 +242,10 @@ class SdkReleaseMatrixIT {
       }
       // Last, and not waited for beyond a few seconds: some releases drop the answer to a thrown
       // tool or an unknown tool now and then, with or without the agent (which counts both anyway).
-      send(stdin, callRequest(14, "explode", Map.of(), null));
-      run.awaitAtMost(14, 5_000);
-      send(stdin, callRequest(15, "no_such_tool", Map.of(), null));
-      run.awaitAtMost(15, 5_000);
+      send(stdin, callRequest(16, "explode", Map.of(), null));
+      run.awaitAtMost(16, 5_000);
+      send(stdin, callRequest(17, "no_such_tool", Map.of(), null));
+      run.awaitAtMost(17, 5_000);
       process.destroy();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
     } finally {
