@@ -23,9 +23,11 @@ import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.record.WarmUp;
 import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
 import dev.comfyagent.instrument.weave.InstanceListener;
+import dev.comfyagent.instrument.weave.JoinPointFound;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
 import dev.comfyagent.instrument.weave.RateLimiterWeave;
+import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.RuntimeToolWeave;
 import dev.comfyagent.instrument.weave.SdkRequestIdWeave;
 import dev.comfyagent.instrument.weave.SdkServerContributor;
@@ -36,6 +38,7 @@ import dev.comfyagent.instrument.weave.WeaveDispatch;
 import dev.comfyagent.instrument.weave.WeaveTarget;
 import dev.comfyagent.instrument.weave.Weaver;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +51,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Lifecycle: {@link #create} opens the output files (nothing is woven yet); extensions add to
  * it; {@link #start} installs the bridge dispatch, starts the writer threads and the shutdown hook
- * and weaves. {@link #stop} (the shutdown hook) drains the trace queue and writes the final metrics
- * line.
+ * and makes the weaving transformer; {@link #retransformLoaded} weaves what loaded before. {@link
+ * #stop} (the shutdown hook) drains the trace queue and writes the final metrics line.
  *
  * <p>Thread-safe.
  */
@@ -80,21 +83,24 @@ final class Agent implements AgentContext {
   private final WeaveDispatch dispatch;
   private final List<WeaveTarget> extraTargets = new CopyOnWriteArrayList<>();
   private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
-  private final Thread weaverPreparation;
+  private final RuntimeHostWatch runtimeWatch;
+  private volatile List<WeaveTarget> installedTargets = List.of();
+  private volatile ClassFileTransformer weaving;
 
   private Agent(
       AgentConfig config,
       Instrumentation instrumentation,
       boolean attachedLate,
       ClassLoader loader,
-      Thread weaverPreparation)
+      RuntimeHostWatch runtimeWatch)
       throws IOException {
-    this.weaverPreparation = weaverPreparation;
+    this.runtimeWatch = runtimeWatch;
     this.config = config;
     this.instrumentation = instrumentation;
     this.attachedLate = attachedLate;
     this.agentLoader = loader;
     this.health = new AgentHealth(config.debug());
+    health.toolCallPathsFrom(JoinPointFound::toolCallPaths);
     this.tools = new ToolStatsRegistry(config.toolsMax());
     Path dir = config.outputDir();
     this.metricsFile =
@@ -155,12 +161,11 @@ final class Agent implements AgentContext {
   static Agent create(
       AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
       throws IOException {
-    return create(config, instrumentation, attachedLate, loader, null);
+    return create(config, instrumentation, attachedLate, loader, new RuntimeHostWatch());
   }
 
   /**
-   * Creates the agent, which will wait for {@code weaverPreparation} ({@link
-   * Weaver#prepareInBackground}) before it weaves.
+   * Creates the agent, which learns from {@code runtimeWatch} whether its host is agent-runtime.
    *
    * @throws IOException when the output directory or files cannot be created
    */
@@ -169,21 +174,24 @@ final class Agent implements AgentContext {
       Instrumentation instrumentation,
       boolean attachedLate,
       ClassLoader loader,
-      Thread weaverPreparation)
+      RuntimeHostWatch runtimeWatch)
       throws IOException {
-    return new Agent(config, instrumentation, attachedLate, loader, weaverPreparation);
+    return new Agent(config, instrumentation, attachedLate, loader, runtimeWatch);
   }
 
   /**
-   * Installs the dispatch, starts the writers and the shutdown hook, and weaves.
+   * Installs the dispatch, starts the writers and the shutdown hook, and makes the weaving
+   * transformer (registered by the caller, through the {@link
+   * dev.comfyagent.instrument.weave.StartTrigger}).
    *
-   * @return {@code false} when another copy of the agent already runs in this JVM
+   * @return the weaving transformer, or {@code null} when another copy of the agent already runs in
+   *     this JVM
    */
-  boolean start() {
+  ClassFileTransformer start() {
     if (!AgentBridge.install(dispatch)) {
       closeFiles();
       runStopActions();
-      return false;
+      return null;
     }
     if (traceWriter != null) {
       traceWriter.start();
@@ -191,13 +199,34 @@ final class Agent implements AgentContext {
     reporter.start(config.metricsIntervalMillis());
     Thread hook = new Thread(this::stop, "comfyagent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    Weaver.awaitPrepared(weaverPreparation);
-    new Weaver(health, agentLoader).install(instrumentation, targets());
-    // After weaving, so that it does not compete with premain for the CPU.
+    List<WeaveTarget> all = targets();
+    installedTargets = all;
+    weaving = new Weaver(health, agentLoader).make(all);
+    // After weaving is ready, so that it does not compete with the host's start for the CPU.
     Thread warmUp = new Thread(this::warmUp, "comfyagent-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    return true;
+    return weaving;
+  }
+
+  /** The weaving transformer made by {@link #start}, or null before. */
+  ClassFileTransformer weaving() {
+    return weaving;
+  }
+
+  /**
+   * Weaves the classes that loaded before the agent ran (all of them after a late attach; a few
+   * after a start on the first MCP server class), through the registered transformer.
+   */
+  void retransformLoaded() {
+    if (instrumentation == null) {
+      return;
+    }
+    try {
+      new Weaver(health, agentLoader).retransformLoaded(instrumentation, installedTargets);
+    } catch (RuntimeException | LinkageError e) {
+      health.internalError("weaving classes loaded before the agent", e);
+    }
   }
 
   private void warmUp() {
@@ -321,6 +350,11 @@ final class Agent implements AgentContext {
   @Override
   public void addSdkServerContributor(SdkServerContributor contributor) {
     dispatch.addSdkServerContributor(contributor);
+  }
+
+  @Override
+  public void whenHostIsAgentRuntime(Runnable action) {
+    runtimeWatch.whenRecognised(action);
   }
 
   @Override

@@ -53,6 +53,9 @@ final class AgentClassLoader extends SecureClassLoader {
   static final String PACK_SUFFIX = ".pack";
   static final String LIST_SUFFIX = ".list";
 
+  /** The pack of the agent's own classes, whose list is read first. */
+  static final String FIRST_PACK = "agent";
+
   /** How long packs stay held after {@code premain} returned: the host's own start-up. */
   static final long HOLD_AFTER_STARTUP_MILLIS = 30_000;
 
@@ -64,6 +67,7 @@ final class AgentClassLoader extends SecureClassLoader {
   private final URI jarUri;
   private final CodeSource codeSource;
   private final Map<String, String> packOfClass = new HashMap<>();
+  private final java.util.List<JarEntry> unreadLists = new java.util.ArrayList<>();
   // One lock per pack; its class files, once read, are held until startup is done, then weakly. No
   // nested class: the agent jar
   // is on the bootstrap class path too, where a nested class would be found and defined apart from
@@ -91,18 +95,43 @@ final class AgentClassLoader extends SecureClassLoader {
         if (name.startsWith(PACKS) && name.endsWith(LIST_SUFFIX)) {
           String pack = name.substring(0, name.length() - LIST_SUFFIX.length()) + PACK_SUFFIX;
           packLocks.put(pack, new Object());
-          try (InputStream in = jar.getInputStream(entry)) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-              String path = line.strip();
-              if (!path.isEmpty()) {
-                packOfClass.put(path, pack);
-              }
-            }
+          // The agent's own classes first: premain needs no other pack, nor any other list.
+          if (name.equals(PACKS + FIRST_PACK + LIST_SUFFIX)) {
+            unreadLists.add(0, entry);
+          } else {
+            unreadLists.add(entry);
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the agent jar " + agentJar, e);
+    }
+  }
+
+  /**
+   * The pack holding class file {@code path}, reading more pack lists until one names it; null when
+   * none does. Lists are read lazily because a JVM where the agent never starts needs the classes
+   * of one pack only.
+   */
+  private String packOf(String path) throws IOException {
+    synchronized (packOfClass) {
+      String pack = packOfClass.get(path);
+      while (pack == null && !unreadLists.isEmpty()) {
+        JarEntry list = unreadLists.remove(0);
+        String listed =
+            list.getName().substring(0, list.getName().length() - LIST_SUFFIX.length())
+                + PACK_SUFFIX;
+        try (InputStream in = jar.getInputStream(list)) {
+          for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            String classPath = line.strip();
+            if (!classPath.isEmpty()) {
+              packOfClass.put(classPath, listed);
+            }
+          }
+        }
+        pack = packOfClass.get(path);
+      }
+      return pack;
     }
   }
 
@@ -204,7 +233,7 @@ final class AgentClassLoader extends SecureClassLoader {
 
   /** The bytes of class file {@code path} ({@code a/b/C.class}), or null when there is none. */
   private byte[] classFile(String path) throws IOException {
-    String pack = packOfClass.get(path);
+    String pack = packOf(path);
     if (pack != null) {
       return packContents(pack).get(path);
     }

@@ -64,6 +64,13 @@ public interface AgentContext {
   void addSdkServerContributor(SdkServerContributor contributor);
 
   /**
+   * Runs {@code action} once the host is known to be agent-runtime (its main class or its {@code
+   * Tool} interface loaded), at once if it already is; on a host that is not, never. Actions run on
+   * the thread that loads the class and must not block.
+   */
+  void whenHostIsAgentRuntime(Runnable action);
+
+  /**
    * Runs {@code action} when the agent stops (JVM shutdown, after the final metrics line), or when
    * it is abandoned before it started.
    */

@@ -6,15 +6,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.jar.JarFile;
 
 /**
  * The agent's entry point, and the only agent class the host's class path ever loads besides the
- * bootstrap bridge. It does as little as possible and holds no state: it appends the agent jar to
- * the bootstrap class path (where only the bridge classes are visible, everything else being hidden
- * under {@code inst/}), creates the isolated {@link AgentClassLoader} and hands the option string
- * to the installer inside it, which parses and validates the options. Nothing here depends on which
- * class loader loads the host.
+ * bootstrap bridge. It does as little as possible and holds no state: it creates the isolated
+ * {@link AgentClassLoader} and hands the option string to the installer inside it, which parses and
+ * validates the options and waits for a class worth observing (see {@code AgentInstaller}). Nothing
+ * here depends on which class loader loads the host.
  *
  * <p>Usage:
  *
@@ -25,9 +23,13 @@ import java.util.jar.JarFile;
  * }</pre>
  *
  * <p>A wrong option is reported on one stderr line and the host runs uninstrumented; with {@code
- * strict=true} the error is thrown from {@code premain}, which stops the JVM's start.
+ * strict=true} the JVM exits with status {@value #STRICT_EXIT_STATUS} after that line, before the
+ * application starts (nothing on stdout).
  */
 public final class AgentEntry {
+
+  /** The exit status of a JVM whose start {@code strict=true} stopped. */
+  static final int STRICT_EXIT_STATUS = 2;
 
   /** The installer inside the agent class loader. */
   static final String INSTALLER = "dev.comfyagent.instrument.AgentInstaller";
@@ -77,24 +79,49 @@ public final class AgentEntry {
     AgentClassLoader loader;
     try {
       jar = agentJar();
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+      // The jar goes on the bootstrap class path only when the agent starts weaving (the
+      // installer does it): until then no host class can call the bridge, and a JVM where the
+      // agent never starts keeps its class-data sharing and its stderr to itself.
       loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
       install =
           Class.forName(INSTALLER, true, loader)
               .getMethod("install", String.class, Instrumentation.class, boolean.class, Path.class);
     } catch (Exception | LinkageError e) {
+      if (strictRequested(arguments)) {
+        System.err.println("comfy-agent: cannot start (" + e + "); stopping because strict=true");
+        stopStrictly(late, e);
+        return;
+      }
       System.err.println(
           "comfy-agent: cannot start (" + e + "); the application runs without the agent");
-      if (strictRequested(arguments)) {
-        throw e;
-      }
       return;
     }
     try {
       invoke(install, arguments, instrumentation, late, jar);
+    } catch (Exception | Error e) {
+      // Only strict=true throws out of the installer, which has said why on stderr already.
+      stopStrictly(late, e);
     } finally {
       loader.startupDone();
     }
+  }
+
+  /**
+   * Stops the JVM's start for {@code strict=true}: the reason is on stderr already. A premain that
+   * throws would make HotSpot print "FATAL ERROR in native method: processing of -javaagent failed"
+   * and native frames on stdout, which is an MCP server's protocol channel, so the JVM exits with
+   * {@value #STRICT_EXIT_STATUS} instead. A late attach only fails the attach: the running JVM is
+   * not stopped.
+   */
+  private static void stopStrictly(boolean late, Throwable failure) throws Exception {
+    if (late) {
+      if (failure instanceof Exception exception) {
+        throw exception;
+      }
+      throw (Error) failure;
+    }
+    System.err.flush();
+    System.exit(STRICT_EXIT_STATUS);
   }
 
   /** Calls into the agent class loader; a strict-mode failure is rethrown as itself. */

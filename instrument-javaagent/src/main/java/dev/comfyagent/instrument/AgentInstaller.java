@@ -4,29 +4,49 @@ import dev.comfyagent.instrument.attach.AttachCommand;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.ConfigException;
+import dev.comfyagent.instrument.config.Option;
+import dev.comfyagent.instrument.config.ToolPattern;
 import dev.comfyagent.instrument.record.AgentHealth;
-import dev.comfyagent.instrument.weave.Weaver;
+import dev.comfyagent.instrument.weave.RuntimeHostWatch;
+import dev.comfyagent.instrument.weave.StartTrigger;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * Installs the agent from inside the isolated agent class loader: resolves and checks the options,
- * creates the {@link Agent}, runs the {@link AgentExtension}s, and starts it.
+ * Installs the agent from inside the isolated agent class loader in two steps.
+ *
+ * <p>{@code premain}: resolves and checks the options (a wrong one is said now, not later) and
+ * registers a {@link StartTrigger}, a plain class file transformer that tests class names and does
+ * nothing else. A JVM in which no class worth observing ever loads stops there: no Byte Buddy, no
+ * thread, no file, nothing on stderr.
+ *
+ * <p>Start: the first class of the MCP Java SDK's server package, of agent-runtime, or named by the
+ * {@code tools} or {@code probe.*} options puts the agent jar on the bootstrap class path, creates
+ * the {@link Agent} (its output files), runs the {@link AgentExtension}s and weaves, the triggering
+ * class first. After a late attach ({@code agentmain}) this happens at once.
  *
  * <p>Whatever goes wrong is said on one stderr line and the host then runs uninstrumented; only
- * with {@code strict=true} does a wrong option or an unusable output directory throw, which stops
- * the JVM's start when called from {@code premain}.
+ * with {@code strict=true} does a wrong option or an unusable output directory throw out of {@code
+ * install} (at {@code premain}) or end the JVM with status 2 (at the start, once the host runs).
  *
  * <p>Called once per JVM by {@link AgentEntry} through reflection; a second copy of the agent in
  * the same JVM reports itself and does nothing.
  */
 public final class AgentInstaller {
+
+  /** Packages whose first class starts the agent: the SDK's servers and agent-runtime. */
+  static final List<String> BUILT_IN_TRIGGERS =
+      List.of("io.modelcontextprotocol.server.", "dev.comfyagent.runtime.");
 
   private AgentInstaller() {}
 
@@ -36,13 +56,11 @@ public final class AgentInstaller {
    * @param arguments the option string after the jar, or null
    * @param instrumentation the JVM's instrumentation
    * @param attachedLate whether the agent is loaded into a running JVM
-   * @param agentJar the agent jar (for diagnostics)
+   * @param agentJar the agent jar (appended to the bootstrap class path when the agent starts)
    * @throws IllegalStateException only with {@code strict=true}, naming what is wrong
    */
   public static void install(
       String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
-    // Byte Buddy initializes while the options are read and the extensions run.
-    Thread weaverPreparation = Weaver.prepareInBackground();
     AgentConfig config;
     try {
       config = AgentConfig.resolve(arguments, System.getProperties(), System.getenv());
@@ -50,10 +68,108 @@ public final class AgentInstaller {
       refuse(e.getMessage(), e.strict());
       return;
     }
+    RuntimeHostWatch runtimeWatch = new RuntimeHostWatch();
+    AtomicReference<Agent> started = new AtomicReference<>();
+    AtomicReference<StartTrigger> self = new AtomicReference<>();
+    // An anonymous class, not a lambda: premain bootstraps no lambda in a JVM that never starts us.
+    StartTrigger.Activation activation =
+        new StartTrigger.Activation() {
+          @Override
+          public ClassFileTransformer activate(String triggeringClass) {
+            Agent agent =
+                start(
+                    config, instrumentation, attachedLate, agentJar, runtimeWatch, triggeringClass);
+            if (agent == null) {
+              return null;
+            }
+            started.set(agent);
+            if (!attachedLate) {
+              catchUpOnceActive(agent, self);
+            }
+            return agent.weaving();
+          }
+        };
+    StartTrigger trigger = new StartTrigger(triggers(config), runtimeWatch, activation);
+    self.set(trigger);
+    // Read by the attach command, which refuses to load the agent twice into one JVM.
+    System.setProperty(AttachCommand.LOADED_PROPERTY, version(agentJar));
+    if (instrumentation == null) {
+      return; // a test of the options alone
+    }
+    instrumentation.addTransformer(trigger, true);
+    if (attachedLate) {
+      runtimeWatch.checkLoaded(instrumentation);
+      if (trigger.activateNow()) {
+        started.get().retransformLoaded();
+      }
+    }
+  }
+
+  /**
+   * Weaves the classes that loaded before the trigger (a Resilience4j breaker built first, a probe
+   * class), off the host's thread, once the trigger hands classes to the agent.
+   */
+  private static void catchUpOnceActive(Agent agent, AtomicReference<StartTrigger> trigger) {
+    Thread catchUp =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + 60_000_000_000L;
+              while (!trigger.get().active() && System.nanoTime() < deadline) {
+                try {
+                  Thread.sleep(5);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              agent.retransformLoaded();
+            },
+            "comfyagent-catch-up");
+    catchUp.setDaemon(true);
+    catchUp.start();
+  }
+
+  /**
+   * The class names whose loading starts the agent: the SDK's server package and agent-runtime,
+   * unless their weaving is off, and the classes the user named ({@code tools}, {@code probe.*}).
+   */
+  static List<String> triggers(AgentConfig config) {
+    List<String> triggers = new ArrayList<>(BUILT_IN_TRIGGERS);
+    for (ToolPattern pattern : config.toolPatterns()) {
+      String glob = pattern.typeGlob();
+      int star = glob.indexOf('*');
+      triggers.add(star < 0 ? glob : glob.substring(0, star));
+    }
+    for (String target : config.namespace(Option.PROBE_PREFIX).values()) {
+      int hash = target.indexOf('#');
+      if (hash > 0) {
+        triggers.add(target.substring(0, hash).trim());
+      }
+    }
+    return triggers;
+  }
+
+  /**
+   * Starts the agent: bootstrap bridge, files, extensions, weaving.
+   *
+   * @return the started agent, or {@code null} when it stays off
+   */
+  private static Agent start(
+      AgentConfig config,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      Path agentJar,
+      RuntimeHostWatch runtimeWatch,
+      String triggeringClass) {
+    try {
+      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar.toFile()));
+    } catch (IOException | RuntimeException e) {
+      AgentHealth.diagnostic("cannot start (" + e + "); the application runs without the agent");
+      return null;
+    }
     if (AgentBridge.installed()) {
       AgentHealth.diagnostic(
           "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
-      return;
+      return null;
     }
     Agent agent;
     try {
@@ -63,12 +179,13 @@ public final class AgentInstaller {
               instrumentation,
               attachedLate,
               AgentInstaller.class.getClassLoader(),
-              weaverPreparation);
+              runtimeWatch);
     } catch (IOException | RuntimeException e) {
-      refuse(
+      refuseAfterStart(
           "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",
-          config.strict());
-      return;
+          config.strict(),
+          attachedLate);
+      return null;
     }
     try {
       for (AgentExtension extension :
@@ -77,8 +194,8 @@ public final class AgentInstaller {
           extension.install(agent);
         } catch (ConfigException e) {
           agent.abandon();
-          refuse(e.getMessage(), config.strict() || e.strict());
-          return;
+          refuseAfterStart(e.getMessage(), config.strict() || e.strict(), attachedLate);
+          return null;
         } catch (Exception | LinkageError e) {
           AgentHealth.diagnostic(
               "extension " + extension.name() + " is off (" + e + "); the rest of the agent runs");
@@ -87,17 +204,22 @@ public final class AgentInstaller {
     } catch (ServiceConfigurationError e) {
       AgentHealth.diagnostic("extensions are off (" + e.getMessage() + "); the core agent runs");
     }
-    if (!agent.start()) {
+    ClassFileTransformer weaving = agent.start();
+    if (weaving == null) {
       AgentHealth.diagnostic(
           "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
-      return;
+      return null;
     }
-    // Read by the attach command, which refuses to load the agent twice into one JVM.
-    System.setProperty(AttachCommand.LOADED_PROPERTY, version(agentJar));
     if (config.debug()) {
       AgentHealth.diagnostic(
-          "running with " + config + ", writing to " + config.outputDir().toAbsolutePath());
+          "started on "
+              + (triggeringClass == null ? "attach" : triggeringClass)
+              + " with "
+              + config
+              + ", writing to "
+              + config.outputDir().toAbsolutePath());
     }
+    return agent;
   }
 
   /** The agent jar's {@code Implementation-Version}, or {@code unknown}. */
@@ -126,5 +248,18 @@ public final class AgentInstaller {
     }
     AgentHealth.diagnostic(
         problem + "; the application runs without the agent (strict=true stops it instead)");
+  }
+
+  /**
+   * A problem found when the agent starts, after {@code premain}: with {@code strict=true} the JVM
+   * exits with status 2 (a late attach only fails), else the application runs without the agent.
+   */
+  private static void refuseAfterStart(String problem, boolean strict, boolean attachedLate) {
+    if (strict && !attachedLate) {
+      AgentHealth.diagnostic(problem + "; stopping because strict=true");
+      System.err.flush();
+      System.exit(2);
+    }
+    refuse(problem, strict);
   }
 }

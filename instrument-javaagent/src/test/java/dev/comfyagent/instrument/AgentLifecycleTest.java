@@ -10,12 +10,18 @@ import dev.comfyagent.instrument.emit.MetricsSection;
 import dev.comfyagent.instrument.record.ToolCallHook;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
 import dev.comfyagent.instrument.weave.RuntimeToolWeave;
+import dev.comfyagent.instrument.weave.StartTrigger;
 import dev.comfyagent.instrument.weave.WeaveTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,14 +105,75 @@ class AgentLifecycleTest {
   }
 
   @Test
-  void anUnwritableOutputDirectoryKeepsTheAgentOut() throws Exception {
-    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+  void premainOnlyRegistersTheTriggerAndCreatesNothing() throws Exception {
+    List<ClassFileTransformer> registered = new ArrayList<>();
     String stderr =
         stderrOf(
             () ->
                 AgentInstaller.install(
-                    "output.dir=" + file.resolve("logs"), null, false, Path.of("a.jar")));
-    assertThat(stderr).startsWith("comfy-agent: cannot write to output.dir");
+                    "output.dir=" + dir.resolve("logs"),
+                    instrumentation(registered),
+                    false,
+                    Path.of("a.jar")));
+    assertThat(stderr).isEmpty();
+    assertThat(registered).singleElement().isInstanceOf(StartTrigger.class);
+    assertThat(dir.resolve("logs")).doesNotExist();
+    assertThat(registered.get(0).transform(null, null, "com/acme/Hello", null, null, new byte[0]))
+        .isNull();
+    assertThat(dir.resolve("logs")).doesNotExist();
+  }
+
+  @Test
+  void anUnwritableOutputDirectoryKeepsTheAgentOutWhenItStarts() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    List<ClassFileTransformer> registered = new ArrayList<>();
+    Path jar = dir.resolve("a.jar");
+    new java.util.jar.JarOutputStream(Files.newOutputStream(jar)).close();
+    AgentInstaller.install(
+        "output.dir=" + file.resolve("logs"), instrumentation(registered), false, jar);
+    String stderr =
+        stderrOf(
+            () -> {
+              try {
+                registered
+                    .get(0)
+                    .transform(
+                        null,
+                        null,
+                        "io/modelcontextprotocol/server/McpServer",
+                        null,
+                        null,
+                        new byte[0]);
+              } catch (IllegalClassFormatException e) {
+                throw new AssertionError(e);
+              }
+            });
+    assertThat(stderr)
+        .startsWith("comfy-agent: cannot write to output.dir")
+        .contains("the application runs without the agent");
+  }
+
+  /** An Instrumentation that records transformers and accepts the jar on the boot class path. */
+  private static Instrumentation instrumentation(List<ClassFileTransformer> registered) {
+    return (Instrumentation)
+        Proxy.newProxyInstance(
+            AgentLifecycleTest.class.getClassLoader(),
+            new Class<?>[] {Instrumentation.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "addTransformer" -> registered.add((ClassFileTransformer) args[0]);
+                case "getAllLoadedClasses" -> {
+                  return new Class<?>[0];
+                }
+                case "isRetransformClassesSupported" -> {
+                  return true;
+                }
+                default -> {
+                  // appendToBootstrapClassLoaderSearch: the bridge is on the test class path
+                }
+              }
+              return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
+            });
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.comfyagent.instrument.hooks.gpu.GpuExtension;
 import dev.comfyagent.instrument.hooks.probe.ProbeExtension;
 import dev.comfyagent.instrument.hooks.stats.StatsToolExtension;
 import dev.comfyagent.instrument.weave.InstanceCaptureWeave;
+import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.SdkServerFeaturesWeave;
 import dev.comfyagent.instrument.weave.WeaveTarget;
 import java.nio.file.Files;
@@ -69,6 +70,34 @@ class HooksInstallTest {
   }
 
   @Test
+  void byDefaultGpuSamplingWaitsForTheHostToBeAgentRuntime() throws Exception {
+    RuntimeHostWatch watch = new RuntimeHostWatch();
+    AgentConfig config =
+        AgentConfig.resolve(
+            "output.dir=" + dir + ",gpu.comfyui.port=9,gpu.timeout=100ms", Map.of(), Map.of());
+    Agent agent = Agent.create(config, null, false, getClass().getClassLoader(), watch);
+    String stderr = stderrOf(() -> install(agent));
+    assertThat(threadNamed("comfyagent-gpu-sampler")).isFalse();
+    assertThat(agent.stats().sections().get("gpu"))
+        .isEqualTo(Map.of("mode", "auto", "source", "off"));
+    assertThat(stderr).isEmpty();
+
+    watch.classLoaded("dev/comfyagent/runtime/tool/Tool");
+
+    assertThat(threadNamed("comfyagent-gpu-sampler")).isTrue();
+    assertThat(agent.stats().sections().get("gpu")).containsKey("reads");
+    agent.abandon();
+  }
+
+  @Test
+  void gpuOnSamplesOnAnyHost() throws Exception {
+    Agent agent = agent("gpu=on,gpu.comfyui.port=9,gpu.timeout=100ms");
+    new GpuExtension().install(agent);
+    assertThat(threadNamed("comfyagent-gpu-sampler")).isTrue();
+    agent.abandon();
+  }
+
+  @Test
   void statsToolOffAddsNoToolToServers() throws Exception {
     Agent agent = agent("stats.tool=off");
     new StatsToolExtension().install(agent);
@@ -81,7 +110,7 @@ class HooksInstallTest {
       delimiter = '|',
       value = {
         "probe.tiles=TileCache|option probe.tiles=TileCache: expected <class>#<method>",
-        "gpu=cuda|gpu=cuda: expected one of auto, nvidia-smi, comfyui, off",
+        "gpu=cuda|gpu=cuda: expected one of auto, on, nvidia-smi, comfyui, off",
         "gpu.intervall=1s|unknown option gpu.intervall; GPU options are gpu, gpu.interval",
         "stats.tool=get agent stats|option stats.tool=get agent stats (the -javaagent arguments) is"
             + " not a tool name"
@@ -118,6 +147,22 @@ class HooksInstallTest {
     new ProbeExtension().install(agent);
     new GpuExtension().install(agent);
     new StatsToolExtension().install(agent);
+  }
+
+  private static String stderrOf(ThrowingRunnable action) throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   private static boolean threadNamed(String name) {

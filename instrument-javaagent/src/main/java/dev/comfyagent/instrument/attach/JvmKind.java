@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 
 /**
  * What a JVM looks like to the attach command: the comfy-agent runtime, some other MCP Java SDK
@@ -30,6 +32,14 @@ enum JvmKind {
   static final String MCP_SERVER_CLASS = "io/modelcontextprotocol/server/McpAsyncServer.class";
 
   private static final String RUNTIME_MAIN_CLASS = "dev/comfyagent/runtime/cli/RuntimeMain.class";
+
+  /** The SDK's jar by name: {@code mcp-core-<v>.jar} (1.x on), {@code mcp-<v>.jar} (0.x). */
+  private static final Pattern SDK_JAR = Pattern.compile("mcp(-core)?-\\d[^/\\\\]*\\.jar");
+
+  /** Where a Spring Boot executable jar keeps its own classes and its libraries. */
+  private static final String BOOT_CLASSES = "BOOT-INF/classes/";
+
+  private static final String BOOT_LIB = "BOOT-INF/lib/";
   private static final int MAX_JARS_OPENED = 400;
 
   private final String label;
@@ -64,7 +74,7 @@ enum JvmKind {
             .map(Path::getFileName)
             .filter(Objects::nonNull)
             .map(Path::toString)
-            .anyMatch(name -> name.matches("mcp-core-.*\\.jar"));
+            .anyMatch(name -> SDK_JAR.matcher(name).matches());
     if (sdkJarByName) {
       return MCP_SDK_SERVER;
     }
@@ -129,11 +139,29 @@ enum JvmKind {
         return false;
       }
       try (JarFile jar = new JarFile(entry.toFile(), false)) {
-        return jar.getEntry(classFile) != null;
+        return jar.getEntry(classFile) != null || bootJarHolds(jar, classFile);
       }
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether a Spring Boot executable jar holds the class: among its own classes ({@code
+   * BOOT-INF/classes/}), or, for the SDK's server class, as the SDK's jar in {@code BOOT-INF/lib/}
+   * (judged by its name: nested jars are not opened).
+   */
+  private static boolean bootJarHolds(JarFile jar, String classFile) {
+    if (jar.getEntry(BOOT_CLASSES + classFile) != null) {
+      return true;
+    }
+    if (!classFile.equals(MCP_SERVER_CLASS)) {
+      return false;
+    }
+    return jar.stream()
+        .map(JarEntry::getName)
+        .filter(name -> name.startsWith(BOOT_LIB))
+        .anyMatch(name -> SDK_JAR.matcher(name.substring(BOOT_LIB.length())).matches());
   }
 
   private static String fileName(String path) {

@@ -81,6 +81,13 @@ public final class AgentBridge {
     return d == null ? null : d.enterSdkSyncCall(exchangeOrContext, callToolRequest);
   }
 
+  /** See {@link BridgeDispatch#enterSdkSyncArgumentsCall}. */
+  public static Object enterSdkSyncArgumentsCall(
+      Object toolSpecification, Object exchange, Object arguments) {
+    BridgeDispatch d = dispatch;
+    return d == null ? null : d.enterSdkSyncArgumentsCall(toolSpecification, exchange, arguments);
+  }
+
   /** See {@link BridgeDispatch#enterSdkAsyncCall}. */
   public static Object enterSdkAsyncCall(Object exchangeOrContext, Object rawParams) {
     BridgeDispatch d = dispatch;

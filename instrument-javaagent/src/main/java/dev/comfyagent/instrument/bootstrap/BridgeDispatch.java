@@ -38,6 +38,12 @@ public interface BridgeDispatch {
   /** The MCP SDK's synchronous tool adapter runs one {@code tools/call} on the calling thread. */
   Object enterSdkSyncCall(Object exchangeOrContext, Object callToolRequest);
 
+  /**
+   * The synchronous adapter of SDK 0.8 to 0.10 runs one {@code tools/call}: it sees the tool's
+   * specification and the arguments map, not the request.
+   */
+  Object enterSdkSyncArgumentsCall(Object toolSpecification, Object exchange, Object arguments);
+
   /** The MCP SDK's asynchronous {@code tools/call} handler assembles the call's {@code Mono}. */
   Object enterSdkAsyncCall(Object exchangeOrContext, Object rawParams);
 
@@ -52,8 +58,10 @@ public interface BridgeDispatch {
   /**
    * The SDK wraps a synchronous tool in a {@code Mono} while an asynchronous call is assembled: the
    * synchronous adapter will run (and count) the call, so the asynchronous layer stands back.
+   *
+   * @param callToolRequestOrArguments the request (0.14 on) or the arguments map (0.8 to 0.10)
    */
-  void sdkSyncAdapterAssembled(Object callToolRequest);
+  void sdkSyncAdapterAssembled(Object callToolRequestOrArguments);
 
   /** The SDK session starts handling a JSON-RPC request on this thread; returns a token. */
   Object enterJsonRpcRequest(Object jsonRpcRequest);

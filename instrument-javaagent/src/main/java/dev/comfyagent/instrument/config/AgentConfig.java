@@ -79,30 +79,33 @@ public final class AgentConfig {
     List<Source> sources = new ArrayList<>();
     Source arguments = new Source("the -javaagent arguments");
     try {
-      AgentArguments.parse(agentArguments).forEach((k, v) -> arguments.put(k, v, ""));
+      for (Map.Entry<String, String> pair : AgentArguments.parse(agentArguments).entrySet()) {
+        arguments.put(pair.getKey(), pair.getValue(), "");
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), looksStrict(agentArguments));
     }
     sources.add(arguments);
 
     Source properties = new Source("system property");
-    systemProperties.forEach(
-        (k, v) -> {
-          if (k instanceof String key && key.startsWith(PROPERTY_PREFIX) && v instanceof String) {
-            properties.put(key.substring(PROPERTY_PREFIX.length()), (String) v, " " + key);
-          }
-        });
+    // Loops rather than lambdas: this runs in premain of every JVM the agent is loaded into.
+    for (Map.Entry<?, ?> property : systemProperties.entrySet()) {
+      if (property.getKey() instanceof String key
+          && key.startsWith(PROPERTY_PREFIX)
+          && property.getValue() instanceof String value) {
+        properties.put(key.substring(PROPERTY_PREFIX.length()), value, " " + key);
+      }
+    }
     sources.add(properties);
 
     Source variables = new Source("environment variable");
-    environment.forEach(
-        (k, v) -> {
-          if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
-            String key =
-                k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            variables.put(key, v, " " + k);
-          }
-        });
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      String name = variable.getKey();
+      if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+        String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        variables.put(key, variable.getValue(), " " + name);
+      }
+    }
     sources.add(variables);
 
     boolean strict = strictOf(sources);
@@ -156,14 +159,14 @@ public final class AgentConfig {
   public Map<String, String> namespace(String prefix) {
     Map<String, String> found = new TreeMap<>();
     String dotted = prefix.endsWith(".") ? prefix : prefix + ".";
-    values.forEach(
-        (key, value) -> {
-          if (key.equals(prefix)) {
-            found.put("", value);
-          } else if (key.startsWith(dotted)) {
-            found.put(key.substring(dotted.length()), value);
-          }
-        });
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      String key = entry.getKey();
+      if (key.equals(prefix)) {
+        found.put("", entry.getValue());
+      } else if (key.startsWith(dotted)) {
+        found.put(key.substring(dotted.length()), entry.getValue());
+      }
+    }
     return Collections.unmodifiableMap(found);
   }
 
@@ -219,7 +222,8 @@ public final class AgentConfig {
 
   /** The extra methods to time as tools. */
   public List<ToolPattern> toolPatterns() {
-    return ToolPattern.parseAll(get(Option.TOOLS));
+    String patterns = get(Option.TOOLS);
+    return patterns.isBlank() ? List.of() : ToolPattern.parseAll(patterns);
   }
 
   /** Whether the given weave switch is on. */

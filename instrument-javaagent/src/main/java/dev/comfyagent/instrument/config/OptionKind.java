@@ -43,7 +43,11 @@ enum OptionKind {
         case SIZE -> parseSizeBytes(value);
         case COUNT -> parseCount(value);
         case SWITCH -> parseSwitch(value);
-        case PATTERNS -> ToolPattern.parseAll(value);
+        case PATTERNS -> {
+          if (!value.isBlank()) {
+            ToolPattern.parseAll(value);
+          }
+        }
         case PATH -> {
           if (value.isBlank()) {
             throw new IllegalArgumentException("empty");

@@ -174,8 +174,9 @@ public final class MetricsReporter {
     List<ToolFigures> interval = new ArrayList<>(all.size());
     List<ToolFigures> total = new ArrayList<>(all.size());
     for (ToolStats stats : all) {
-      interval.add(stats.sinceLastLine(true));
-      total.add(stats.total());
+      ToolStats.Snapshot snapshot = stats.snapshot(true);
+      interval.add(snapshot.interval());
+      total.add(snapshot.total());
     }
 
     json.writeObjectFieldStart("interval");
@@ -223,6 +224,7 @@ public final class MetricsReporter {
     json.writeNumberField("trace_lines_dropped", traceLinesDropped.getAsLong());
     json.writeNumberField("circuit_breaker_transitions_unlisted", breakers.unlistedTransitions());
     json.writeNumberField("internal_errors", health.internalErrors());
+    json.writeBooleanField("tool_calls_observable", health.toolCallsObservable());
     json.writeEndObject();
 
     for (MetricsSection section : sections) {

@@ -38,6 +38,9 @@ public interface HostReader {
   /** The {@code name()} of an MCP {@code CallToolRequest}, or null. */
   String requestName(Object callToolRequest);
 
+  /** The {@code tool().name()} of an MCP SDK tool specification, or null. */
+  String specificationToolName(Object toolSpecification);
+
   /** The {@code arguments()} of an MCP {@code CallToolRequest}, or null. */
   Map<?, ?> requestArguments(Object callToolRequest);
 

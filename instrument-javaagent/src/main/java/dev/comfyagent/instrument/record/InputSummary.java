@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.record;
 import java.lang.reflect.Array;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code input_summary} of a trace line: a tool's argument names and values, cut to a bound,
@@ -10,7 +11,11 @@ import java.util.Map;
  *
  * <p>Form: {@code name=value, name=value}; nested objects as {@code {k=v, ...}}, arrays as {@code
  * [a, b]}. A value is redacted ({@value #REDACTED}) when its key contains, ignoring case, any of
- * {@code token, key, secret, password, authorization, cookie}, at any depth. The result is at most
+ * {@code token, key, secret, password, authorization, cookie}, at any depth; so is the {@code
+ * value} beside an {@code input} that names such a key ({@code set_input
+ * {"input":"api_key","value":...}}) or beside a JSON Patch {@code path} whose last segment does
+ * ({@code {"op":"replace", "path":"/12/inputs/api_key","value":...}}), and a string argument that
+ * is JSON text naming one (a patch passed as a string) is redacted whole. The result is at most
  * {@code maxChars} long; a cut summary ends in {@code …}. Only plain values are rendered (strings,
  * numbers, booleans, enums, maps, collections, arrays, JSON tree nodes); any other object shows as
  * {@code <SimpleClassName>} so that no host {@code toString()} runs.
@@ -33,6 +38,9 @@ public final class InputSummary {
     "token", "key", "secret", "password", "authorization", "cookie"
   };
   private static final int MAX_DEPTH = 6;
+  private static final String VALUE = "value";
+  private static final String INPUT = "input";
+  private static final String PATH = "path";
   private static final char ELLIPSIS = '…';
 
   private final int maxChars;
@@ -57,9 +65,9 @@ public final class InputSummary {
     }
     Bounded out = new Bounded(maxChars);
     if (arguments instanceof Map<?, ?> map) {
-      appendEntries(out, map.entrySet().iterator(), 0, false);
+      appendEntries(out, map.entrySet()::iterator, 0, false);
     } else if (arguments != null && trees.recognizes(arguments) && trees.isObject(arguments)) {
-      appendEntries(out, trees.fields(arguments), 0, false);
+      appendEntries(out, () -> trees.fields(arguments), 0, false);
     } else if (arguments != null) {
       appendValue(out, arguments, 0);
     }
@@ -99,22 +107,71 @@ public final class InputSummary {
   }
 
   private void appendEntries(
-      Bounded out, Iterator<? extends Map.Entry<?, ?>> entries, int depth, boolean braces) {
+      Bounded out,
+      Supplier<? extends Iterator<? extends Map.Entry<?, ?>>> entries,
+      int depth,
+      boolean braces) {
+    boolean valueIsSecret = valueNamesASecret(entries.get());
     if (braces) {
       out.append('{');
     }
     boolean first = true;
-    while (entries.hasNext() && !out.full()) {
-      Map.Entry<?, ?> entry = entries.next();
+    Iterator<? extends Map.Entry<?, ?>> all = entries.get();
+    while (all.hasNext() && !out.full()) {
+      Map.Entry<?, ?> entry = all.next();
       if (!first) {
         out.append(", ");
       }
       first = false;
-      appendNamed(out, String.valueOf(entry.getKey()), entry.getValue(), depth);
+      String name = String.valueOf(entry.getKey());
+      if (valueIsSecret && VALUE.equals(name)) {
+        out.append(name).append('=').append(REDACTED);
+      } else {
+        appendNamed(out, name, entry.getValue(), depth);
+      }
     }
     if (braces) {
       out.append('}');
     }
+  }
+
+  /**
+   * Whether the {@code value} beside these entries is a secret by what it sets: {@code set_input}'s
+   * {@code {"input":"api_key","value":...}}, or a JSON Patch operation's {@code
+   * {"path":"/12/inputs/api_key","value":...}} (the pointer's last segment).
+   */
+  private boolean valueNamesASecret(Iterator<? extends Map.Entry<?, ?>> entries) {
+    while (entries.hasNext()) {
+      Map.Entry<?, ?> entry = entries.next();
+      Object key = entry.getKey();
+      if (INPUT.equals(key)) {
+        if (secretKey(text(entry.getValue()))) {
+          return true;
+        }
+      } else if (PATH.equals(key)) {
+        String pointer = text(entry.getValue());
+        if (pointer != null
+            && pointer.startsWith("/")
+            && secretKey(pointer.substring(pointer.lastIndexOf('/') + 1))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A string value as text (a JSON text node included), else null. */
+  private String text(Object value) {
+    if (value instanceof CharSequence chars) {
+      return chars.toString();
+    }
+    if (value != null
+        && trees.recognizes(value)
+        && !trees.isObject(value)
+        && !trees.isArray(value)) {
+      return trees.scalarText(value);
+    }
+    return null;
   }
 
   private void appendNamed(Bounded out, String name, Object value, int depth) {
@@ -129,6 +186,8 @@ public final class InputSummary {
   private void appendValue(Bounded out, Object value, int depth) {
     if (value == null) {
       out.append("null");
+    } else if (value instanceof CharSequence chars && namesASecretInJson(chars)) {
+      out.append(REDACTED);
     } else if (value instanceof CharSequence
         || value instanceof Number
         || value instanceof Boolean
@@ -139,14 +198,14 @@ public final class InputSummary {
     } else if (depth > MAX_DEPTH) {
       out.append("…");
     } else if (value instanceof Map<?, ?> map) {
-      appendEntries(out, map.entrySet().iterator(), depth, true);
+      appendEntries(out, map.entrySet()::iterator, depth, true);
     } else if (value instanceof Iterable<?> iterable && !trees.recognizes(value)) {
       appendElements(out, iterable.iterator(), depth);
     } else if (value.getClass().isArray()) {
       appendArray(out, value, depth);
     } else if (trees.recognizes(value)) {
       if (trees.isObject(value)) {
-        appendEntries(out, trees.fields(value), depth, true);
+        appendEntries(out, () -> trees.fields(value), depth, true);
       } else if (trees.isArray(value)) {
         appendElements(out, trees.elements(value), depth);
       } else {
@@ -155,6 +214,15 @@ public final class InputSummary {
     } else {
       out.append('<').append(value.getClass().getSimpleName()).append('>');
     }
+  }
+
+  /**
+   * Whether a string argument is JSON text that names a secret (a patch passed as a string): it
+   * cannot be redacted in part without parsing it, so it is redacted whole.
+   */
+  private static boolean namesASecretInJson(CharSequence chars) {
+    String text = chars.toString().strip();
+    return (text.startsWith("[") || text.startsWith("{")) && secretKey(text);
   }
 
   private void appendElements(Bounded out, Iterator<?> elements, int depth) {

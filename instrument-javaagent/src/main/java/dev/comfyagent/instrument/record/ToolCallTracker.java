@@ -44,7 +44,7 @@ public final class ToolCallTracker {
   private final TraceSink traces;
   private final AgentHealth health;
   private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
-  private final WeakIdentityHandoff<Object> jsonRpcIds = new WeakIdentityHandoff<>(10_000);
+  private final WeakIdentityHandoff<Handoff> handoffs = new WeakIdentityHandoff<>(10_000);
   private volatile ToolCallHook[] hooks = NO_HOOKS;
 
   /**
@@ -158,8 +158,51 @@ public final class ToolCallTracker {
           startTrace(frame, top == null ? null : top.counting(), Correlation.fromMeta(meta));
           frame.viaMcp = true;
           frame.sessionId = host.sessionId(exchangeOrContext);
-          frame.jsonRpcId = clientId(jsonRpcIds.take(request));
+          Handoff handoff = handoffs.take(request);
+          frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
           frame.inputSummary = summary.ofArguments(host.requestArguments(request));
+        }
+      }
+      return begun(frame);
+    } catch (RuntimeException | Error e) {
+      stack.pop(frame);
+      throw e;
+    }
+  }
+
+  /**
+   * The synchronous adapter of SDK 0.8 to 0.10 starts one {@code tools/call}: it has the tool's
+   * specification and the arguments map only; the JSON-RPC id and the correlation id (with its
+   * {@code seq} numbering) come from the asynchronous handler that assembled it, through the
+   * arguments map.
+   */
+  public Object enterSdkSyncArguments(Object specification, Object exchange, Object arguments) {
+    CallStack stack = stacks.get();
+    CallFrame top = stack.top();
+    CallFrame frame = stack.push();
+    try {
+      frame.layer = Layer.SDK;
+      String name = clientText(host.specificationToolName(specification));
+      if (top != null && joins(top, null, name)) {
+        frame.owner = top.counting();
+        frame.owner.joined = true;
+      } else {
+        frame.toolName = name;
+        frame.stats = registry.forName(name);
+        if (traces != null) {
+          Handoff handoff = arguments == null ? null : handoffs.take(arguments);
+          if (top == null && handoff != null && handoff.correlationId() != null) {
+            frame.startMillis = System.currentTimeMillis();
+            frame.correlationId = handoff.correlationId();
+            frame.sequence = handoff.sequence();
+            seq(frame);
+          } else {
+            startTrace(frame, top == null ? null : top.counting(), null);
+          }
+          frame.viaMcp = true;
+          frame.sessionId = host.sessionId(exchange);
+          frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
+          frame.inputSummary = summary.ofArguments(arguments);
         }
       }
       return begun(frame);
@@ -203,11 +246,18 @@ public final class ToolCallTracker {
     CallFrame top = stacks.get().top();
     if (top != null && top.layer == Layer.SDK_ASYNC && top.owner == null) {
       top.claimedBySyncAdapter = true;
-      if (traces != null && top.jsonRpcId != null && request != null) {
-        jsonRpcIds.put(request, top.jsonRpcId);
+      if (traces != null && request != null) {
+        handoffs.put(request, new Handoff(top.jsonRpcId, top.correlationId, top.sequence));
       }
     }
   }
+
+  /**
+   * What the asynchronous handler knows of a call that the synchronous adapter will run on another
+   * thread: its JSON-RPC id, and the correlation id chosen from its {@code _meta} with its {@code
+   * seq} counter.
+   */
+  private record Handoff(Object jsonRpcId, String correlationId, AtomicInteger sequence) {}
 
   /**
    * A tool frame ends.

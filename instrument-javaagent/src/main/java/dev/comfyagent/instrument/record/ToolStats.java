@@ -92,6 +92,33 @@ public final class ToolStats {
     return figures;
   }
 
+  /**
+   * The figures for one metrics line, read at one instant: the interval's and the totals come from
+   * the same reading of the counters, so the intervals of all lines add up to the total exactly
+   * however calls race the line (reading the two separately let a call finishing in between reach
+   * the total a line before its interval).
+   *
+   * @param startNewLine whether the next interval starts from here
+   */
+  public synchronized Snapshot snapshot(boolean startNewLine) {
+    drain();
+    long okNow = ok.sum();
+    long errNow = err.sum();
+    Snapshot snapshot =
+        new Snapshot(
+            ToolFigures.of(name, okNow - okAtLine, errNow - errAtLine, sinceLine),
+            ToolFigures.of(name, okNow, errNow, total));
+    if (startNewLine) {
+      sinceLine.reset();
+      okAtLine = okNow;
+      errAtLine = errNow;
+    }
+    return snapshot;
+  }
+
+  /** One reading of a tool's figures: since the previous line, and since start. */
+  public record Snapshot(ToolFigures interval, ToolFigures total) {}
+
   /** The figures since the agent started. */
   public synchronized ToolFigures total() {
     drain();

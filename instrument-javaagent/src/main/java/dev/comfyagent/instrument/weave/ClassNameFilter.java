@@ -80,6 +80,16 @@ public final class ClassNameFilter {
 
   /** The filter for {@code targets}: their prefixes, and the supertype test when one needs it. */
   public static ClassNameFilter of(List<? extends WeaveTarget> targets) {
+    return of(targets, type -> true);
+  }
+
+  /**
+   * The filter for {@code targets}, with only the subtype rules whose type {@code loaded} says is
+   * loaded (binary names): for classes already loaded, a subtype of a type that never loaded cannot
+   * exist.
+   */
+  public static ClassNameFilter of(
+      List<? extends WeaveTarget> targets, java.util.function.Predicate<String> loaded) {
     List<String> prefixes = new ArrayList<>();
     List<String> supertypes = new ArrayList<>();
     for (WeaveTarget target : targets) {
@@ -87,7 +97,9 @@ public final class ClassNameFilter {
         prefixes.add(internal(prefix));
       }
       for (String type : target.subtypesOf()) {
-        supertypes.add(internal(type));
+        if (loaded.test(type)) {
+          supertypes.add(internal(type));
+        }
       }
     }
     // A package is inert only when no target matches subtypes of a type inside it

@@ -31,6 +31,7 @@ public final class MethodHandleHostReader implements HostReader {
 
   private static final Accessor NAME = new Accessor("name", Object.class);
   private static final Accessor ARGUMENTS = new Accessor("arguments", Map.class);
+  private static final Accessor TOOL = new Accessor("tool", Object.class);
   private static final Accessor META = new Accessor("meta", Map.class);
   private static final Accessor SESSION_ID = new Accessor("sessionId", String.class);
   private static final Accessor ID = new Accessor("id", Object.class);
@@ -134,6 +135,13 @@ public final class MethodHandleHostReader implements HostReader {
   @Override
   public String requestName(Object callToolRequest) {
     Object name = callToolRequest == null ? null : NAME.call(callToolRequest);
+    return name instanceof String s ? s : null;
+  }
+
+  @Override
+  public String specificationToolName(Object toolSpecification) {
+    Object tool = toolSpecification == null ? null : TOOL.call(toolSpecification);
+    Object name = tool == null ? null : NAME.call(tool);
     return name instanceof String s ? s : null;
   }
 

@@ -18,7 +18,11 @@ import net.bytebuddy.asm.Advice;
  *
  * <p>Where: {@code McpServerSession}'s {@code lambda$handleIncomingRequest$N(McpRequestHandler,
  * McpTransportContext, JSONRPCRequest, McpAsyncServerExchange)} (stateful servers) and {@code
- * DefaultMcpStatelessServerHandler#handleRequest(McpTransportContext, JSONRPCRequest)} (SDK 2.1.0).
+ * DefaultMcpStatelessServerHandler#handleRequest(McpTransportContext, JSONRPCRequest)} (SDK 2.1.0);
+ * the three-argument {@code lambda$handleIncomingRequest$N(RequestHandler, JSONRPCRequest,
+ * exchange)} of SDK 0.8 to 0.10; and {@code McpStreamableServerSession}'s {@code
+ * lambda$responseStream$N(McpStreamableServerTransport, JSONRPCRequest...)}, where a streamable
+ * HTTP session hands a request to its handler (0.14 on, checked with javap).
  */
 public final class SdkRequestIdWeave implements WeaveTarget {
 
@@ -26,10 +30,14 @@ public final class SdkRequestIdWeave implements WeaveTarget {
   static final String STATELESS_HANDLER =
       "io.modelcontextprotocol.server.DefaultMcpStatelessServerHandler";
   static final String JSON_RPC_REQUEST = "io.modelcontextprotocol.spec.McpSchema$JSONRPCRequest";
+  static final String STREAMABLE_SESSION =
+      "io.modelcontextprotocol.spec.McpStreamableServerSession";
+  static final String STREAMABLE_TRANSPORT =
+      "io.modelcontextprotocol.spec.McpStreamableServerTransport";
 
   @Override
   public List<String> classNamePrefixes() {
-    return List.of(SESSION, STATELESS_HANDLER);
+    return List.of(SESSION, STREAMABLE_SESSION, STATELESS_HANDLER);
   }
 
   @Override
@@ -42,13 +50,28 @@ public final class SdkRequestIdWeave implements WeaveTarget {
     return builder
         .type(named(SESSION))
         .transform(
+            advice
+                .advice(
+                    nameStartsWith("lambda$handleIncomingRequest$")
+                        .and(takesArguments(4))
+                        .and(
+                            takesArgument(
+                                0, named("io.modelcontextprotocol.server.McpRequestHandler")))
+                        .and(takesArgument(2, named(JSON_RPC_REQUEST))),
+                    StatefulAdvice.class.getName())
+                .advice(
+                    nameStartsWith("lambda$handleIncomingRequest$")
+                        .and(takesArguments(3))
+                        .and(takesArgument(0, named(SESSION + "$RequestHandler")))
+                        .and(takesArgument(1, named(JSON_RPC_REQUEST))),
+                    LegacyAdvice.class.getName()))
+        .type(named(STREAMABLE_SESSION))
+        .transform(
             advice.advice(
-                nameStartsWith("lambda$handleIncomingRequest$")
-                    .and(takesArguments(4))
-                    .and(
-                        takesArgument(0, named("io.modelcontextprotocol.server.McpRequestHandler")))
-                    .and(takesArgument(2, named(JSON_RPC_REQUEST))),
-                StatefulAdvice.class.getName()))
+                nameStartsWith("lambda$responseStream$")
+                    .and(takesArgument(0, named(STREAMABLE_TRANSPORT)))
+                    .and(takesArgument(1, named(JSON_RPC_REQUEST))),
+                LegacyAdvice.class.getName()))
         .type(named(STATELESS_HANDLER))
         .transform(
             advice.advice(
@@ -64,6 +87,25 @@ public final class SdkRequestIdWeave implements WeaveTarget {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.Argument(2) Object request) {
+      return AgentBridge.enterJsonRpcRequest(request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      AgentBridge.exitJsonRpcRequest(token);
+    }
+  }
+
+  /**
+   * Notes the request at argument 1: a stateful session of SDK 0.8 to 0.10 ({@code (RequestHandler,
+   * JSONRPCRequest, exchange)}), and a streamable HTTP session ({@code (transport,
+   * JSONRPCRequest...)}), which hands the request to its handler in that lambda.
+   */
+  static final class LegacyAdvice {
+    private LegacyAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.Argument(1) Object request) {
       return AgentBridge.enterJsonRpcRequest(request);
     }
 

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -22,7 +23,10 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * <p>Where: the two lambdas of {@code AsyncToolSpecification.fromSync} in {@code McpServerFeatures}
  * and {@code McpStatelessServerFeatures} (SDK 2.1.0): the one returning a {@code CallToolResult}
  * runs the tool (timed here); the one returning a {@code Mono} wraps it during the asynchronous
- * handler's assembly (noted, so that the handler's layer stands back).
+ * handler's assembly (noted, so that the handler's layer stands back). SDK 0.8 to 0.10 pass the
+ * arguments map instead of the request ({@code (spec, exchange, Map)}); the asynchronous handler
+ * hands that map's call its JSON-RPC id and correlation id, so a tool called inside it stays in its
+ * chain.
  */
 public final class SdkSyncToolWeave implements WeaveTarget {
 
@@ -32,6 +36,8 @@ public final class SdkSyncToolWeave implements WeaveTarget {
       "io.modelcontextprotocol.server.McpStatelessServerFeatures$AsyncToolSpecification";
   static final String CALL_TOOL_REQUEST = "io.modelcontextprotocol.spec.McpSchema$CallToolRequest";
   static final String CALL_TOOL_RESULT = "io.modelcontextprotocol.spec.McpSchema$CallToolResult";
+  static final String SYNC_SPECIFICATION =
+      "io.modelcontextprotocol.server.McpServerFeatures$SyncToolSpecification";
 
   @Override
   public List<String> classNamePrefixes() {
@@ -60,7 +66,26 @@ public final class SdkSyncToolWeave implements WeaveTarget {
                         .and(takesArguments(4))
                         .and(takesArgument(3, named(CALL_TOOL_REQUEST)))
                         .and(returns(named(SdkToolCallWeave.MONO))),
-                    AssembleAdvice.class.getName()));
+                    AssembleAdvice.class.getName())
+                .advice(
+                    nameStartsWith("lambda$fromSync$")
+                        .and(takesArguments(3))
+                        .and(takesArgument(0, named(SYNC_SPECIFICATION)))
+                        .and(takesArgument(2, Map.class))
+                        .and(returns(named(CALL_TOOL_RESULT))),
+                    ArgumentsRunAdvice.class.getName())
+                .advice(
+                    nameStartsWith("lambda$fromSync$")
+                        .and(takesArguments(3))
+                        .and(takesArgument(2, Map.class))
+                        .and(returns(named(SdkToolCallWeave.MONO))),
+                    ArgumentsAssembleAdvice.class.getName())
+                .advice(
+                    nameStartsWith("lambda$fromSync$")
+                        .and(takesArguments(4))
+                        .and(takesArgument(3, Map.class))
+                        .and(returns(named(SdkToolCallWeave.MONO))),
+                    ArgumentsAssembleAfterFlagAdvice.class.getName()));
   }
 
   /** Times one synchronous tool run. */
@@ -79,6 +104,51 @@ public final class SdkSyncToolWeave implements WeaveTarget {
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable thrown) {
       result = AgentBridge.exitToolCall(frame, result, thrown);
+    }
+  }
+
+  /**
+   * Times one synchronous tool run of SDK 0.8 to 0.10 (and the arguments-only form that 0.14 to
+   * 0.17 keep): the adapter receives the specification, the exchange and the arguments map, not the
+   * request; the tool's name comes from the specification.
+   */
+  static final class ArgumentsRunAdvice {
+    private ArgumentsRunAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(
+        @Advice.Argument(0) Object specification,
+        @Advice.Argument(1) Object exchange,
+        @Advice.Argument(2) Object arguments) {
+      return AgentBridge.enterSdkSyncArgumentsCall(specification, exchange, arguments);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @Advice.Enter Object frame,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
+        @Advice.Thrown Throwable thrown) {
+      result = AgentBridge.exitToolCall(frame, result, thrown);
+    }
+  }
+
+  /** The arguments-only adapter of SDK 0.8 to 0.10 is wrapped: {@code (spec, exchange, Map)}. */
+  static final class ArgumentsAssembleAdvice {
+    private ArgumentsAssembleAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(2) Object arguments) {
+      AgentBridge.sdkSyncAdapterAssembled(arguments);
+    }
+  }
+
+  /** The same in 0.14 to 0.17: {@code (spec, immediate, exchange, Map)}. */
+  static final class ArgumentsAssembleAfterFlagAdvice {
+    private ArgumentsAssembleAfterFlagAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(3) Object arguments) {
+      AgentBridge.sdkSyncAdapterAssembled(arguments);
     }
   }
 

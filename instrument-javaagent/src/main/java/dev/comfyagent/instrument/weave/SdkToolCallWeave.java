@@ -18,18 +18,23 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * here wrote is observed too, including calls that never reach a tool (an unknown tool name, input
  * that fails the tool's schema).
  *
- * <p>Where: the handler's lambda, the method that runs once per call: {@code
- * lambda$toolsCallRequestHandler$N(exchange-or-context, Object params)} returning a {@code Mono}
- * (checked against SDK 2.1.0 with javap; matched by name prefix and shape, not by its number). It
- * only assembles the call, so the advice passes the returned {@code Mono} to the agent, which
- * either leaves it untouched (a synchronous tool: its adapter, woven by {@link SdkSyncToolWeave},
- * counts the call on the thread that runs it) or attaches completion callbacks that pass every
- * signal through (an asynchronous tool).
+ * <p>Where: the handler's lambda in {@code McpAsyncServer} (SDK 0.10 on), {@code
+ * McpAsyncServer$AsyncServerImpl} (0.8.x, 0.9.x) or the stateless server, the method that runs once
+ * per call: {@code lambda$toolsCallRequestHandler$N(exchange-or-context, Object params)} returning
+ * a {@code Mono} (checked against SDK 2.1.0 with javap; matched by name prefix and shape, not by
+ * its number). It only assembles the call, so the advice passes the returned {@code Mono} to the
+ * agent, which either leaves it untouched (a synchronous tool: its adapter, woven by {@link
+ * SdkSyncToolWeave}, counts the call on the thread that runs it) or attaches completion callbacks
+ * that pass every signal through (an asynchronous tool).
  */
 public final class SdkToolCallWeave implements WeaveTarget {
 
   static final String ASYNC_SERVER = "io.modelcontextprotocol.server.McpAsyncServer";
   static final String STATELESS_SERVER = "io.modelcontextprotocol.server.McpStatelessAsyncServer";
+
+  /** Where the handler lives in SDK 0.8.x and 0.9.x: {@code McpAsyncServer} is a facade there. */
+  static final String ASYNC_SERVER_IMPL = ASYNC_SERVER + "$AsyncServerImpl";
+
   static final String MONO = "reactor.core.publisher.Mono";
 
   @Override
@@ -45,13 +50,14 @@ public final class SdkToolCallWeave implements WeaveTarget {
   @Override
   public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
     return builder
-        .type(named(ASYNC_SERVER).or(named(STATELESS_SERVER)))
+        .type(named(ASYNC_SERVER).or(named(ASYNC_SERVER_IMPL)).or(named(STATELESS_SERVER)))
         .transform(
             advice.advice(
-                nameStartsWith("lambda$toolsCallRequestHandler$")
-                    .and(takesArguments(2))
-                    .and(takesArgument(1, Object.class))
-                    .and(returns(named(MONO))),
+                JoinPointFound.recording(
+                    nameStartsWith("lambda$toolsCallRequestHandler$")
+                        .and(takesArguments(2))
+                        .and(takesArgument(1, Object.class))
+                        .and(returns(named(MONO)))),
                 HandlerAdvice.class.getName()));
   }
 

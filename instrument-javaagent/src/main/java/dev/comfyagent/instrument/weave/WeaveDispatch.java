@@ -91,6 +91,17 @@ public final class WeaveDispatch implements BridgeDispatch {
   }
 
   @Override
+  public Object enterSdkSyncArgumentsCall(
+      Object toolSpecification, Object exchange, Object arguments) {
+    try {
+      return calls.enterSdkSyncArguments(toolSpecification, exchange, arguments);
+    } catch (Throwable e) {
+      health.internalError("tools/call start", e);
+      return null;
+    }
+  }
+
+  @Override
   public Object enterSdkAsyncCall(Object exchangeOrContext, Object rawParams) {
     try {
       return calls.enterSdkAsync(exchangeOrContext, rawParams);

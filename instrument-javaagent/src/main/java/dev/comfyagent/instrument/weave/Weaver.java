@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.record.AgentHealth;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -18,7 +19,6 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -122,77 +122,51 @@ public final class Weaver {
   }
 
   /**
-   * Starts initializing Byte Buddy's agent machinery on a daemon thread, so that {@code premain}
-   * can parse the options, open the files and run the extensions meanwhile. Most of what Byte Buddy
-   * costs at start-up is its own initialization: loading and verifying several hundred classes, and
-   * generating the transformer subclass that receives the {@code Module} of each class on Java 9
-   * and later. Call {@link #awaitPrepared} before the first use of Byte Buddy on another thread, so
-   * that no Byte Buddy class is ever initialized on two threads at once (static initializers that
-   * refer to each other could otherwise deadlock).
-   *
-   * @return the started thread
+   * The weaving transformer for {@code targets}, not registered anywhere: the {@link StartTrigger}
+   * (the agent's one registered transformer) hands it every class once the agent runs. Classes
+   * already loaded are woven by {@link #retransformLoaded}.
    */
-  public static Thread prepareInBackground() {
-    Thread preparation = new Thread(Weaver::prepare, "comfyagent-weaver-init");
-    preparation.setDaemon(true);
-    preparation.start();
-    return preparation;
+  public ClassFileTransformer make(List<WeaveTarget> targets) {
+    return new Filtered(
+        (ResettableClassFileTransformer) builder(targets).makeRaw(), ClassNameFilter.of(targets));
   }
 
   /**
-   * Waits for {@link #prepareInBackground}'s thread; a failed or interrupted preparation only means
-   * the work is done on this thread instead.
+   * Retransforms the loaded classes that {@code targets} may weave, through the transformers
+   * registered with retransformation (the {@link StartTrigger}): those the agent missed because
+   * they loaded before it ran. A subtype rule counts only when its type is loaded (no class can
+   * implement an interface that never loaded), so that the classes of a large host are not all
+   * retransformed for a rule that cannot match. Failures are counted per class.
+   *
+   * @return the number of classes retransformed
    */
-  public static void awaitPrepared(Thread preparation) {
-    if (preparation == null) {
-      return;
+  public int retransformLoaded(Instrumentation instrumentation, List<WeaveTarget> targets) {
+    Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Class<?> type : loaded) {
+      names.add(type.getName());
     }
-    try {
-      preparation.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Initializes what every installation needs, whatever the targets. */
-  static void prepare() {
-    try {
-      new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-          .disableClassFormatChanges()
-          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-          .type(nameStartsWith("dev.comfyagent.instrument."))
-          .transform((builder, type, loader, module, domain) -> builder);
-      // Initialized on its own only when a transformer is made: generates a subclass on Java 9+.
-      Class.forName(
-          AgentBuilder.Default.class.getName() + "$ExecutingTransformer",
-          true,
-          Weaver.class.getClassLoader());
-      Advice.to(Preparation.class);
-      Class.forName(
-          AsmVisitorWrapper.ForDeclaredMethods.class.getName(),
-          true,
-          Weaver.class.getClassLoader());
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      // the installation does the same work again, and reports what fails there
-    }
-  }
-
-  /** Advice resolved once while preparing, to initialize the advice machinery. */
-  static final class Preparation {
-    private Preparation() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter() {
-      return System.nanoTime();
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      if (thrown != null && start == 0) {
-        throw new IllegalStateException("never woven");
+    ClassNameFilter filter = ClassNameFilter.of(targets, names::contains);
+    List<Class<?>> candidates = new ArrayList<>();
+    for (Class<?> type : loaded) {
+      try {
+        if (filter.considers(type) && instrumentation.isModifiableClass(type)) {
+          candidates.add(type);
+        }
+      } catch (LinkageError | RuntimeException e) {
+        // a class whose supertypes cannot be read cannot be woven either
       }
     }
+    int done = 0;
+    for (Class<?> type : candidates) {
+      try {
+        instrumentation.retransformClasses(type);
+        done++;
+      } catch (Exception | LinkageError e) {
+        health.instrumentationFailed(type.getName(), e);
+      }
+    }
+    return done;
   }
 
   private AdviceTransformer adviceTemplate() {

@@ -72,6 +72,30 @@ class JvmKindTest {
     assertThat(JvmKind.of(server)).isEqualTo(JvmKind.MCP_SDK_SERVER);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"BOOT-INF/lib/mcp-core-1.1.5.jar", "BOOT-INF/lib/mcp-0.10.0.jar"})
+  void recognisesASpringBootFatJarByTheSdkJarInsideIt(String nestedSdkJar) throws IOException {
+    Path jar = jarWith("weather-server-0.0.1.jar", nestedSdkJar);
+
+    TargetJvm server = jvm(jar.toString(), Map.of("java.class.path", jar.toString()));
+
+    assertThat(JvmKind.of(server)).isEqualTo(JvmKind.MCP_SDK_SERVER);
+  }
+
+  @Test
+  void recognisesTheRuntimeRepackagedAsASpringBootJar() throws IOException {
+    Path jar = jarWith("boot.jar", "BOOT-INF/classes/dev/comfyagent/runtime/cli/RuntimeMain.class");
+
+    assertThat(JvmKind.of(jvm(jar.toString(), Map.of()))).isEqualTo(JvmKind.AGENT_RUNTIME);
+  }
+
+  @Test
+  void aLibraryNamedLikeMcpIsNotTheSdk() throws IOException {
+    Path jar = jarWith("app.jar", "BOOT-INF/lib/mcp-utils-helper.jar");
+
+    assertThat(JvmKind.of(jvm(jar.toString(), Map.of()))).isEqualTo(JvmKind.OTHER);
+  }
+
   @Test
   void resolvesRelativeClassPathEntriesAgainstTheTargetsWorkingDirectory() throws IOException {
     jarWith("server.jar", JvmKind.MCP_SERVER_CLASS);

@@ -47,6 +47,51 @@ class InputSummaryTest {
   }
 
   @Test
+  void redactsTheValueSetIntoAnInputNamedLikeASecret() {
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("node_id", "12");
+    arguments.put("value", "sk-live-123");
+    arguments.put("input", "api_key");
+    assertThat(summary.ofArguments(arguments))
+        .isEqualTo("node_id=12, value=[redacted], input=api_key")
+        .doesNotContain("sk-live-123");
+  }
+
+  @Test
+  void leavesTheValueOfAnOrdinaryInputAlone() {
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("node_id", "3");
+    arguments.put("input", "seed");
+    arguments.put("value", 42);
+    assertThat(summary.ofArguments(arguments)).isEqualTo("node_id=3, input=seed, value=42");
+  }
+
+  @Test
+  void redactsTheValueOfAPatchOperationWhosePathEndsInASecretName() {
+    Map<String, Object> secret = new LinkedHashMap<>();
+    secret.put("op", "replace");
+    secret.put("path", "/10/inputs/api_key");
+    secret.put("value", "sk-live-123");
+    Map<String, Object> seed = new LinkedHashMap<>();
+    seed.put("op", "replace");
+    seed.put("path", "/3/inputs/seed");
+    seed.put("value", 7);
+    assertThat(summary.ofArguments(Map.of("patch", List.of(secret, seed))))
+        .isEqualTo(
+            "patch=[{op=replace, path=/10/inputs/api_key, value=[redacted]},"
+                + " {op=replace, path=/3/inputs/seed, value=7}]")
+        .doesNotContain("sk-live-123");
+  }
+
+  @Test
+  void redactsAPatchPassedAsJsonTextWhenItNamesASecret() {
+    String patch = "[{\"op\":\"add\",\"path\":\"/9/inputs/auth_token\",\"value\":\"t0k\"}]";
+    assertThat(summary.ofArguments(Map.of("patch", patch))).isEqualTo("patch=[redacted]");
+    String harmless = "[{\"op\":\"add\",\"path\":\"/9/inputs/seed\",\"value\":1}]";
+    assertThat(summary.ofArguments(Map.of("patch", harmless))).isEqualTo("patch=" + harmless);
+  }
+
+  @Test
   void redactsSecretsAtAnyDepthAndWholeSecretObjects() {
     Map<String, Object> arguments =
         Map.of(

@@ -205,11 +205,11 @@ public final class ChildJvm implements AutoCloseable {
       if (jar != null) {
         command.add("-jar");
         command.add(jar.toString());
-      } else {
+      } else if (main != null) {
         command.add("-cp");
         command.add(classPath);
         command.add(main);
-      }
+      } // else: JVM options alone, such as -version
       command.addAll(args);
       Path stderrFile = workDir.resolve("stderr.txt");
       Path stdoutFile = stdoutPipe ? null : workDir.resolve("stdout.txt");

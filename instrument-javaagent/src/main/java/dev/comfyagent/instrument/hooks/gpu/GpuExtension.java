@@ -11,8 +11,13 @@ import java.util.TreeMap;
 /**
  * Installs GPU sampling: the sampler thread per the {@code gpu*} options, a GPU window around each
  * GPU-bound tool call with its figures put into the call's text result ({@link GpuToolHook}), and
- * the {@code gpu} section of metrics.jsonl and {@code get_agent_stats} ({@link GpuSection}). With
- * {@code gpu=off} there is no thread and no hook: results stay exactly as the tools return them.
+ * the {@code gpu} section of metrics.jsonl and {@code get_agent_stats} ({@link GpuSection}).
+ *
+ * <p>All of it is about ComfyUI, so with the default {@code gpu=auto} it starts only where the host
+ * is agent-runtime (its classes load: {@link AgentContext#whenHostIsAgentRuntime}); on any other
+ * JVM there is no thread, no network request, no line on stderr, and no result is changed. {@code
+ * gpu=on}, {@code gpu=nvidia-smi} or {@code gpu=comfyui} turn it on on any JVM; with {@code
+ * gpu=off} there is no thread and no hook anywhere.
  *
  * <p>ComfyUI's address for the {@code /system_stats} fallback is the runtime's own: its {@code
  * --comfyui-host}/{@code --comfyui-port} flags when the JVM was started with them, else its {@code
@@ -37,12 +42,27 @@ public final class GpuExtension implements AgentExtension {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), agent.config().strict());
     }
-    GpuSampler sampler = GpuSampler.start(settings, AgentHealth::diagnostic);
-    agent.onStop(sampler::close);
-    if (sampler.isEnabled()) {
-      agent.addToolCallHook(new GpuToolHook(sampler, agent.health()));
+    GpuSection section = new GpuSection(settings.mode());
+    agent.addMetricsSection(section);
+    switch (settings.mode()) {
+      case OFF -> {
+        // no thread, no hook: results stay exactly as the tools return them
+      }
+      case AUTO -> agent.whenHostIsAgentRuntime(() -> start(agent, settings, section));
+      default -> start(agent, settings, section);
     }
-    agent.addMetricsSection(new GpuSection(sampler));
+  }
+
+  /** Starts the sampler, and the hook that puts its figures into GPU-bound tools' results. */
+  private static void start(AgentContext agent, GpuSettings settings, GpuSection section) {
+    try {
+      GpuSampler sampler = GpuSampler.start(settings, AgentHealth::diagnostic);
+      agent.onStop(sampler::close);
+      agent.addToolCallHook(new GpuToolHook(sampler, agent.health()));
+      section.use(sampler);
+    } catch (RuntimeException | LinkageError e) {
+      agent.health().internalError("starting GPU sampling", e);
+    }
   }
 
   /**

@@ -11,8 +11,15 @@ import java.util.stream.Collectors;
  * <p>Immutable and thread safe.
  */
 public enum GpuMode {
-  /** nvidia-smi when it is found and answers, otherwise ComfyUI's {@code /system_stats}. */
+  /**
+   * Where the host is agent-runtime (its classes load), as {@link #ON}; on any other JVM, off: no
+   * thread, no network, no change to any result.
+   */
   AUTO("auto"),
+  /**
+   * On any JVM: nvidia-smi when it is found and answers, otherwise ComfyUI's {@code /system_stats}.
+   */
+  ON("on"),
   /** Only nvidia-smi; its absence is a counted error. */
   NVIDIA_SMI("nvidia-smi"),
   /** Only ComfyUI's {@code /system_stats} (VRAM figures, no utilisation). */
@@ -37,7 +44,7 @@ public enum GpuMode {
     return Arrays.stream(values()).filter(mode -> mode.optionValue.equals(wanted)).findFirst();
   }
 
-  /** The valid option values, for error messages: {@code auto, nvidia-smi, comfyui, off}. */
+  /** The valid option values, for error messages: {@code auto, on, nvidia-smi, comfyui, off}. */
   static String validValues() {
     return Arrays.stream(values()).map(GpuMode::optionValue).collect(Collectors.joining(", "));
   }

@@ -17,17 +17,30 @@ import java.util.Optional;
  *   "errors":{},"last_error":null,"last_error_at":null,"windows_open":0}
  * }</pre>
  *
- * <p>With {@code gpu=off} the section is {@code {"mode":"off"}}. Thread-safe.
+ * <p>With {@code gpu=off} the section is {@code {"mode":"off"}}; with {@code gpu=auto} on a host
+ * that is not agent-runtime, {@code {"mode":"auto","source":"off"}}. Thread-safe.
  */
 final class GpuSection implements MetricsSection {
 
   /** The key of this section in a metrics line. */
   static final String SECTION = "gpu";
 
-  private final GpuSampler sampler;
+  private final GpuMode mode;
+  private volatile GpuSampler sampler;
 
   GpuSection(GpuSampler sampler) {
+    this(sampler.settings().mode());
     this.sampler = sampler;
+  }
+
+  /** A section for {@code mode} whose sampler starts later ({@link #use}), or never. */
+  GpuSection(GpuMode mode) {
+    this.mode = mode;
+  }
+
+  /** Reports {@code started} from now on. */
+  void use(GpuSampler started) {
+    this.sampler = started;
   }
 
   @Override
@@ -38,11 +51,16 @@ final class GpuSection implements MetricsSection {
   @Override
   public Map<String, ?> figures(boolean lineEnds) {
     Map<String, Object> figures = new LinkedHashMap<>();
-    GpuSamplerStats stats = sampler.stats();
-    figures.put("mode", stats.mode());
-    if (!sampler.isEnabled()) {
+    figures.put("mode", mode.optionValue());
+    GpuSampler sampler = this.sampler;
+    if (sampler == null || !sampler.isEnabled()) {
+      if (mode != GpuMode.OFF) {
+        // gpu=auto on a host that is not agent-runtime: nothing samples
+        figures.put("source", GpuReading.OFF);
+      }
       return figures;
     }
+    GpuSamplerStats stats = sampler.stats();
     figures.put("source", stats.source());
     Optional<GpuSample> sample = sampler.lastSample();
     if (sample.isPresent()) {

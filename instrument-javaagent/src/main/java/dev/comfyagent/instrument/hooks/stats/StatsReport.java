@@ -131,7 +131,10 @@ final class StatsReport {
             + stats.traceLinesDropped()
             + " dropped, "
             + stats.health().internalErrors()
-            + " internal errors swallowed");
+            + " internal errors swallowed"
+            + (stats.health().toolCallsObservable()
+                ? ""
+                : "; NO tool call of this server can be observed (unsupported SDK release)"));
     return new Answer(text.toString().stripTrailing(), structured, false);
   }
 
@@ -176,6 +179,7 @@ final class StatsReport {
     agent.put("trace_lines_written", stats.traceLinesWritten());
     agent.put("trace_lines_dropped", stats.traceLinesDropped());
     agent.put("internal_errors", health.internalErrors());
+    agent.put("tool_calls_observable", health.toolCallsObservable());
     agent.put("output_dir", outputDir.toAbsolutePath().normalize().toString());
     return agent;
   }

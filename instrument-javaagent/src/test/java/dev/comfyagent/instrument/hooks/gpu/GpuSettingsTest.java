@@ -113,7 +113,7 @@ class GpuSettingsTest {
   static Stream<Arguments> invalidOptions() {
     return Stream.of(
         Arguments.of(
-            Map.of("gpu", "cuda"), "gpu=cuda: expected one of auto, nvidia-smi, comfyui, off"),
+            Map.of("gpu", "cuda"), "gpu=cuda: expected one of auto, on, nvidia-smi, comfyui, off"),
         Arguments.of(
             Map.of("gpu.interval", "fast"),
             "gpu.interval=fast: expected a duration such as 500ms, 1s, 1.5s or 2m"),
