@@ -4,9 +4,12 @@ import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.Option;
 import dev.comfyagent.instrument.config.ToolPattern;
+import dev.comfyagent.instrument.emit.HistogramLogFile;
 import dev.comfyagent.instrument.emit.JsonLinesFile;
 import dev.comfyagent.instrument.emit.MetricsReporter;
 import dev.comfyagent.instrument.emit.MetricsSection;
+import dev.comfyagent.instrument.emit.OutputFiles;
+import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.emit.TraceQueue;
 import dev.comfyagent.instrument.emit.TraceWriter;
 import dev.comfyagent.instrument.record.AgentHealth;
@@ -74,6 +77,8 @@ final class Agent implements AgentContext {
   private final TraceWriter traceWriter;
   private final JsonLinesFile traceFile;
   private final JsonLinesFile metricsFile;
+  private final OutputFiles outputFiles;
+  private final HistogramLogFile latencyLog;
   private final MetricsReporter reporter;
   private final ToolCallTracker calls;
   private final AgentStats stats;
@@ -87,7 +92,8 @@ final class Agent implements AgentContext {
       Instrumentation instrumentation,
       boolean attachedLate,
       ClassLoader loader,
-      Thread weaverPreparation)
+      Thread weaverPreparation,
+      ProcessIdentity identity)
       throws IOException {
     this.weaverPreparation = weaverPreparation;
     this.config = config;
@@ -96,16 +102,24 @@ final class Agent implements AgentContext {
     this.agentLoader = loader;
     this.health = new AgentHealth(config.debug());
     this.tools = new ToolStatsRegistry(config.toolsMax());
-    Path dir = config.outputDir();
+    this.outputFiles = OutputFiles.claim(config.outputDir(), identity);
     this.metricsFile =
         new JsonLinesFile(
-            dir.resolve("metrics.jsonl"), config.metricsRotateBytes(), config.metricsRotateKeep());
+            outputFiles.metrics(), config.metricsRotateBytes(), config.metricsRotateKeep());
+    this.latencyLog =
+        config.hlog()
+            ? new HistogramLogFile(
+                outputFiles.latencyLog(),
+                config.metricsRotateBytes(),
+                config.metricsRotateKeep(),
+                identity)
+            : null;
     if (config.trace()) {
       this.traceQueue = new TraceQueue(config.traceQueueSize());
       this.traceFile =
           new JsonLinesFile(
-              dir.resolve("traces.jsonl"), config.traceRotateBytes(), config.traceRotateKeep());
-      this.traceWriter = new TraceWriter(traceQueue, traceFile, health);
+              outputFiles.traces(), config.traceRotateBytes(), config.traceRotateKeep());
+      this.traceWriter = new TraceWriter(traceQueue, traceFile, health, identity);
     } else {
       this.traceQueue = null;
       this.traceFile = null;
@@ -131,7 +145,9 @@ final class Agent implements AgentContext {
                 host::circuitBreakerState,
                 this::traceLinesWritten,
                 this::traceLinesDropped),
-            startNanos);
+            startNanos,
+            identity,
+            latencyLog);
     this.stats =
         new AgentStats(
             startNanos,
@@ -155,12 +171,18 @@ final class Agent implements AgentContext {
   static Agent create(
       AgentConfig config, Instrumentation instrumentation, boolean attachedLate, ClassLoader loader)
       throws IOException {
-    return create(config, instrumentation, attachedLate, loader, null);
+    return create(
+        config,
+        instrumentation,
+        attachedLate,
+        loader,
+        null,
+        ProcessIdentity.of(config.serviceName(), "unknown", System.getenv()));
   }
 
   /**
    * Creates the agent, which will wait for {@code weaverPreparation} ({@link
-   * Weaver#prepareInBackground}) before it weaves.
+   * Weaver#prepareInBackground}) before it weaves, and writes as {@code identity}.
    *
    * @throws IOException when the output directory or files cannot be created
    */
@@ -169,9 +191,10 @@ final class Agent implements AgentContext {
       Instrumentation instrumentation,
       boolean attachedLate,
       ClassLoader loader,
-      Thread weaverPreparation)
+      Thread weaverPreparation,
+      ProcessIdentity identity)
       throws IOException {
-    return new Agent(config, instrumentation, attachedLate, loader, weaverPreparation);
+    return new Agent(config, instrumentation, attachedLate, loader, weaverPreparation, identity);
   }
 
   /**
@@ -342,6 +365,10 @@ final class Agent implements AgentContext {
       if (traceFile != null) {
         traceFile.close();
       }
+      if (latencyLog != null) {
+        latencyLog.close();
+      }
+      outputFiles.close();
     } catch (IOException e) {
       health.internalError("closing output files", e);
     }

@@ -4,6 +4,7 @@ import dev.comfyagent.instrument.attach.AttachCommand;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.ConfigException;
+import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.weave.Weaver;
 import java.io.IOException;
@@ -55,6 +56,7 @@ public final class AgentInstaller {
           "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
       return;
     }
+    String version = version(agentJar);
     Agent agent;
     try {
       agent =
@@ -63,7 +65,8 @@ public final class AgentInstaller {
               instrumentation,
               attachedLate,
               AgentInstaller.class.getClassLoader(),
-              weaverPreparation);
+              weaverPreparation,
+              ProcessIdentity.of(config.serviceName(), version, System.getenv()));
     } catch (IOException | RuntimeException e) {
       refuse(
           "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",
@@ -93,7 +96,7 @@ public final class AgentInstaller {
       return;
     }
     // Read by the attach command, which refuses to load the agent twice into one JVM.
-    System.setProperty(AttachCommand.LOADED_PROPERTY, version(agentJar));
+    System.setProperty(AttachCommand.LOADED_PROPERTY, version);
     if (config.debug()) {
       AgentHealth.diagnostic(
           "running with " + config + ", writing to " + config.outputDir().toAbsolutePath());

@@ -212,6 +212,17 @@ public final class AgentConfig {
     return OptionKind.parseCount(get(Option.TRACE_ROTATE_KEEP));
   }
 
+  /** Whether each interval's latency histograms go to an HdrHistogram log. */
+  public boolean hlog() {
+    return OptionKind.parseSwitch(get(Option.HLOG));
+  }
+
+  /** The service name set by an option, or {@code null} when none was (then it is derived). */
+  public String serviceName() {
+    String name = get(Option.SERVICE_NAME);
+    return name == null || name.isBlank() ? null : name.strip();
+  }
+
   /** Bound on the length of a trace's {@code input_summary}; 0 for none. */
   public int summaryMaxChars() {
     return OptionKind.parseCount(get(Option.SUMMARY_MAX_CHARS));

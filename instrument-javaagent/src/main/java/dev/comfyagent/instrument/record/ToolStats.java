@@ -80,7 +80,20 @@ public final class ToolStats {
    * @param startNewLine whether a metrics line is being written: the next call starts from zero
    */
   public synchronized ToolFigures sinceLastLine(boolean startNewLine) {
+    return sinceLastLine(startNewLine, null);
+  }
+
+  /**
+   * The figures since the previous metrics line, as {@link #sinceLastLine(boolean)}, and the
+   * latencies behind them (microseconds) copied into {@code latencies} when it is not {@code null}:
+   * its previous content is replaced, so it can be reused line after line.
+   */
+  public synchronized ToolFigures sinceLastLine(boolean startNewLine, Histogram latencies) {
     drain();
+    if (latencies != null) {
+      latencies.reset();
+      latencies.add(sinceLine);
+    }
     long okNow = ok.sum();
     long errNow = err.sum();
     ToolFigures figures = ToolFigures.of(name, okNow - okAtLine, errNow - errAtLine, sinceLine);
