@@ -28,11 +28,12 @@ class IdentityOnEveryLineTest {
   @Test
   void everyMetricsLineCarriesTheProcessIdentity() throws Exception {
     ProcessOutputFixture.write(
-        dir,
-        identity,
-        List.of(
-            Map.of("load_workflow", new long[] {1_000}),
-            Map.of("load_workflow", new long[] {2_000})));
+            dir,
+            identity,
+            List.of(
+                Map.of("load_workflow", new long[] {1_000}),
+                Map.of("load_workflow", new long[] {2_000})))
+        .close();
     List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
     assertThat(lines).hasSize(2);
     for (String text : lines) {
@@ -62,7 +63,8 @@ class IdentityOnEveryLineTest {
   void theLatencyLogHoldsExactlyTheValuesBehindEachIntervalAndTheTotals() throws Exception {
     long[] first = {1_200, 1_500, 90_000, 7};
     long[] second = {-2_000, 55_555, 3_000_000};
-    ProcessOutputFixture.write(dir, identity, List.of(Map.of("t", first), Map.of("t", second)));
+    ProcessOutputFixture.write(dir, identity, List.of(Map.of("t", first), Map.of("t", second)))
+        .close();
 
     Histogram all = new Histogram(1, 3_600_000_000L, 2);
     Histogram fromLog = new Histogram(1, 3_600_000_000L, 2);
