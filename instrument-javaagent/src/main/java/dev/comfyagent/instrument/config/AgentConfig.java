@@ -48,6 +48,9 @@ public final class AgentConfig {
 
   private static final long MIN_INTERVAL_MILLIS = 100;
 
+  /** The longest service name: it is written on every trace line, which must stay within a page. */
+  static final int MAX_SERVICE_NAME = 128;
+
   private final Map<String, String> values;
   private final Map<String, String> origins;
 
@@ -267,6 +270,13 @@ public final class AgentConfig {
     }
     if (toolsMax() < 1) {
       throw wrong(Option.METRICS_TOOLS_MAX, "must be at least 1", strict);
+    }
+    String serviceName = get(Option.SERVICE_NAME);
+    if (serviceName != null && serviceName.strip().length() > MAX_SERVICE_NAME) {
+      throw wrong(
+          Option.SERVICE_NAME,
+          "is longer than " + MAX_SERVICE_NAME + " characters (it is written on every line)",
+          strict);
     }
     if (get(Option.STATS_TOOL).isBlank()) {
       throw wrong(Option.STATS_TOOL, "must not be empty", strict);

@@ -75,23 +75,19 @@ public final class HistogramLogFile implements Closeable {
   private long position;
 
   /**
-   * @param file the log, created (with its folder) when missing, appended to when present
+   * The file is opened (created, with its folder, or appended to) by the first {@link
+   * #writeInterval}, on the metrics thread: nothing of the log's writing runs in {@code premain}.
+   *
+   * @param file the log
    * @param rotateBytes rotate before the file would grow past this; 0 for never
    * @param keep rotated files kept
    * @param identity the writing process, in each header
-   * @throws IOException when the file cannot be opened
    */
-  public HistogramLogFile(Path file, long rotateBytes, int keep, ProcessIdentity identity)
-      throws IOException {
+  public HistogramLogFile(Path file, long rotateBytes, int keep, ProcessIdentity identity) {
     this.file = file;
     this.rotateBytes = rotateBytes;
     this.keep = keep;
     this.identity = identity;
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    open();
   }
 
   /** The file written to. */
@@ -134,6 +130,13 @@ public final class HistogramLogFile implements Closeable {
       return;
     }
     byte[] lines = bytes.toByteArray();
+    if (channel == null) {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      open();
+    }
     if (rotateBytes > 0 && position > 0 && position + lines.length > rotateBytes) {
       rotate();
     }
