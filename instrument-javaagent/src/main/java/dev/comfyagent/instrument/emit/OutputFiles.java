@@ -49,6 +49,7 @@ public final class OutputFiles implements Closeable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Path lockFile;
+  private final Object closing = new Object();
 
   private OutputFiles(
       Path dir, String suffix, FileChannel lockChannel, FileLock lock, Path lockFile) {
@@ -110,13 +111,15 @@ public final class OutputFiles implements Closeable {
 
   /** Gives the plain names back (the lock file stays, empty). */
   @Override
-  public synchronized void close() throws IOException {
-    if (lock != null && lock.isValid()) {
-      lock.release();
-    }
-    if (lockChannel != null && lockChannel.isOpen()) {
-      lockChannel.close();
-      HELD_IN_THIS_JVM.remove(lockFile);
+  public void close() throws IOException {
+    synchronized (closing) {
+      if (lock != null && lock.isValid()) {
+        lock.release();
+      }
+      if (lockChannel != null && lockChannel.isOpen()) {
+        lockChannel.close();
+        HELD_IN_THIS_JVM.remove(lockFile);
+      }
     }
   }
 }

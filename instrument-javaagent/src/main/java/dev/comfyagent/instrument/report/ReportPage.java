@@ -619,7 +619,10 @@ final class ReportPage {
         .append(run.renders)
         .append(" ")
         .append(RunReader.RENDER_TOOL)
-        .append(" calls (from traces.jsonl), one sample per metrics line.</p>");
+        .append(" calls (from traces.jsonl), one sample per metrics line")
+        .append(
+            run.gpuSources.isEmpty() ? "" : ", read from " + esc(String.join(", ", run.gpuSources)))
+        .append(".</p>");
     if (run.gpuUtilization.isEmpty() && run.vramUsedGiB.isEmpty()) {
       out.append("<p class=\"muted\">No GPU sample (gpu=off, or no nvidia-smi and no ComfyUI")
           .append(" /system_stats).</p>");

@@ -131,6 +131,7 @@ final class Run {
   final List<Series> gpuUtilization = new ArrayList<>();
   final List<Series> vramUsedGiB = new ArrayList<>();
   double vramTotalGiB = Double.NaN;
+  final java.util.Set<String> gpuSources = new java.util.TreeSet<>();
   final List<long[]> renderSpans = new ArrayList<>();
   long renders;
   final List<Chain> slowestChains = new ArrayList<>();

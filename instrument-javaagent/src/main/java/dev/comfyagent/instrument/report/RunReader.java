@@ -318,7 +318,6 @@ final class RunReader {
 
   /** What one trace file adds up to; files are read in parallel, then added in order. */
   private final class TracePart {
-    final int fileIndex;
     final Path file;
     final Map<String, long[]> counts = new HashMap<>();
     final Map<String, long[]> callsPerBin = new HashMap<>();
@@ -338,8 +337,7 @@ final class RunReader {
     long bad;
     String firstProblem;
 
-    TracePart(int fileIndex, Path file, boolean withLatencies) {
-      this.fileIndex = fileIndex;
+    TracePart(Path file, boolean withLatencies) {
       this.file = file;
       this.latencies = withLatencies ? new BinnedLatencies(run.bins) : null;
     }
@@ -370,8 +368,8 @@ final class RunReader {
     boolean countsFromTraces = metrics.isEmpty();
     List<Callable<TracePart>> work = new ArrayList<>();
     List<Path> traceFiles = files.traces();
-    for (int i = 0; i < traceFiles.size(); i++) {
-      TracePart part = new TracePart(i, traceFiles.get(i), latenciesFromTraces);
+    for (Path file : traceFiles) {
+      TracePart part = new TracePart(file, latenciesFromTraces);
       work.add(() -> readTraceFile(part));
     }
     List<TracePart> parts = runAll(work);
@@ -605,7 +603,6 @@ final class RunReader {
       String instance = entry.getKey();
       List<MetricsPoint> points = entry.getValue();
       Run.Process process = process(instance);
-      List<Long> times = new ArrayList<>();
       Map<String, List<double[]>> probeValues = new TreeMap<>();
       List<double[]> sessions = new ArrayList<>();
       List<double[]> heap = new ArrayList<>();
@@ -636,7 +633,6 @@ final class RunReader {
         if (!run.window.contains(p.tsMillis)) {
           continue;
         }
-        times.add(p.tsMillis);
         int bin = bins.indexOf(p.tsMillis);
         for (Map.Entry<String, MetricsPoint.ToolCounts> t : p.intervalTools.entrySet()) {
           Run.Tool tool = tool(t.getKey());
@@ -672,6 +668,9 @@ final class RunReader {
                 probeValues
                     .computeIfAbsent(name, k -> new ArrayList<>())
                     .add(new double[] {p.tsMillis, value}));
+        if (p.gpuSource != null) {
+          run.gpuSources.add(p.gpuSource);
+        }
         if (p.gpu != null
             && p.gpu.atMillis() != lastGpuAt
             && run.window.contains(p.gpu.atMillis())) {
