@@ -21,7 +21,8 @@ import java.util.Optional;
  * <p>It starts the ComfyUI <em>simulator</em> (it answers with ComfyUI's real shapes and renders
  * placeholder images; real ComfyUI is what docker-compose starts), launches the packaged runtime
  * jar as an MCP stdio server with the packaged agent attached, drives it with the MCP Java SDK
- * client step by step, and ends with where the logs, metrics and traces are.
+ * client step by step, and ends with where the logs, metrics and traces are, and the agent's HTML
+ * report of the session ({@code <out>/report.html}).
  *
  * <p>Usage: {@code java -jar demo/target/comfy-agent-demo.jar [--no-agent] [--out DIR]
  * [--step-delay-ms N]}
@@ -123,8 +124,40 @@ public final class DemoMain {
         narrator.fact("agent traces (JSON lines):  " + logs.resolve("traces.jsonl"));
         narrator.lastLine("last trace line", logs.resolve("traces.jsonl"));
         narrator.lastLine("last metrics line", logs.resolve("metrics.jsonl"));
+        writeReport(narrator, agentJar.get(), logs, outDir.resolve("report.html"));
       }
       return narrator.failures() == 0 ? 0 : 1;
+    }
+  }
+
+  /**
+   * The agent jar's {@code report} command over the run's logs: one HTML page of plots. A report
+   * that cannot be written is said and counted, the demo's other output stands.
+   */
+  private static void writeReport(Narrator narrator, Path agentJar, Path logs, Path page) {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            agentJar.toString(),
+            "report",
+            logs.toString(),
+            "-o",
+            page.toString());
+    try {
+      Process report = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String said = new String(report.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!report.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || report.exitValue() != 0) {
+        report.destroyForcibly();
+        narrator.unexpected("the report command failed: " + said.strip());
+        return;
+      }
+      narrator.fact("report (open in a browser): " + page);
+    } catch (IOException e) {
+      narrator.unexpected("the report command could not run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      narrator.unexpected("interrupted while writing the report");
     }
   }
 

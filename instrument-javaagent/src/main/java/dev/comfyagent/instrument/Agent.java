@@ -4,9 +4,12 @@ import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.Option;
 import dev.comfyagent.instrument.config.ToolPattern;
+import dev.comfyagent.instrument.emit.HistogramLogFile;
 import dev.comfyagent.instrument.emit.JsonLinesFile;
 import dev.comfyagent.instrument.emit.MetricsReporter;
 import dev.comfyagent.instrument.emit.MetricsSection;
+import dev.comfyagent.instrument.emit.OutputFiles;
+import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.emit.TraceQueue;
 import dev.comfyagent.instrument.emit.TraceWriter;
 import dev.comfyagent.instrument.record.AgentHealth;
@@ -77,6 +80,8 @@ final class Agent implements AgentContext {
   private final TraceWriter traceWriter;
   private final JsonLinesFile traceFile;
   private final JsonLinesFile metricsFile;
+  private final OutputFiles outputFiles;
+  private final HistogramLogFile latencyLog;
   private final MetricsReporter reporter;
   private final ToolCallTracker calls;
   private final AgentStats stats;
@@ -92,7 +97,8 @@ final class Agent implements AgentContext {
       Instrumentation instrumentation,
       boolean attachedLate,
       ClassLoader loader,
-      RuntimeHostWatch runtimeWatch)
+      RuntimeHostWatch runtimeWatch,
+      ProcessIdentity identity)
       throws IOException {
     this.runtimeWatch = runtimeWatch;
     this.config = config;
@@ -102,16 +108,24 @@ final class Agent implements AgentContext {
     this.health = new AgentHealth(config.debug());
     health.toolCallPathsFrom(JoinPointFound::toolCallPaths);
     this.tools = new ToolStatsRegistry(config.toolsMax());
-    Path dir = config.outputDir();
+    this.outputFiles = OutputFiles.claim(config.outputDir(), identity);
     this.metricsFile =
         new JsonLinesFile(
-            dir.resolve("metrics.jsonl"), config.metricsRotateBytes(), config.metricsRotateKeep());
+            outputFiles.metrics(), config.metricsRotateBytes(), config.metricsRotateKeep());
+    this.latencyLog =
+        config.hlog()
+            ? new HistogramLogFile(
+                outputFiles.latencyLog(),
+                config.metricsRotateBytes(),
+                config.metricsRotateKeep(),
+                identity)
+            : null;
     if (config.trace()) {
       this.traceQueue = new TraceQueue(config.traceQueueSize());
       this.traceFile =
           new JsonLinesFile(
-              dir.resolve("traces.jsonl"), config.traceRotateBytes(), config.traceRotateKeep());
-      this.traceWriter = new TraceWriter(traceQueue, traceFile, health);
+              outputFiles.traces(), config.traceRotateBytes(), config.traceRotateKeep());
+      this.traceWriter = new TraceWriter(traceQueue, traceFile, health, identity);
     } else {
       this.traceQueue = null;
       this.traceFile = null;
@@ -137,7 +151,9 @@ final class Agent implements AgentContext {
                 host::circuitBreakerState,
                 this::traceLinesWritten,
                 this::traceLinesDropped),
-            startNanos);
+            startNanos,
+            identity,
+            latencyLog);
     this.stats =
         new AgentStats(
             startNanos,
@@ -165,7 +181,8 @@ final class Agent implements AgentContext {
   }
 
   /**
-   * Creates the agent, which learns from {@code runtimeWatch} whether its host is agent-runtime.
+   * Creates the agent, which learns from {@code runtimeWatch} whether its host is agent-runtime and
+   * writes as this process under an unknown agent version (tests, and hosts without a manifest).
    *
    * @throws IOException when the output directory or files cannot be created
    */
@@ -176,7 +193,30 @@ final class Agent implements AgentContext {
       ClassLoader loader,
       RuntimeHostWatch runtimeWatch)
       throws IOException {
-    return new Agent(config, instrumentation, attachedLate, loader, runtimeWatch);
+    return create(
+        config,
+        instrumentation,
+        attachedLate,
+        loader,
+        runtimeWatch,
+        ProcessIdentity.of(config.serviceName(), "unknown", System.getenv()));
+  }
+
+  /**
+   * Creates the agent, which learns from {@code runtimeWatch} whether its host is agent-runtime,
+   * and writes as {@code identity}.
+   *
+   * @throws IOException when the output directory or files cannot be created
+   */
+  static Agent create(
+      AgentConfig config,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      ClassLoader loader,
+      RuntimeHostWatch runtimeWatch,
+      ProcessIdentity identity)
+      throws IOException {
+    return new Agent(config, instrumentation, attachedLate, loader, runtimeWatch, identity);
   }
 
   /**
@@ -376,6 +416,10 @@ final class Agent implements AgentContext {
       if (traceFile != null) {
         traceFile.close();
       }
+      if (latencyLog != null) {
+        latencyLog.close();
+      }
+      outputFiles.close();
     } catch (IOException e) {
       health.internalError("closing output files", e);
     }

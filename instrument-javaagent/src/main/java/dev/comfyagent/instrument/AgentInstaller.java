@@ -6,6 +6,7 @@ import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.config.ConfigException;
 import dev.comfyagent.instrument.config.Option;
 import dev.comfyagent.instrument.config.ToolPattern;
+import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.StartTrigger;
@@ -171,6 +172,7 @@ public final class AgentInstaller {
           "another copy of the agent already runs in this JVM; " + agentJar + " does nothing");
       return null;
     }
+    String version = version(agentJar);
     Agent agent;
     try {
       agent =
@@ -179,7 +181,8 @@ public final class AgentInstaller {
               instrumentation,
               attachedLate,
               AgentInstaller.class.getClassLoader(),
-              runtimeWatch);
+              runtimeWatch,
+              ProcessIdentity.of(config.serviceName(), version, System.getenv()));
     } catch (IOException | RuntimeException e) {
       refuseAfterStart(
           "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",

@@ -1,5 +1,7 @@
 package dev.comfyagent.instrument.attach;
 
+import dev.comfyagent.instrument.fleet.MergeCommand;
+import dev.comfyagent.instrument.report.ReportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -81,9 +83,12 @@ public final class AttachCommand {
               + " jar;",
           "      --force attaches to a process the attach provider does not list (see"
               + " docs/attach.md).",
+          ReportCommand.USAGE,
+          MergeCommand.USAGE,
           "  java -jar instrument-javaagent-<v>.jar help",
           "",
-          "Needs a JDK's java (module jdk.attach), run as the user that runs the target JVM.");
+          "list and attach need a JDK's java (module jdk.attach), run as the user that runs the"
+              + " target JVM.");
 
   private static final long DETAILS_TIMEOUT_SECONDS = 15;
   private static final int MINIMUM_JAVA = 17;
@@ -142,9 +147,18 @@ public final class AttachCommand {
       case "attach" -> {
         return attach(AttachArguments.parse(args));
       }
+      // Commands over the files the agent wrote: their classes load only here, never in premain.
+      case "report" -> {
+        return ReportCommand.run(List.of(args).subList(1, args.length), out, err);
+      }
+      case "merge" -> {
+        return MergeCommand.run(List.of(args).subList(1, args.length), out, err);
+      }
       default ->
           throw new AttachFailure(
-              "unknown command '" + args[0] + "'; the commands are list, attach and help",
+              "unknown command '"
+                  + args[0]
+                  + "'; the commands are list, attach, report, merge and help",
               EXIT_USAGE);
     }
   }

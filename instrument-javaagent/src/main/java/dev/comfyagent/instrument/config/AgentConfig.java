@@ -48,6 +48,9 @@ public final class AgentConfig {
 
   private static final long MIN_INTERVAL_MILLIS = 100;
 
+  /** The longest service name: it is written on every trace line, which must stay within a page. */
+  static final int MAX_SERVICE_NAME = 128;
+
   private final Map<String, String> values;
   private final Map<String, String> origins;
 
@@ -215,6 +218,17 @@ public final class AgentConfig {
     return OptionKind.parseCount(get(Option.TRACE_ROTATE_KEEP));
   }
 
+  /** Whether each interval's latency histograms go to an HdrHistogram log. */
+  public boolean hlog() {
+    return OptionKind.parseSwitch(get(Option.HLOG));
+  }
+
+  /** The service name set by an option, or {@code null} when none was (then it is derived). */
+  public String serviceName() {
+    String name = get(Option.SERVICE_NAME);
+    return name == null || name.isBlank() ? null : name.strip();
+  }
+
   /** Bound on the length of a trace's {@code input_summary}; 0 for none. */
   public int summaryMaxChars() {
     return OptionKind.parseCount(get(Option.SUMMARY_MAX_CHARS));
@@ -260,6 +274,13 @@ public final class AgentConfig {
     }
     if (toolsMax() < 1) {
       throw wrong(Option.METRICS_TOOLS_MAX, "must be at least 1", strict);
+    }
+    String serviceName = get(Option.SERVICE_NAME);
+    if (serviceName != null && serviceName.strip().length() > MAX_SERVICE_NAME) {
+      throw wrong(
+          Option.SERVICE_NAME,
+          "is longer than " + MAX_SERVICE_NAME + " characters (it is written on every line)",
+          strict);
     }
     if (get(Option.STATS_TOOL).isBlank()) {
       throw wrong(Option.STATS_TOOL, "must not be empty", strict);

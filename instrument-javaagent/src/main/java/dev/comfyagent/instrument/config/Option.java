@@ -49,6 +49,17 @@ public enum Option {
       OptionKind.SIZE,
       "traces.jsonl is rotated when it would grow past this"),
   TRACE_ROTATE_KEEP("trace.rotate.keep", "5", OptionKind.COUNT, "rotated trace files kept"),
+  HLOG(
+      "hlog",
+      "on",
+      OptionKind.SWITCH,
+      "write each interval's latency histograms to latency.hlog (HdrHistogram log, one tag per tool)"),
+  SERVICE_NAME(
+      "service.name",
+      null,
+      OptionKind.TEXT,
+      "the service.name on every line (default: the main jar's name without its version, or the"
+          + " main class's simple name)"),
   SUMMARY_MAX_CHARS(
       "summary.max.chars",
       "200",

@@ -25,7 +25,9 @@ import java.util.function.LongSupplier;
  * when the JVM shuts down. Each line holds the interval's figures and the totals since start:
  *
  * <pre>{@code
- * {"ts":"2026-11-25T10:16:30.001Z","type":"interval","pid":4242,"uptime_ms":60123,"interval_ms":60000,
+ * {"ts":"2026-11-25T10:16:30.001Z","type":"interval","pid":4242,"service.name":"agent-runtime",
+ *  "service.instance.id":"render-07-4242-20261125T101530001Z","telemetry.distro.version":"0.1.0",
+ *  "uptime_ms":60123,"interval_ms":60000,
  *  "interval":{"tools":{"load_workflow":{"calls":3,"ok":2,"err":1,"p50_ms":11.2,"p95_ms":40.1,
  *    "p99_ms":40.1,"max_ms":40.1,"mean_ms":20.8}},"rate_limiters":{"comfyui":{"permitted":9,"rejected":1}},
  *    "circuit_breaker_transitions":[{"breaker":"comfyui","from":"CLOSED","to":"OPEN","ts":"..."}],
@@ -36,6 +38,9 @@ import java.util.function.LongSupplier;
  *  "agent":{"classes_instrumented":14,"instrumentation_failures":0,"trace_lines_written":3,
  *    "trace_lines_dropped":0,"internal_errors":0}}
  * }</pre>
+ *
+ * <p>With a {@link HistogramLogFile}, each line's interval latencies also go to the HdrHistogram
+ * log, for exact percentiles over any span and any number of processes.
  *
  * <p>Thread-safe: lines are built and written under this object's lock.
  */
@@ -51,9 +56,12 @@ public final class MetricsReporter {
   private final LongSupplier traceLinesWritten;
   private final LongSupplier traceLinesDropped;
   private final long startNanos;
+  private final ProcessIdentity identity;
+  private final HistogramLogFile latencyLog;
   private final List<MetricsSection> sections = new CopyOnWriteArrayList<>();
   private final LineBuffer lines = new LineBuffer();
   private long lastLineNanos;
+  private long lastLineEpochMillis;
   private ScheduledExecutorService scheduler;
   private boolean finished;
 
@@ -74,6 +82,24 @@ public final class MetricsReporter {
    * @param startNanos {@link System#nanoTime()} when the agent started
    */
   public MetricsReporter(JsonLinesFile file, Sources sources, long startNanos) {
+    this(file, sources, startNanos, null, null);
+  }
+
+  /**
+   * @param file metrics.jsonl
+   * @param sources the figures to report
+   * @param startNanos {@link System#nanoTime()} when the agent started
+   * @param identity the process, on every line ({@code null}: no identity fields)
+   * @param latencyLog where each interval's latency histograms go as well, or {@code null}
+   */
+  public MetricsReporter(
+      JsonLinesFile file,
+      Sources sources,
+      long startNanos,
+      ProcessIdentity identity,
+      HistogramLogFile latencyLog) {
+    this.identity = identity;
+    this.latencyLog = latencyLog;
     this.file = file;
     this.tools = sources.tools();
     this.breakers = sources.breakers();
@@ -85,6 +111,8 @@ public final class MetricsReporter {
     this.traceLinesDropped = sources.traceLinesDropped();
     this.startNanos = startNanos;
     this.lastLineNanos = startNanos;
+    this.lastLineEpochMillis =
+        System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 
   /** Adds a section written in every later line. */
@@ -150,11 +178,15 @@ public final class MetricsReporter {
   public synchronized void writeLine(String type) {
     try {
       long now = System.nanoTime();
+      long nowEpochMillis = System.currentTimeMillis();
       long intervalMillis = TimeUnit.NANOSECONDS.toMillis(now - lastLineNanos);
       lastLineNanos = now;
+      long intervalStartMillis = lastLineEpochMillis;
+      lastLineEpochMillis = nowEpochMillis;
       lines.clear();
-      lines.line(json -> writeFields(json, type, now, intervalMillis));
+      lines.line(json -> writeFields(json, type, now, nowEpochMillis, intervalMillis));
       file.append(lines.bytes(), 0, lines.length());
+      writeLatencyLog(intervalStartMillis, nowEpochMillis);
     } catch (IOException | RuntimeException e) {
       health.internalError("writing " + file.path(), e);
     } finally {
@@ -162,11 +194,29 @@ public final class MetricsReporter {
     }
   }
 
-  private void writeFields(JsonGenerator json, String type, long now, long intervalMillis)
+  /** The interval's histograms, filled while the line was built, to the latency log. */
+  private void writeLatencyLog(long startMillis, long endMillis) {
+    if (latencyLog == null) {
+      return;
+    }
+    try {
+      latencyLog.writeInterval(startMillis, endMillis);
+    } catch (IOException | RuntimeException e) {
+      health.internalError("writing " + latencyLog.path(), e);
+    }
+  }
+
+  private void writeFields(
+      JsonGenerator json, String type, long now, long nowEpochMillis, long intervalMillis)
       throws IOException {
-    json.writeStringField("ts", LineBuffer.timestamp(System.currentTimeMillis()));
+    json.writeStringField("ts", LineBuffer.timestamp(nowEpochMillis));
     json.writeStringField("type", type);
     json.writeNumberField("pid", ProcessHandle.current().pid());
+    if (identity != null) {
+      json.writeStringField(ProcessIdentity.SERVICE_NAME, identity.serviceName());
+      json.writeStringField(ProcessIdentity.INSTANCE_ID, identity.instanceId());
+      json.writeStringField(ProcessIdentity.AGENT_VERSION, identity.agentVersion());
+    }
     json.writeNumberField("uptime_ms", TimeUnit.NANOSECONDS.toMillis(now - startNanos));
     json.writeNumberField("interval_ms", intervalMillis);
 
@@ -174,7 +224,8 @@ public final class MetricsReporter {
     List<ToolFigures> interval = new ArrayList<>(all.size());
     List<ToolFigures> total = new ArrayList<>(all.size());
     for (ToolStats stats : all) {
-      ToolStats.Snapshot snapshot = stats.snapshot(true);
+      ToolStats.Snapshot snapshot =
+          stats.snapshot(true, latencyLog == null ? null : latencyLog.scratch(stats.name()));
       interval.add(snapshot.interval());
       total.add(snapshot.total());
     }

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *  "tool_name":"load_workflow","duration_ms":12.345,"success":true,
  *  "input_summary":"path=/work/flows/portrait.json","seq":1,"parent":null,"error.type":null,
  *  "mcp.method.name":"tools/call","gen_ai.tool.name":"load_workflow",
- *  "gen_ai.operation.name":"execute_tool","mcp.session.id":"7c1e...","jsonrpc.request.id":3}
+ *  "gen_ai.operation.name":"execute_tool","mcp.session.id":"7c1e...","jsonrpc.request.id":3,
+ *  "service.name":"agent-runtime","service.instance.id":"render-07-4242-20261125T101530001Z",
+ *  "telemetry.distro.version":"0.1.0"}
  * }</pre>
  *
  * <p>Thread-safe: {@link #start} and {@link #stop} may be called from any thread.
@@ -32,6 +34,7 @@ public final class TraceWriter implements Runnable {
   private final TraceQueue queue;
   private final JsonLinesFile file;
   private final AgentHealth health;
+  private final ProcessIdentity identity;
   private final LineBuffer lines = new LineBuffer();
   private final LongAdder written = new LongAdder();
   private volatile boolean stopping;
@@ -43,6 +46,18 @@ public final class TraceWriter implements Runnable {
    * @param health counts failed writes
    */
   public TraceWriter(TraceQueue queue, JsonLinesFile file, AgentHealth health) {
+    this(queue, file, health, null);
+  }
+
+  /**
+   * @param queue where events wait
+   * @param file traces.jsonl
+   * @param health counts failed writes
+   * @param identity the process, on every line ({@code null}: no identity fields)
+   */
+  public TraceWriter(
+      TraceQueue queue, JsonLinesFile file, AgentHealth health, ProcessIdentity identity) {
+    this.identity = identity;
     this.queue = queue;
     this.file = file;
     this.health = health;
@@ -98,7 +113,7 @@ public final class TraceWriter implements Runnable {
       taken++;
       try {
         TraceEvent e = event;
-        lines.line(json -> writeEvent(json, e));
+        lines.line(json -> writeEvent(json, e, identity));
       } catch (IOException | RuntimeException e) {
         queue.lost(1);
         health.internalError("trace line", e);
@@ -124,7 +139,8 @@ public final class TraceWriter implements Runnable {
     }
   }
 
-  static void writeEvent(JsonGenerator json, TraceEvent e) throws IOException {
+  static void writeEvent(JsonGenerator json, TraceEvent e, ProcessIdentity identity)
+      throws IOException {
     json.writeStringField("ts", LineBuffer.timestamp(e.epochMillis()));
     json.writeStringField("correlation_id", e.correlationId());
     json.writeStringField("tool_name", e.toolName());
@@ -150,6 +166,11 @@ public final class TraceWriter implements Runnable {
     if (e.jsonRpcId() != null) {
       json.writeFieldName("jsonrpc.request.id");
       LineBuffer.writeValue(json, e.jsonRpcId());
+    }
+    if (identity != null) {
+      json.writeStringField(ProcessIdentity.SERVICE_NAME, identity.serviceName());
+      json.writeStringField(ProcessIdentity.INSTANCE_ID, identity.instanceId());
+      json.writeStringField(ProcessIdentity.AGENT_VERSION, identity.agentVersion());
     }
   }
 }

@@ -80,16 +80,7 @@ public final class ToolStats {
    * @param startNewLine whether a metrics line is being written: the next call starts from zero
    */
   public synchronized ToolFigures sinceLastLine(boolean startNewLine) {
-    drain();
-    long okNow = ok.sum();
-    long errNow = err.sum();
-    ToolFigures figures = ToolFigures.of(name, okNow - okAtLine, errNow - errAtLine, sinceLine);
-    if (startNewLine) {
-      sinceLine.reset();
-      okAtLine = okNow;
-      errAtLine = errNow;
-    }
-    return figures;
+    return snapshot(startNewLine, null).interval();
   }
 
   /**
@@ -101,7 +92,20 @@ public final class ToolStats {
    * @param startNewLine whether the next interval starts from here
    */
   public synchronized Snapshot snapshot(boolean startNewLine) {
+    return snapshot(startNewLine, null);
+  }
+
+  /**
+   * As {@link #snapshot(boolean)}, and the interval's latencies (microseconds) copied into {@code
+   * latencies} when it is not {@code null}: its previous content is replaced, so one histogram can
+   * be reused line after line (the latency log's scratch).
+   */
+  public synchronized Snapshot snapshot(boolean startNewLine, Histogram latencies) {
     drain();
+    if (latencies != null) {
+      latencies.reset();
+      latencies.add(sinceLine);
+    }
     long okNow = ok.sum();
     long errNow = err.sum();
     Snapshot snapshot =

@@ -345,7 +345,7 @@ class AttachCommandTest {
         Arguments.of(new String[] {}, "no command given"),
         Arguments.of(
             new String[] {"frobnicate"},
-            "unknown command 'frobnicate'; the commands are" + " list, attach and help"),
+            "unknown command 'frobnicate'; the commands are list, attach, report, merge and help"),
         Arguments.of(new String[] {"list", "--all"}, "list takes no arguments, got '--all'"),
         Arguments.of(new String[] {"attach"}, "attach needs the pid of the JVM to attach to"),
         Arguments.of(new String[] {"attach", "java"}, "'java' is not a process id"),

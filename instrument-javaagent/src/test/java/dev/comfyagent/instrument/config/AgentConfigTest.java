@@ -36,6 +36,19 @@ class AgentConfigTest {
     assertThat(config.debug()).isFalse();
     assertThat(config.enabled(Option.WEAVE_SDK)).isTrue();
     assertThat(config.origin("trace")).isEqualTo("default");
+    assertThat(config.hlog()).isTrue();
+    assertThat(config.serviceName()).isNull();
+  }
+
+  @Test
+  void theServiceNameAndTheLatencyLogAreOptionsLikeAnyOther() throws Exception {
+    AgentConfig config =
+        AgentConfig.resolve("hlog=off", Map.of(), Map.of("COMFYAGENT_SERVICE_NAME", " studio-a "));
+    assertThat(config.hlog()).isFalse();
+    assertThat(config.serviceName()).isEqualTo("studio-a");
+    assertThatThrownBy(
+            () -> AgentConfig.resolve("service.name=" + "x".repeat(129), Map.of(), Map.of()))
+        .hasMessageEndingWith("is longer than 128 characters (it is written on every line)");
   }
 
   @ParameterizedTest(name = "{0}")
