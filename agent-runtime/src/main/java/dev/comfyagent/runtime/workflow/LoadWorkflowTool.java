@@ -95,8 +95,13 @@ public final class LoadWorkflowTool implements Tool {
     }
     Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
-    WorkflowToolSupport.state(sessions, context).load(loaded.workflow());
+    // The answer is built before the workflow is installed: a failure leaves the previous one.
+    return WorkflowToolSupport.state(sessions, context)
+        .load(loaded.workflow(), workflow -> answer(loaded, source, definitions));
+  }
 
+  private static ToolResult answer(
+      LoadedWorkflow loaded, String source, Optional<NodeDefinitions> definitions) {
     WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), definitions);
     ValidationReport report = WorkflowValidator.validate(loaded.workflow(), definitions);
     StringBuilder text = new StringBuilder();

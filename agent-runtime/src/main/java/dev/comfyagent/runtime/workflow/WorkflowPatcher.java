@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,11 +53,20 @@ public final class WorkflowPatcher {
    * @throws PatchException when an operation fails; names its index, op, path and reason
    */
   public static Result apply(Workflow workflow, JsonPatch patch) {
+    return apply(workflow, patch, MutationFaults.NONE);
+  }
+
+  /** {@link #apply(Workflow, JsonPatch)}, failing where {@code faults} says (tests). */
+  static Result apply(Workflow workflow, JsonPatch patch, MutationFaults faults) {
     Application application = new Application(workflow.tree());
     List<PatchOperation> ops = patch.operations();
     for (int i = 0; i < ops.size(); i++) {
+      if (faults != MutationFaults.NONE) {
+        faults.reached("patch op " + i);
+      }
       application.apply(i, ops.get(i));
     }
+    faults.reached("patch structure");
     application.checkStructure(ops);
     List<PatchOperation> inverse = new ArrayList<>(application.inverse);
     Collections.reverse(inverse);
@@ -77,16 +85,8 @@ public final class WorkflowPatcher {
 
   /** RFC 6902 equality: numbers compare by value ({@code 1} equals {@code 1.0}). */
   static boolean jsonEquals(JsonNode a, JsonNode b) {
-    return a.equals(NUMERIC_AWARE, b);
+    return JsonValues.same(a, b);
   }
-
-  private static final Comparator<JsonNode> NUMERIC_AWARE =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
 
   /** The state of one patch being applied. */
   private static final class Application {
@@ -106,6 +106,9 @@ public final class WorkflowPatcher {
 
     void apply(int index, PatchOperation op) {
       List<String> path = PatchOperation.tokens(op.path());
+      if (op.op() == PatchOperation.Op.ADD || op.op() == PatchOperation.Op.REPLACE) {
+        requireReadableNumbers(index, op, path);
+      }
       switch (op.op()) {
         case ADD -> add(index, op, path, op.value());
         case REMOVE -> remove(index, op, path, op.path());
@@ -114,6 +117,21 @@ public final class WorkflowPatcher {
         case MOVE -> move(index, op, path);
         case COPY -> copy(index, op, path);
       }
+    }
+
+    /** Refuses a value holding NaN, ±Infinity or a number beyond a float, naming where it is. */
+    private void requireReadableNumbers(int index, PatchOperation op, List<String> path) {
+      JsonValues.unusableNumber(op.value())
+          .ifPresent(
+              unusable -> {
+                List<String> at = new ArrayList<>(path);
+                at.addAll(unusable.at());
+                String where =
+                    at.size() >= 3 && "inputs".equals(at.get(1))
+                        ? describeNode(at.get(0)) + " input " + at.get(2)
+                        : "the value at " + pointerOf(at, at.size());
+                throw failure(index, op, where + ": " + unusable.problem());
+              });
     }
 
     private void add(int index, PatchOperation op, List<String> path, JsonNode value) {
