@@ -2,6 +2,7 @@ package dev.comfyagent.runtime.cli;
 
 import dev.comfyagent.runtime.comfy.ComfyUiSettings;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  * @param sessionsDir where sessions are saved (may not exist yet)
  * @param logDir where the log file goes (may not exist yet)
  * @param logDirExplicit whether the log directory was chosen by flag or environment
- * @param workflowRoots directories workflows may be read from and saved to
+ * @param workflowRoots directories workflows may be read from and saved to; empty when file access
+ *     is off
  * @param connectTimeout TCP connect timeout to ComfyUI
  * @param requestTimeout timeout of one HTTP request
  * @param executionTimeout how long a render is waited for
@@ -63,6 +65,9 @@ public record RuntimeSettings(
   private static final Set<String> LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
+  /** Where ComfyUI keeps the workflows its frontend saves, inside its install. */
+  static final String COMFYUI_USER_WORKFLOWS = "user/default/workflows";
+
   public RuntimeSettings {
     workflowRoots = List.copyOf(workflowRoots);
   }
@@ -78,7 +83,23 @@ public record RuntimeSettings(
   public static RuntimeSettings resolve(
       Map<Setting, String> flags, Map<String, String> environment, Path workingDirectory)
       throws SettingsException {
-    Resolver r = new Resolver(flags, environment, workingDirectory.toAbsolutePath().normalize());
+    return resolve(
+        flags, environment, workingDirectory, homeDirectory(System.getProperty("user.home")));
+  }
+
+  /**
+   * {@link #resolve(Map, Map, Path)} with the home directory given (tests).
+   *
+   * @param home the user's home directory, which no workflow root may be or contain
+   */
+  static RuntimeSettings resolve(
+      Map<Setting, String> flags,
+      Map<String, String> environment,
+      Path workingDirectory,
+      Optional<Path> home)
+      throws SettingsException {
+    Resolver r =
+        new Resolver(flags, environment, workingDirectory.toAbsolutePath().normalize(), home);
     String host = r.host();
     int port = r.integer(Setting.COMFYUI_PORT, 1, 65_535, "a port number");
     Optional<Path> comfyUiPath = r.optionalDirectory(Setting.COMFYUI_PATH);
@@ -139,11 +160,17 @@ public record RuntimeSettings(
     private final Map<Setting, String> flags;
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final Optional<Path> home;
 
-    Resolver(Map<Setting, String> flags, Map<String, String> environment, Path workingDirectory) {
+    Resolver(
+        Map<Setting, String> flags,
+        Map<String, String> environment,
+        Path workingDirectory,
+        Optional<Path> home) {
       this.flags = flags;
       this.environment = environment;
       this.workingDirectory = workingDirectory;
+      this.home = home;
     }
 
     Source source(Setting s) {
@@ -278,36 +305,96 @@ public record RuntimeSettings(
       return Optional.of(p);
     }
 
+    /**
+     * WORKFLOWS_DIR when given; otherwise the {@code user/default/workflows} folder of COMFYUI_PATH
+     * when it exists; otherwise none (file access off). A root that is a file system root, the home
+     * directory or a folder holding it is refused: it would open every file there (keys, shell
+     * start-up files) to prompt-injected paths.
+     */
     List<Path> workflowRoots(Optional<Path> comfyUiPath) throws SettingsException {
       Setting s = Setting.WORKFLOWS_DIR;
       List<Path> roots = new ArrayList<>();
       String value = raw(s);
       if (value == null) {
-        roots.add(workingDirectory);
-      } else {
-        for (String part : value.split(Pattern.quote(File.pathSeparator))) {
-          if (part.isBlank()) {
-            continue;
-          }
-          Path p = path(s, part.strip());
-          if (!Files.isDirectory(p)) {
-            throw bad(s, "no such directory: " + p);
-          }
-          if (!roots.contains(p)) {
-            roots.add(p);
+        if (comfyUiPath.isPresent()) {
+          Path userWorkflows = comfyUiPath.get().resolve(COMFYUI_USER_WORKFLOWS).normalize();
+          if (Files.isDirectory(userWorkflows)) {
+            requireSafeRoot(Setting.COMFYUI_PATH, userWorkflows);
+            roots.add(userWorkflows);
           }
         }
-        if (roots.isEmpty()) {
-          throw bad(s, "names no directory");
+        return roots;
+      }
+      for (String part : value.split(Pattern.quote(File.pathSeparator))) {
+        if (part.isBlank()) {
+          continue;
+        }
+        Path p = path(s, part.strip());
+        if (!Files.isDirectory(p)) {
+          throw bad(s, "no such directory: " + p);
+        }
+        if (!Files.isReadable(p)) {
+          throw bad(s, p + " cannot be read by this process");
+        }
+        requireSafeRoot(s, p);
+        if (!roots.contains(p)) {
+          roots.add(p);
         }
       }
-      if (comfyUiPath.isPresent()) {
-        Path userWorkflows = comfyUiPath.get().resolve("user/default/workflows").normalize();
-        if (Files.isDirectory(userWorkflows) && !roots.contains(userWorkflows)) {
-          roots.add(userWorkflows);
-        }
+      if (roots.isEmpty()) {
+        throw bad(s, "names no directory");
       }
       return roots;
+    }
+
+    private void requireSafeRoot(Setting s, Path root) throws SettingsException {
+      Path real = realPath(root);
+      if (real.getParent() == null) {
+        throw bad(
+            s,
+            real
+                + " is the root of a file system; name the folder that holds your workflows"
+                + " (file access there would reach every file)");
+      }
+      if (home.isPresent() && home.get().startsWith(real)) {
+        String what =
+            home.get().equals(real)
+                ? real + " is your home directory"
+                : real + " holds your home directory " + home.get();
+        throw bad(
+            s,
+            what
+                + "; name a folder inside it, such as "
+                + home.get().resolve("comfy-workflows")
+                + " (keys and settings in the home directory must stay out of the assistant's"
+                + " reach)");
+      }
+    }
+  }
+
+  /** The user's home directory as a root may not contain it; empty when there is no usable one. */
+  static Optional<Path> homeDirectory(String userHome) {
+    if (userHome == null || userHome.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      Path home = Path.of(userHome);
+      if (!home.isAbsolute() || home.getParent() == null) {
+        // "/" as a home (a container's system user) would refuse every root.
+        return Optional.empty();
+      }
+      return Optional.of(realPath(home.normalize()));
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The path with links followed where it exists, else as given. */
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException | SecurityException e) {
+      return path;
     }
   }
 }

@@ -134,7 +134,9 @@ final class ServeCommand implements Callable<Integer> {
             settings.comfyUiEndpoint(),
             settings.sessionsDir(),
             logDir,
-            settings.workflowRoots());
+            settings.workflowRoots().isEmpty()
+                ? "none (file access off)"
+                : settings.workflowRoots());
     ComfyUiClient client = clients.apply(settings.comfyUi());
     try (RuntimeAssembly runtime = RuntimeAssembly.create(settings, client, Clock.systemUTC())) {
       runtime.warmUp();

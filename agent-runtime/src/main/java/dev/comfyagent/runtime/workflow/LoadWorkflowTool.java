@@ -45,10 +45,16 @@ public final class LoadWorkflowTool implements Tool {
 
   @Override
   public String description() {
+    String files =
+        roots.isEnabled()
+            ? " Give either 'path' (a .json file under the allowed workflow folders, relative to"
+                + " them) or 'workflow' (the workflow JSON itself, as an object or a string)."
+            : " File access is off on this server (no workflow folder is configured), so give"
+                + " 'workflow': the workflow JSON itself, as an object or a string.";
     return "Load a ComfyUI workflow and make it this conversation's current workflow, replacing"
-        + " the previous one and its undo history. Give either 'path' (a .json file under the"
-        + " allowed workflow folders, relative to them) or 'workflow' (the workflow JSON itself,"
-        + " as an object or a string). Reads API format (\"Save (API Format)\"), UI format with"
+        + " the previous one and its undo history."
+        + files
+        + " Reads API format (\"Save (API Format)\"), UI format with"
         + " an embedded API prompt, and plain UI format (converted with ComfyUI's node catalog,"
         + " so ComfyUI must be running). Returns the nodes, models and validation problems;"
         + " then use get_workflow_summary, set_input or apply_workflow_patch.";
@@ -73,10 +79,12 @@ public final class LoadWorkflowTool implements Tool {
     boolean hasInline = arguments.hasNonNull("workflow");
     if (hasPath == hasInline) {
       throw new InvalidArgumentException(
-          "give exactly one of 'path' (a file under "
-              + roots.describe()
-              + ") or 'workflow'"
-              + " (the JSON itself)");
+          roots.isEnabled()
+              ? "give exactly one of 'path' (a file under "
+                  + roots.describe()
+                  + ") or 'workflow' (the JSON itself)"
+              : "give 'workflow' (the workflow JSON itself); 'path' needs file access, and "
+                  + roots.offMessage());
     }
     String source;
     JsonNode document;
@@ -87,7 +95,7 @@ public final class LoadWorkflowTool implements Tool {
       }
       Path file = roots.resolveForRead(userPath);
       source = userPath;
-      document = WorkflowJson.parse(read(file, userPath), userPath);
+      document = WorkflowJson.parseFile(read(file, userPath), userPath);
     } else {
       JsonNode inline = arguments.get("workflow");
       source = "the inline workflow";

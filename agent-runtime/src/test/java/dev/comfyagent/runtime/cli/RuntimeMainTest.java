@@ -101,6 +101,35 @@ class RuntimeMainTest {
   }
 
   @Test
+  void refusesTheFileSystemRootAsTheWorkflowFolderInOneLineWithExitCodeTwo() {
+    String fsRoot = cwd.getRoot().toString();
+
+    assertThat(run("serve", "--workflows-dir", fsRoot)).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err())
+        .startsWith(
+            "agent-runtime serve: --workflows-dir "
+                + fsRoot
+                + ": "
+                + fsRoot
+                + " is the root of a file system");
+    assertThat(protocol.size()).isZero();
+  }
+
+  @Test
+  void refusesTheHomeDirectoryAsTheWorkflowFolderInOneLineWithExitCodeTwo() {
+    java.util.Optional<Path> home = RuntimeSettings.homeDirectory(System.getProperty("user.home"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(home.isPresent(), "no usable home directory");
+    env.put("WORKFLOWS_DIR", home.get().toString());
+
+    assertThat(run("serve")).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err()).contains(home.get() + " is your home directory; name a folder inside it");
+  }
+
+  @Test
   void servesMcpOnTheGivenStreamsUntilStdinEnds() throws IOException {
     stdin =
         String.join(

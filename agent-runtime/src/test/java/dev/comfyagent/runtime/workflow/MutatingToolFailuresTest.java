@@ -248,6 +248,7 @@ class MutatingToolFailuresTest {
         "no nodes|{\"workflow\": {\"a\": 1}}|is not a ComfyUI workflow",
         "broken node|{\"workflow\": {\"1\": {\"class_type\": 3}}}|node 1 has no class_type",
         "missing file|{\"path\": \"nope.json\"}|no file 'nope.json'",
+        "a file that is not JSON|{\"path\": \"notes.txt\"}|malformed JSON in notes.txt at line 1, column 1: the file is not JSON",
       })
   void aRefusedLoadKeepsThePreviousWorkflow(String path, String arguments, String message) {
     String answer = failing("load_workflow", arguments);
