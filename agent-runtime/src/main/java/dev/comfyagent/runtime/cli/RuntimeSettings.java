@@ -3,6 +3,8 @@ package dev.comfyagent.runtime.cli;
 import dev.comfyagent.runtime.comfy.ComfyUiSettings;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import java.util.regex.Pattern;
  * @param comfyUiPort ComfyUI's port
  * @param comfyUiPath the ComfyUI install, if given
  * @param sessionsDir where sessions are saved (may not exist yet)
+ * @param sessionsDirExplicit whether the sessions directory was chosen by flag or environment
  * @param logDir where the log file goes (may not exist yet)
  * @param logDirExplicit whether the log directory was chosen by flag or environment
  * @param workflowRoots directories workflows may be read from and saved to; empty when file access
@@ -50,6 +53,7 @@ public record RuntimeSettings(
     int comfyUiPort,
     Optional<Path> comfyUiPath,
     Path sessionsDir,
+    boolean sessionsDirExplicit,
     Path logDir,
     boolean logDirExplicit,
     List<Path> workflowRoots,
@@ -98,12 +102,24 @@ public record RuntimeSettings(
       Path workingDirectory,
       Optional<Path> home)
       throws SettingsException {
+    for (Map.Entry<Setting, String> flag : flags.entrySet()) {
+      if (flag.getValue() != null && flag.getValue().isBlank()) {
+        Setting s = flag.getKey();
+        throw new SettingsException(
+            s.flag()
+                + " is empty: give a value ("
+                + s.description()
+                + "), or leave the flag out"
+                + (s.defaultValue() == null ? "" : " for the default " + s.defaultValue()));
+      }
+    }
     Resolver r =
         new Resolver(flags, environment, workingDirectory.toAbsolutePath().normalize(), home);
     String host = r.host();
     int port = r.integer(Setting.COMFYUI_PORT, 1, 65_535, "a port number");
     Optional<Path> comfyUiPath = r.optionalDirectory(Setting.COMFYUI_PATH);
     Path sessions = r.directoryToBe(Setting.SESSIONS_DIR);
+    boolean sessionsExplicit = r.source(Setting.SESSIONS_DIR) != Source.DEFAULT;
     Path logs = r.directoryToBe(Setting.LOG_DIR);
     boolean logsExplicit = r.source(Setting.LOG_DIR) != Source.DEFAULT;
     List<Path> roots = r.workflowRoots(comfyUiPath);
@@ -119,6 +135,7 @@ public record RuntimeSettings(
         port,
         comfyUiPath,
         sessions,
+        sessionsExplicit,
         logs,
         logsExplicit,
         roots,
@@ -214,6 +231,19 @@ public record RuntimeSettings(
           && !host.startsWith("[")
           && host.indexOf(':') == host.lastIndexOf(':')) {
         throw bad(s, "give the host name only; the port goes in COMFYUI_PORT");
+      }
+      // What the HTTP client will be given: a host it cannot parse would fail on every call.
+      String forUri = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      try {
+        URI uri = new URI("http://" + forUri + ":8188/");
+        if (uri.getHost() == null || !uri.getHost().equalsIgnoreCase(forUri)) {
+          throw new URISyntaxException(host, "not a host on its own");
+        }
+      } catch (URISyntaxException e) {
+        throw bad(
+            s,
+            "not a host name or address (letters, digits, '-' and '.', no '_'; or an IP"
+                + " address)");
       }
       return host;
     }

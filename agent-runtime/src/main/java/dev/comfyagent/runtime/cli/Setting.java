@@ -13,7 +13,11 @@ public enum Setting {
       "COMFYUI_PATH",
       null,
       "ComfyUI install directory, to find ComfyUI-Manager's node map and the user workflows"),
-  SESSIONS_DIR("--sessions-dir", "SESSIONS_DIR", "./sessions", "Where sessions are saved"),
+  SESSIONS_DIR(
+      "--sessions-dir",
+      "SESSIONS_DIR",
+      "./sessions",
+      "Where sessions are saved; when given, it is created at start and must be writable"),
   LOG_DIR("--log-dir", "LOG_DIR", "./logs", "Where runtime.log (JSON lines) is written"),
   WORKFLOWS_DIR(
       "--workflows-dir",

@@ -245,6 +245,62 @@ class RuntimeSettingsTest {
     return RuntimeSettings.resolve(flags, env, cwd, java.util.Optional.of(realPath(home)));
   }
 
+  @ParameterizedTest(name = "{0}=")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "COMFYUI_HOST|--comfyui-host is empty: give a value (ComfyUI host name or address), or"
+            + " leave the flag out for the default 127.0.0.1",
+        "SESSIONS_DIR|--sessions-dir is empty: give a value (Where sessions are saved",
+        "COMFYUI_PATH|--comfyui-path is empty: give a value (ComfyUI install directory",
+        "LOG_DIR|--log-dir is empty",
+        "WORKFLOWS_DIR|--workflows-dir is empty",
+      })
+  void refusesAnEmptyFlagInsteadOfStartingWithTheWorkingDirectoryOrNoHost(
+      Setting setting, String message) {
+    flags.put(setting, "");
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "comfy_ui",
+        "render%01",
+        "a?b",
+        "[::1",
+      })
+  void refusesAHostTheHttpClientCannotUse(String host) {
+    flags.put(Setting.COMFYUI_HOST, host);
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "--comfyui-host "
+                + host
+                + ": not a host name or address (letters, digits, '-' and '.', no '_'; or an IP"
+                + " address)");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"render-01.studio.lan", "10.0.0.7", "::1", "[::1]", "localhost"})
+  void acceptsHostNamesAndAddresses(String host) throws SettingsException {
+    flags.put(Setting.COMFYUI_HOST, host);
+
+    assertThat(resolve().comfyUiHost()).isEqualTo(host);
+  }
+
+  @Test
+  void remembersWhetherTheSessionsDirectoryWasChosen() throws SettingsException {
+    assertThat(resolve().sessionsDirExplicit()).isFalse();
+    env.put("SESSIONS_DIR", "s");
+    assertThat(resolve().sessionsDirExplicit()).isTrue();
+  }
+
   @Test
   void givesTheComfyUiClientTheAddressAndTimeouts() throws SettingsException {
     env.put("COMFYUI_CONNECT_TIMEOUT", "2s");
