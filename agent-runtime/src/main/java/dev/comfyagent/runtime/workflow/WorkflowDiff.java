@@ -53,8 +53,11 @@ public final class WorkflowDiff {
         }
       }
       for (Map.Entry<String, JsonNode> member : to.properties()) {
-        String memberPath = path + "/" + PatchOperation.escape(member.getKey());
         JsonNode old = from.get(member.getKey());
+        if (old == member.getValue()) {
+          continue; // shared with the other version: unchanged, and no path built for it
+        }
+        String memberPath = path + "/" + PatchOperation.escape(member.getKey());
         if (old == null) {
           ops.add(PatchOperation.add(memberPath, member.getValue()));
         } else {

@@ -35,6 +35,10 @@ import java.util.stream.Collectors;
  * is untouched and no rollback is needed. A single replace on an 11-node graph copies three small
  * maps; a 20-operation patch on a 500-node graph copies the root once.
  *
+ * <p>A write of a value equal to the one already there ({@code 7.50} over {@code 7.5}: {@link
+ * JsonValues#same}) leaves that value as it is; a patch made only of such writes returns the
+ * workflow it was given, so callers can tell "no change" by identity.
+ *
  * <p>After the operations, every node they touched must still be an API-format node (an object with
  * a string {@code class_type} and object {@code inputs}); otherwise the patch fails naming the last
  * operation that touched the node.
@@ -70,15 +74,17 @@ public final class WorkflowPatcher {
     application.checkStructure(ops);
     List<PatchOperation> inverse = new ArrayList<>(application.inverse);
     Collections.reverse(inverse);
-    Workflow result =
-        application.root == workflow.tree() ? workflow : Workflow.adopt(application.root);
+    // Nothing written but values equal to those there: the same workflow, spelling and all.
+    Workflow result = application.changed ? Workflow.adopt(application.root) : workflow;
     return new Result(result, JsonPatch.of(inverse));
   }
 
   /**
    * The outcome of a successful patch.
    *
-   * @param result the patched workflow (the same instance when only {@code test}s ran)
+   * @param result the patched workflow; the same instance when nothing changed: only {@code test}s
+   *     ran, or every write found an equal value already there ({@link JsonValues#same}), which is
+   *     then kept as it was spelled
    * @param inverse applied to {@code result}, gives back the original workflow
    */
   public record Result(Workflow result, JsonPatch inverse) {}
@@ -98,6 +104,8 @@ public final class WorkflowPatcher {
     // node id -> index of the last operation that wrote inside it
     private final Map<String, Integer> touched = new LinkedHashMap<>();
     private int rootReplacedBy = -1;
+    // Whether any operation wrote something other than the value already there.
+    private boolean changed;
 
     Application(ObjectNode original) {
       this.original = original;
@@ -142,6 +150,10 @@ public final class WorkflowPatcher {
       ContainerNode<?> parent = ownedParent(index, op, path);
       String last = path.get(path.size() - 1);
       if (parent instanceof ObjectNode object) {
+        JsonNode existing = object.get(last);
+        if (existing != null && JsonValues.same(existing, value)) {
+          return; // an equal value is already there (7.50 over 7.5): keep it, change nothing
+        }
         JsonNode old = object.replace(last, value);
         inverse.add(
             old == null
@@ -153,6 +165,7 @@ public final class WorkflowPatcher {
         array.insert(at, value);
         inverse.add(PatchOperation.remove(parentPointer(path) + "/" + at));
       }
+      changed = true;
       touch(index, path);
     }
 
@@ -176,6 +189,7 @@ public final class WorkflowPatcher {
         exactPath = parentPointer(path) + "/" + at;
       }
       inverse.add(PatchOperation.add(exactPath, old));
+      changed = true;
       touch(index, path);
     }
 
@@ -191,12 +205,20 @@ public final class WorkflowPatcher {
         if (!object.has(last)) {
           throw missing(index, op, path, path.size() - 1, object);
         }
+        if (JsonValues.same(object.get(last), value)) {
+          return; // an equal value is already there (7.50 over 7.5): keep it, change nothing
+        }
         old = object.replace(last, value);
       } else {
         ArrayNode array = (ArrayNode) parent;
-        old = array.set(arrayIndex(index, op, path, array, false), value);
+        int at = arrayIndex(index, op, path, array, false);
+        if (JsonValues.same(array.get(at), value)) {
+          return;
+        }
+        old = array.set(at, value);
       }
       inverse.add(PatchOperation.replace(op.path(), old));
+      changed = true;
       touch(index, path);
     }
 
@@ -236,9 +258,13 @@ public final class WorkflowPatcher {
       if (!value.isObject()) {
         throw failure(index, op, "the workflow must stay an object of nodes");
       }
+      if (JsonValues.same(root, value)) {
+        return;
+      }
       inverse.add(PatchOperation.replace("", root));
       root = (ObjectNode) value;
       rootReplacedBy = index;
+      changed = true;
       touched.clear();
     }
 

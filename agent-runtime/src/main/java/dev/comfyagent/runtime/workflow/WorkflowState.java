@@ -146,9 +146,9 @@ public final class WorkflowState {
     synchronized (lock) {
       Workflow before = requireCurrent();
       WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch, faults);
-      boolean changed =
-          patch.changesSomething() && !WorkflowDiff.between(before, result.result()).isEmpty();
-      Workflow after = changed ? result.result() : before;
+      // The patcher returns the same workflow when every write put back an equal value.
+      Workflow after = result.result();
+      boolean changed = after != before;
       List<UndoHistory.Entry> entries =
           changed
               ? undo.withPushed(

@@ -163,6 +163,31 @@ class ComfyUiNumbersTest {
         .isFalse();
   }
 
+  @Test
+  void aWriteOfAnEqualNumberKeepsTheValueAsItWasSpelled() {
+    Workflow sdxl = Fixtures.sdxl();
+
+    WorkflowPatcher.Result same =
+        WorkflowPatcher.apply(
+            sdxl,
+            Fixtures.patch(
+                "[{\"op\":\"replace\",\"path\":\"/10/inputs/cfg\",\"value\":7.50},"
+                    + "{\"op\":\"add\",\"path\":\"/10/inputs/steps\",\"value\":25.0}]"));
+    WorkflowPatcher.Result mixed =
+        WorkflowPatcher.apply(
+            sdxl,
+            Fixtures.patch(
+                "[{\"op\":\"replace\",\"path\":\"/10/inputs/cfg\",\"value\":7.50},"
+                    + "{\"op\":\"replace\",\"path\":\"/10/inputs/steps\",\"value\":30}]"));
+
+    assertThat(same.result()).isSameAs(sdxl);
+    assertThat(same.inverse().isEmpty()).isTrue();
+    assertThat(WorkflowJson.compact(mixed.result().input("10", "cfg").orElseThrow()))
+        .isEqualTo("7.5");
+    assertThat(mixed.inverse().toString())
+        .isEqualTo("[{\"op\":\"replace\",\"path\":\"/10/inputs/steps\",\"value\":25}]");
+  }
+
   private static JsonNode json(String text) {
     return WorkflowJson.parse(text, "test");
   }
