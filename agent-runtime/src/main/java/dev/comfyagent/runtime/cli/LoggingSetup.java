@@ -8,7 +8,6 @@ import ch.qos.logback.core.status.StatusListener;
 import ch.qos.logback.core.status.StatusUtil;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,14 +96,12 @@ public final class LoggingSetup {
   }
 
   /**
-   * Makes sure the log directory exists and is writable.
+   * Makes sure the log directory exists and takes a file (a probe file is written and deleted:
+   * permission bits alone do not say so on every file system).
    *
    * @throws IOException when it cannot be created or written
    */
   static void prepare(Path logDir) throws IOException {
-    Files.createDirectories(logDir);
-    if (!Files.isWritable(logDir)) {
-      throw new IOException("not writable");
-    }
+    WritableDirectory.prepare(logDir);
   }
 }

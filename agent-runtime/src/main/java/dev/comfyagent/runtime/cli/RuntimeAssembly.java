@@ -67,7 +67,24 @@ public final class RuntimeAssembly implements AutoCloseable {
     this.models = new ModelCatalog(comfyUi, settings.catalogTtl(), clock);
     this.sessions = new SessionRegistry(settings.undoLimit(), settings.maxOpenSessions());
     this.sessionStore = new SessionStore(settings.sessionsDir(), clock);
-    this.allowedRoots = AllowedRoots.of(settings.workflowRoots());
+    this.allowedRoots = allowedRoots(settings);
+  }
+
+  /** The workflow roots of the settings, or file access off with the reason why. */
+  static AllowedRoots allowedRoots(RuntimeSettings settings) {
+    if (!settings.workflowRoots().isEmpty()) {
+      return AllowedRoots.of(settings.workflowRoots());
+    }
+    return settings
+        .comfyUiPath()
+        .map(
+            p ->
+                AllowedRoots.none(
+                    "COMFYUI_PATH is set, but "
+                        + p.resolve(RuntimeSettings.COMFYUI_USER_WORKFLOWS)
+                        + " does not exist (it appears once ComfyUI's frontend saves a"
+                        + " workflow), and WORKFLOWS_DIR is not set"))
+        .orElseGet(AllowedRoots::none);
   }
 
   /** Builds the services and registers every tool. */

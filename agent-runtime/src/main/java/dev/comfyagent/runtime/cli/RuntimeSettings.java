@@ -2,6 +2,9 @@ package dev.comfyagent.runtime.cli;
 
 import dev.comfyagent.runtime.comfy.ComfyUiSettings;
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -32,9 +35,11 @@ import java.util.regex.Pattern;
  * @param comfyUiPort ComfyUI's port
  * @param comfyUiPath the ComfyUI install, if given
  * @param sessionsDir where sessions are saved (may not exist yet)
+ * @param sessionsDirExplicit whether the sessions directory was chosen by flag or environment
  * @param logDir where the log file goes (may not exist yet)
  * @param logDirExplicit whether the log directory was chosen by flag or environment
- * @param workflowRoots directories workflows may be read from and saved to
+ * @param workflowRoots directories workflows may be read from and saved to; empty when file access
+ *     is off
  * @param connectTimeout TCP connect timeout to ComfyUI
  * @param requestTimeout timeout of one HTTP request
  * @param executionTimeout how long a render is waited for
@@ -48,6 +53,7 @@ public record RuntimeSettings(
     int comfyUiPort,
     Optional<Path> comfyUiPath,
     Path sessionsDir,
+    boolean sessionsDirExplicit,
     Path logDir,
     boolean logDirExplicit,
     List<Path> workflowRoots,
@@ -62,6 +68,9 @@ public record RuntimeSettings(
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
   private static final Set<String> LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  /** Where ComfyUI keeps the workflows its frontend saves, inside its install. */
+  static final String COMFYUI_USER_WORKFLOWS = "user/default/workflows";
 
   public RuntimeSettings {
     workflowRoots = List.copyOf(workflowRoots);
@@ -78,11 +87,39 @@ public record RuntimeSettings(
   public static RuntimeSettings resolve(
       Map<Setting, String> flags, Map<String, String> environment, Path workingDirectory)
       throws SettingsException {
-    Resolver r = new Resolver(flags, environment, workingDirectory.toAbsolutePath().normalize());
+    return resolve(
+        flags, environment, workingDirectory, homeDirectory(System.getProperty("user.home")));
+  }
+
+  /**
+   * {@link #resolve(Map, Map, Path)} with the home directory given (tests).
+   *
+   * @param home the user's home directory, which no workflow root may be or contain
+   */
+  static RuntimeSettings resolve(
+      Map<Setting, String> flags,
+      Map<String, String> environment,
+      Path workingDirectory,
+      Optional<Path> home)
+      throws SettingsException {
+    for (Map.Entry<Setting, String> flag : flags.entrySet()) {
+      if (flag.getValue() != null && flag.getValue().isBlank()) {
+        Setting s = flag.getKey();
+        throw new SettingsException(
+            s.flag()
+                + " is empty: give a value ("
+                + s.description()
+                + "), or leave the flag out"
+                + (s.defaultValue() == null ? "" : " for the default " + s.defaultValue()));
+      }
+    }
+    Resolver r =
+        new Resolver(flags, environment, workingDirectory.toAbsolutePath().normalize(), home);
     String host = r.host();
     int port = r.integer(Setting.COMFYUI_PORT, 1, 65_535, "a port number");
     Optional<Path> comfyUiPath = r.optionalDirectory(Setting.COMFYUI_PATH);
     Path sessions = r.directoryToBe(Setting.SESSIONS_DIR);
+    boolean sessionsExplicit = r.source(Setting.SESSIONS_DIR) != Source.DEFAULT;
     Path logs = r.directoryToBe(Setting.LOG_DIR);
     boolean logsExplicit = r.source(Setting.LOG_DIR) != Source.DEFAULT;
     List<Path> roots = r.workflowRoots(comfyUiPath);
@@ -98,6 +135,7 @@ public record RuntimeSettings(
         port,
         comfyUiPath,
         sessions,
+        sessionsExplicit,
         logs,
         logsExplicit,
         roots,
@@ -139,11 +177,17 @@ public record RuntimeSettings(
     private final Map<Setting, String> flags;
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final Optional<Path> home;
 
-    Resolver(Map<Setting, String> flags, Map<String, String> environment, Path workingDirectory) {
+    Resolver(
+        Map<Setting, String> flags,
+        Map<String, String> environment,
+        Path workingDirectory,
+        Optional<Path> home) {
       this.flags = flags;
       this.environment = environment;
       this.workingDirectory = workingDirectory;
+      this.home = home;
     }
 
     Source source(Setting s) {
@@ -187,6 +231,19 @@ public record RuntimeSettings(
           && !host.startsWith("[")
           && host.indexOf(':') == host.lastIndexOf(':')) {
         throw bad(s, "give the host name only; the port goes in COMFYUI_PORT");
+      }
+      // What the HTTP client will be given: a host it cannot parse would fail on every call.
+      String forUri = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      try {
+        URI uri = new URI("http://" + forUri + ":8188/");
+        if (uri.getHost() == null || !uri.getHost().equalsIgnoreCase(forUri)) {
+          throw new URISyntaxException(host, "not a host on its own");
+        }
+      } catch (URISyntaxException e) {
+        throw bad(
+            s,
+            "not a host name or address (letters, digits, '-' and '.', no '_'; or an IP"
+                + " address)");
       }
       return host;
     }
@@ -278,36 +335,96 @@ public record RuntimeSettings(
       return Optional.of(p);
     }
 
+    /**
+     * WORKFLOWS_DIR when given; otherwise the {@code user/default/workflows} folder of COMFYUI_PATH
+     * when it exists; otherwise none (file access off). A root that is a file system root, the home
+     * directory or a folder holding it is refused: it would open every file there (keys, shell
+     * start-up files) to prompt-injected paths.
+     */
     List<Path> workflowRoots(Optional<Path> comfyUiPath) throws SettingsException {
       Setting s = Setting.WORKFLOWS_DIR;
       List<Path> roots = new ArrayList<>();
       String value = raw(s);
       if (value == null) {
-        roots.add(workingDirectory);
-      } else {
-        for (String part : value.split(Pattern.quote(File.pathSeparator))) {
-          if (part.isBlank()) {
-            continue;
-          }
-          Path p = path(s, part.strip());
-          if (!Files.isDirectory(p)) {
-            throw bad(s, "no such directory: " + p);
-          }
-          if (!roots.contains(p)) {
-            roots.add(p);
+        if (comfyUiPath.isPresent()) {
+          Path userWorkflows = comfyUiPath.get().resolve(COMFYUI_USER_WORKFLOWS).normalize();
+          if (Files.isDirectory(userWorkflows)) {
+            requireSafeRoot(Setting.COMFYUI_PATH, userWorkflows);
+            roots.add(userWorkflows);
           }
         }
-        if (roots.isEmpty()) {
-          throw bad(s, "names no directory");
+        return roots;
+      }
+      for (String part : value.split(Pattern.quote(File.pathSeparator))) {
+        if (part.isBlank()) {
+          continue;
+        }
+        Path p = path(s, part.strip());
+        if (!Files.isDirectory(p)) {
+          throw bad(s, "no such directory: " + p);
+        }
+        if (!Files.isReadable(p)) {
+          throw bad(s, p + " cannot be read by this process");
+        }
+        requireSafeRoot(s, p);
+        if (!roots.contains(p)) {
+          roots.add(p);
         }
       }
-      if (comfyUiPath.isPresent()) {
-        Path userWorkflows = comfyUiPath.get().resolve("user/default/workflows").normalize();
-        if (Files.isDirectory(userWorkflows) && !roots.contains(userWorkflows)) {
-          roots.add(userWorkflows);
-        }
+      if (roots.isEmpty()) {
+        throw bad(s, "names no directory");
       }
       return roots;
+    }
+
+    private void requireSafeRoot(Setting s, Path root) throws SettingsException {
+      Path real = realPath(root);
+      if (real.getParent() == null) {
+        throw bad(
+            s,
+            real
+                + " is the root of a file system; name the folder that holds your workflows"
+                + " (file access there would reach every file)");
+      }
+      if (home.isPresent() && home.get().startsWith(real)) {
+        String what =
+            home.get().equals(real)
+                ? real + " is your home directory"
+                : real + " holds your home directory " + home.get();
+        throw bad(
+            s,
+            what
+                + "; name a folder inside it, such as "
+                + home.get().resolve("comfy-workflows")
+                + " (keys and settings in the home directory must stay out of the assistant's"
+                + " reach)");
+      }
+    }
+  }
+
+  /** The user's home directory as a root may not contain it; empty when there is no usable one. */
+  static Optional<Path> homeDirectory(String userHome) {
+    if (userHome == null || userHome.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      Path home = Path.of(userHome);
+      if (!home.isAbsolute() || home.getParent() == null) {
+        // "/" as a home (a container's system user) would refuse every root.
+        return Optional.empty();
+      }
+      return Optional.of(realPath(home.normalize()));
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The path with links followed where it exists, else as given. */
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException | SecurityException e) {
+      return path;
     }
   }
 }

@@ -124,6 +124,28 @@ final class ServeCommand implements Callable<Integer> {
               + " (set LOG_DIR to choose)");
       logDir = fallback;
     }
+    Path sessions = settings.sessionsDir();
+    if (settings.sessionsDirExplicit()) {
+      try {
+        WritableDirectory.prepare(sessions);
+      } catch (IOException | RuntimeException e) {
+        err.println(
+            "agent-runtime serve: SESSIONS_DIR "
+                + sessions
+                + ": cannot create or write the directory ("
+                + e
+                + ")");
+        return 2;
+      }
+    } else if (!WritableDirectory.couldBeCreated(sessions)) {
+      // The default ./sessions is relative to wherever the MCP client started us (often "/");
+      // everything but save_session works, so start, and say how to fix it.
+      err.println(
+          "agent-runtime serve: sessions cannot be saved in "
+              + sessions
+              + " (the default, inside the working directory, which is not writable);"
+              + " set SESSIONS_DIR to a writable directory");
+    }
     if (ownsProcess) {
       System.setOut(err);
       LoggingSetup.start(logDir, settings.logLevel());
@@ -134,7 +156,9 @@ final class ServeCommand implements Callable<Integer> {
             settings.comfyUiEndpoint(),
             settings.sessionsDir(),
             logDir,
-            settings.workflowRoots());
+            settings.workflowRoots().isEmpty()
+                ? "none (file access off)"
+                : settings.workflowRoots());
     ComfyUiClient client = clients.apply(settings.comfyUi());
     try (RuntimeAssembly runtime = RuntimeAssembly.create(settings, client, Clock.systemUTC())) {
       runtime.warmUp();

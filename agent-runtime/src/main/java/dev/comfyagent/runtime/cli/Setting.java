@@ -13,15 +13,20 @@ public enum Setting {
       "COMFYUI_PATH",
       null,
       "ComfyUI install directory, to find ComfyUI-Manager's node map and the user workflows"),
-  SESSIONS_DIR("--sessions-dir", "SESSIONS_DIR", "./sessions", "Where sessions are saved"),
+  SESSIONS_DIR(
+      "--sessions-dir",
+      "SESSIONS_DIR",
+      "./sessions",
+      "Where sessions are saved; when given, it is created at start and must be writable"),
   LOG_DIR("--log-dir", "LOG_DIR", "./logs", "Where runtime.log (JSON lines) is written"),
   WORKFLOWS_DIR(
       "--workflows-dir",
       "WORKFLOWS_DIR",
       null,
-      "Directories workflows may be read from and saved to, separated by the path separator"
-          + " (default: the working directory; plus COMFYUI_PATH/user/default/workflows when it"
-          + " exists)"),
+      "Directories load_workflow and save_workflow may read and write, separated by the path"
+          + " separator. Default: COMFYUI_PATH/user/default/workflows when COMFYUI_PATH is set and"
+          + " it exists; otherwise none, and file access is off (inline JSON still works). A file"
+          + " system root, the home directory or a folder holding it is refused"),
   CONNECT_TIMEOUT(
       "--connect-timeout", "COMFYUI_CONNECT_TIMEOUT", "5s", "Timeout of connecting to ComfyUI"),
   REQUEST_TIMEOUT(

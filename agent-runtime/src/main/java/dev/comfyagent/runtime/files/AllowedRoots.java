@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The directories tools may read workflows from and save them to ({@code WORKFLOWS_DIR}, the
- * working directory, ...). Every user-given path is resolved against them and refused when it
- * escapes them ({@code ../} traversal, absolute paths elsewhere, links pointing out).
+ * The directories tools may read workflows from and save them to ({@code WORKFLOWS_DIR}, or the
+ * {@code user/default/workflows} folder of {@code COMFYUI_PATH}), or none: then file access is off
+ * and every path is refused with a message saying how to turn it on. Every user-given path is
+ * resolved against the roots and refused when it escapes them ({@code ../} traversal, absolute
+ * paths elsewhere, links pointing out).
  *
  * <p>Usage:
  *
@@ -21,11 +23,13 @@ import java.util.stream.Collectors;
  * AllowedRoots roots = AllowedRoots.of(List.of(Path.of("workflows")));
  * Path in = roots.resolveForRead("portraits/sdxl.json");   // must exist inside a root
  * Path out = roots.resolveForWrite("portraits/v2.json");   // parent created inside the first root
+ * AllowedRoots.none().resolveForRead("a.json");            // PathNotAllowedException: file access is off
  * }</pre>
  *
  * <p>Rules, in the order they are applied:
  *
  * <ol>
+ *   <li>Without roots, every path is refused ({@link #isEnabled()} is false).
  *   <li>The text is parsed by the roots' own file system, so {@code G:\x} is an absolute path on a
  *       Windows file system (refused unless it lies in a root) and an ordinary, if odd, file name
  *       elsewhere. Drive-relative ({@code C:x}) and root-relative ({@code \x}) Windows paths are
@@ -38,6 +42,9 @@ import java.util.stream.Collectors;
  *       inside a root cannot lead outside it.
  * </ol>
  *
+ * <p>Which directories may be roots at all (not a file system root, not the home directory) is the
+ * settings' decision ({@code RuntimeSettings}), made at start.
+ *
  * <p>Immutable and thread-safe. The checks are a guard against mistakes and prompt-injected paths,
  * not against a concurrent local attacker swapping directories between check and use.
  */
@@ -47,10 +54,16 @@ public final class AllowedRoots {
   private static final Pattern DRIVE_OR_ROOT_RELATIVE =
       Pattern.compile("^(?:[A-Za-z]:(?![\\\\/])|[\\\\/](?![\\\\/]))");
 
-  private final List<Path> roots;
+  /** Why file access is off, when no reason is given. */
+  public static final String NOT_CONFIGURED =
+      "no workflow folder is configured (neither WORKFLOWS_DIR nor COMFYUI_PATH is set)";
 
-  private AllowedRoots(List<Path> roots) {
+  private final List<Path> roots;
+  private final String offBecause;
+
+  private AllowedRoots(List<Path> roots, String offBecause) {
     this.roots = List.copyOf(roots);
+    this.offBecause = offBecause;
   }
 
   /**
@@ -69,7 +82,26 @@ public final class AllowedRoots {
         throw new IllegalArgumentException("allowed roots must be on one file system: " + roots);
       }
     }
-    return new AllowedRoots(roots.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+    return new AllowedRoots(roots.stream().map(p -> p.toAbsolutePath().normalize()).toList(), null);
+  }
+
+  /** No roots: file access is off, because {@link #NOT_CONFIGURED}. */
+  public static AllowedRoots none() {
+    return none(NOT_CONFIGURED);
+  }
+
+  /**
+   * No roots: file access is off.
+   *
+   * @param because why, for the message every refused path gets ("COMFYUI_PATH is set, but ...")
+   */
+  public static AllowedRoots none(String because) {
+    return new AllowedRoots(List.of(), because);
+  }
+
+  /** Whether any path can be allowed (false when file access is off). */
+  public boolean isEnabled() {
+    return !roots.isEmpty();
   }
 
   /** The roots, absolute and normalized, in the order given. */
@@ -77,9 +109,29 @@ public final class AllowedRoots {
     return roots;
   }
 
-  /** The roots as one readable string, for messages: {@code "/srv/workflows, /home/me"}. */
+  /**
+   * The roots as one readable string, for messages: {@code "/srv/workflows, /home/me/flows"}, or
+   * {@code "none: file access is off"}.
+   */
   public String describe() {
+    if (roots.isEmpty()) {
+      return "none: file access is off";
+    }
     return roots.stream().map(Path::toString).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The refusal of any path while file access is off: why, and how to turn it on.
+   *
+   * <p>Worded for the assistant, which relays it to the user.
+   */
+  public String offMessage() {
+    return "file access is off: "
+        + offBecause
+        + ". To read and save workflow files, set WORKFLOWS_DIR (or --workflows-dir) to the"
+        + " folder that holds them, or COMFYUI_PATH to your ComfyUI install to use its"
+        + " user/default/workflows folder, and restart the server. Without files, pass the"
+        + " workflow JSON itself to load_workflow as 'workflow'.";
   }
 
   /**
@@ -165,6 +217,9 @@ public final class AllowedRoots {
   }
 
   private Path parse(String userPath) {
+    if (roots.isEmpty()) {
+      throw new PathNotAllowedException(offMessage());
+    }
     if (userPath == null || userPath.isBlank()) {
       throw new PathNotAllowedException("a path is needed");
     }

@@ -24,11 +24,17 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a trailing {@code \r} (CRLF line ends, as Windows clients send) is dropped;
  *   <li>blank lines are skipped;
- *   <li>a line that is not JSON, not a JSON-RPC message, or a batch (which MCP no longer has) is
- *       answered with a JSON-RPC error ({@code -32700} parse error or {@code -32600} invalid
- *       request, with the request's id when it has one) on the protocol output and logged, and the
- *       server reads on;
- *   <li>a line over the size limit is skipped to its end and answered the same way.
+ *   <li>a line that is not JSON, not a JSON-RPC 2.0 message ({@code "jsonrpc": "1.0"} included), or
+ *       a batch (which MCP no longer has) is answered with a JSON-RPC error ({@code -32700} parse
+ *       error or {@code -32600} invalid request, with the request's id when it has one) on the
+ *       protocol output and logged, and the server reads on;
+ *   <li>a request whose {@code params} do not fit its method ({@code params} as an array, {@code
+ *       tools/call} with {@code arguments} as a string, ...: {@link MethodParams}) is answered with
+ *       {@code -32602} and a plain message naming the field, what was expected and what came; left
+ *       to the SDK, it would be answered {@code -32603} with Jackson's internals;
+ *   <li>a line over the size limit is skipped to its end and answered the same way, with the
+ *       request's id when it can be read ({@link TopLevelIdScanner}), so the client does not wait
+ *       for its own timeout.
  * </ul>
  *
  * <p>When stdin ends, the requests passed on are given up to 30 s to be answered (the SDK stops
@@ -59,6 +65,7 @@ public final class JsonRpcLineGuard extends InputStream {
   private final McpJsonMapper mcpJson;
   private final Runnable onEnd;
   private final Duration answerGrace;
+  private final int maxLineBytes;
   private final byte[] readBuffer = new byte[64 * 1024];
   private int readPos;
   private int readLimit;
@@ -72,7 +79,7 @@ public final class JsonRpcLineGuard extends InputStream {
       ObjectMapper json,
       McpJsonMapper mcpJson,
       Runnable onEnd) {
-    this(in, out, json, mcpJson, onEnd, ANSWER_GRACE);
+    this(in, out, json, mcpJson, onEnd, ANSWER_GRACE, MAX_LINE_BYTES);
   }
 
   JsonRpcLineGuard(
@@ -82,6 +89,19 @@ public final class JsonRpcLineGuard extends InputStream {
       McpJsonMapper mcpJson,
       Runnable onEnd,
       Duration answerGrace) {
+    this(in, out, json, mcpJson, onEnd, answerGrace, MAX_LINE_BYTES);
+  }
+
+  /** A guard with a smaller line limit (tests). */
+  JsonRpcLineGuard(
+      InputStream in,
+      ProtocolOutput out,
+      ObjectMapper json,
+      McpJsonMapper mcpJson,
+      Runnable onEnd,
+      Duration answerGrace,
+      int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
     this.in = in;
     this.out = out;
     this.json = json;
@@ -160,7 +180,7 @@ public final class JsonRpcLineGuard extends InputStream {
   private byte[] nextAcceptedLine() throws IOException {
     while (true) {
       ByteArrayOutputStream raw = new ByteArrayOutputStream(256);
-      boolean tooLong = false;
+      TopLevelIdScanner tooLong = null;
       boolean sawNewline = false;
       int b;
       while ((b = nextByte()) != -1) {
@@ -168,11 +188,27 @@ public final class JsonRpcLineGuard extends InputStream {
           sawNewline = true;
           break;
         }
-        if (raw.size() < MAX_LINE_BYTES) {
+        if (tooLong != null) {
+          tooLong.write(b);
+        } else if (raw.size() < maxLineBytes) {
           raw.write(b);
         } else {
-          tooLong = true;
+          // Too long to keep: only look for its id from here on, in constant memory.
+          tooLong = new TopLevelIdScanner();
+          raw.writeTo(tooLong);
+          raw = new ByteArrayOutputStream(0);
+          tooLong.write(b);
         }
+      }
+      if (tooLong != null) {
+        reject(
+            idOf(tooLong.id()),
+            -32600,
+            "Invalid Request: the message is longer than " + maxLineBytes + " bytes");
+        if (b == -1) {
+          return null;
+        }
+        continue;
       }
       if (b == -1 && raw.size() == 0 && !sawNewline) {
         return null;
@@ -183,13 +219,6 @@ public final class JsonRpcLineGuard extends InputStream {
         length--;
       }
       String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-      if (tooLong) {
-        reject(
-            null,
-            -32600,
-            "Invalid Request: the message is longer than " + MAX_LINE_BYTES + " bytes");
-        continue;
-      }
       if (text.isBlank()) {
         continue;
       }
@@ -224,22 +253,55 @@ public final class JsonRpcLineGuard extends InputStream {
       return message;
     }
     JsonNode id = node.isObject() ? node.get("id") : null;
+    boolean request = id != null && node.has("method");
+    JsonNode version = node.path("jsonrpc");
+    if (node.isObject() && !"2.0".equals(version.textValue())) {
+      String message =
+          "Invalid Request: \"jsonrpc\" must be \"2.0\", got "
+              + (version.isMissingNode() ? "nothing" : ArgumentCheck.describe(version));
+      answerOrIgnore(id, node, -32600, message);
+      return message;
+    }
     try {
       McpSchema.deserializeJsonRpcMessage(mcpJson, text);
-      if (id != null && node.has("method")) {
-        out.inFlight().requestRead(id);
-      }
-      return null;
     } catch (IOException | RuntimeException e) {
       String message =
           "Invalid Request: not a JSON-RPC 2.0 message (" + firstLine(e.getMessage()) + ")";
-      if (id != null || !node.has("method")) {
-        reject(id, -32600, message);
-      } else {
-        // A broken notification gets no answer (JSON-RPC answers nothing to notifications).
-        log.warn("ignored a notification on stdin: {}", message);
-      }
+      answerOrIgnore(id, node, -32600, message);
       return message;
+    }
+    String badParams = MethodParams.problem(json, node.path("method").asText(), node.get("params"));
+    if (badParams != null) {
+      String message = "Invalid params: " + badParams;
+      answerOrIgnore(id, node, -32602, message);
+      return message;
+    }
+    if (request) {
+      out.inFlight().requestRead(id);
+    }
+    return null;
+  }
+
+  /** Answers a broken request; a broken notification gets no answer, as JSON-RPC says. */
+  private void answerOrIgnore(JsonNode id, JsonNode node, int code, String message)
+      throws IOException {
+    if (id != null || !node.has("method")) {
+      reject(id, code, message);
+    } else {
+      log.warn("ignored a notification on stdin: {}", message);
+    }
+  }
+
+  /** The id read from an over-long line, or null when it had none that can be answered. */
+  private JsonNode idOf(byte[] raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      JsonNode id = json.readTree(raw);
+      return id != null && (id.isTextual() || id.isNumber()) ? id : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

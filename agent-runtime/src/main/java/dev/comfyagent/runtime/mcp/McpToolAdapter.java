@@ -8,7 +8,6 @@ import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolRegistry;
 import dev.comfyagent.runtime.tool.ToolResult;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -16,6 +15,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,8 +30,9 @@ import org.slf4j.MDC;
  *       {@code correlation_id} (with {@code tool}) on the thread that runs the tool, which is one
  *       of Reactor's boundedElastic workers and not the thread that read the request; the previous
  *       MDC values are restored afterwards, since pool threads are reused;
- *   <li>checks the arguments against the tool's input schema, so a mistyped argument comes back as
- *       an {@code isError} result naming it, like any other tool error;
+ *   <li>checks the arguments against the tool's input schema ({@link ArgumentCheck}), so a mistyped
+ *       argument comes back as an {@code isError} result of one short line naming the argument,
+ *       what was expected and what came, like any other tool error;
  *   <li>turns a {@link ToolException} into an {@code isError} result with its message, and any
  *       other exception or error (a defect) into an {@code isError} result that names the
  *       correlation id, logging the stack trace: no tool call can take the server down;
@@ -41,7 +42,7 @@ import org.slf4j.MDC;
  * <p>Usage:
  *
  * <pre>{@code
- * McpToolAdapter adapter = new McpToolAdapter(objectMapper, McpJsonDefaults.getSchemaValidator());
+ * McpToolAdapter adapter = new McpToolAdapter(objectMapper, true);
  * McpServer.sync(transport).tools(adapter.specifications(registry)).build();
  * }</pre>
  *
@@ -55,22 +56,22 @@ public final class McpToolAdapter {
   public static final String TOOL_KEY = "tool";
 
   private final ObjectMapper json;
-  private final JsonSchemaValidator validator;
+  private final boolean checkArguments;
 
   /** An adapter that leaves argument checks to the tools themselves. */
   public McpToolAdapter(ObjectMapper json) {
-    this(json, null);
+    this(json, false);
   }
 
   /**
    * An adapter.
    *
    * @param json the mapper converting between the SDK's maps and Jackson trees
-   * @param validator checks arguments against input schemas, or {@code null} to skip the check
+   * @param checkArguments whether arguments are checked against each tool's input schema
    */
-  public McpToolAdapter(ObjectMapper json, JsonSchemaValidator validator) {
+  public McpToolAdapter(ObjectMapper json, boolean checkArguments) {
     this.json = json;
-    this.validator = validator;
+    this.checkArguments = checkArguments;
   }
 
   /** One SDK specification per registered tool, in registration order. */
@@ -89,17 +90,25 @@ public final class McpToolAdapter {
                     .destructiveHint(false)
                     .build())
             .build();
+    ArgumentCheck check = checkArguments ? argumentCheck(tool) : null;
     return SyncToolSpecification.builder()
         .tool(described)
-        .callHandler((exchange, request) -> call(tool, described, exchange, request))
+        .callHandler((exchange, request) -> call(tool, check, exchange, request))
         .build();
   }
 
+  private static ArgumentCheck argumentCheck(Tool tool) {
+    try {
+      return ArgumentCheck.of(tool.inputSchema());
+    } catch (RuntimeException e) {
+      // A schema the validator cannot read must not block the tool; it checks its arguments too.
+      log.warn("the input schema of {} cannot be checked: {}", tool.name(), e.toString());
+      return null;
+    }
+  }
+
   CallToolResult call(
-      Tool tool,
-      McpSchema.Tool described,
-      McpSyncServerExchange exchange,
-      CallToolRequest request) {
+      Tool tool, ArgumentCheck check, McpSyncServerExchange exchange, CallToolRequest request) {
     String correlationId = CorrelationIds.choose(request.meta());
     String previousId = MDC.get(CorrelationIds.KEY);
     String previousTool = MDC.get(TOOL_KEY);
@@ -107,13 +116,13 @@ public final class McpToolAdapter {
     MDC.put(TOOL_KEY, tool.name());
     long started = System.nanoTime();
     try {
-      String invalid = invalidArguments(described, request.arguments());
+      ObjectNode arguments = argumentsOf(request);
+      String invalid = invalidArguments(tool, check, arguments);
       if (invalid != null) {
         log.info("tools/call {} refused: {}", tool.name(), invalid);
         return toSdk(ToolResult.error(invalid), correlationId);
       }
       ToolContext context = new McpToolContext(correlationId, exchange, request.meta());
-      ObjectNode arguments = argumentsOf(request);
       log.debug("tools/call {} started", tool.name());
       ToolResult result = tool.call(arguments, context);
       if (result == null) {
@@ -152,28 +161,19 @@ public final class McpToolAdapter {
     }
   }
 
-  private String invalidArguments(McpSchema.Tool described, Map<String, Object> arguments) {
-    if (validator == null) {
+  private static String invalidArguments(Tool tool, ArgumentCheck check, ObjectNode arguments) {
+    if (check == null) {
       return null;
     }
-    Object value = arguments == null ? Map.of() : arguments;
-    JsonSchemaValidator.ValidationResponse response;
+    Optional<String> problems;
     try {
-      response = validator.validate(described.inputSchema(), value);
+      problems = check.problems(arguments);
     } catch (RuntimeException e) {
       // A validator defect must not block the call; the tool checks its arguments itself.
-      log.warn("input schema check of {} failed: {}", described.name(), e.toString());
+      log.warn("input schema check of {} failed: {}", tool.name(), e.toString());
       return null;
     }
-    if (response.valid()) {
-      return null;
-    }
-    return "invalid arguments for "
-        + described.name()
-        + ": "
-        + response.errorMessage()
-        + ". Expected: "
-        + json.valueToTree(described.inputSchema()).path("properties");
+    return problems.map(p -> "invalid arguments for " + tool.name() + ": " + p).orElse(null);
   }
 
   private static void restore(String key, String previous) {

@@ -1,8 +1,10 @@
 package dev.comfyagent.runtime.mcp;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.comfyagent.runtime.tool.ToolRegistry;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -59,7 +61,7 @@ public final class StdioMcpServer {
   private final ToolRegistry registry;
   private final String version;
   private final Runnable onDisconnect;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = protocolMapper();
 
   /**
    * A server.
@@ -75,6 +77,21 @@ public final class StdioMcpServer {
   }
 
   /**
+   * The mapper of the protocol: compact output (one message per line), and decimals read exactly as
+   * {@link java.math.BigDecimal}, trailing zeros kept. Why: with Jackson's default a literal such
+   * as {@code 1e400} in a tool's arguments becomes the {@code double} Infinity before any tool sees
+   * it, and {@code 1.00000000000000001} is rounded to 1.0; read exactly, a number reaches the
+   * workflow as written, and one ComfyUI cannot read is refused by the tool with the node and input
+   * named.
+   */
+  static ObjectMapper protocolMapper() {
+    return JsonMapper.builder()
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+        .build();
+  }
+
+  /**
    * Serves MCP on these streams until the input ends.
    *
    * @throws InterruptedException when the calling thread is interrupted while serving
@@ -86,7 +103,7 @@ public final class StdioMcpServer {
     InputStream guarded = new JsonRpcLineGuard(stdin, out, json, mcpJson, ended::countDown);
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mcpJson, guarded, out.forSdk());
-    McpToolAdapter adapter = new McpToolAdapter(json, McpJsonDefaults.getSchemaValidator());
+    McpToolAdapter adapter = new McpToolAdapter(json, true);
     McpSyncServer server =
         McpServer.sync(transport)
             .serverInfo(

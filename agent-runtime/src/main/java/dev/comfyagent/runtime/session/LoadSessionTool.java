@@ -74,13 +74,16 @@ public final class LoadSessionTool implements Tool {
     Optional<WorkflowSession> openElsewhere = sessions.findOpen(name).filter(s -> s != current);
     if (openElsewhere.isPresent() && openElsewhere.get().hasUnsavedChanges()) {
       // Another connection is editing it: share the live session rather than fork from disk.
-      WorkflowSession shared = sessions.openSharedSession(connection, name).orElseThrow();
-      return result(
-          shared,
-          "Session '"
-              + name
-              + "' is open in another connection with unsaved changes; this connection now"
-              + " shares it.");
+      // The answer is built first, so that nothing changes unless the whole call succeeds.
+      ToolResult answer =
+          result(
+              openElsewhere.get(),
+              "Session '"
+                  + name
+                  + "' is open in another connection with unsaved changes; this connection now"
+                  + " shares it.");
+      sessions.openSharedSession(connection, name).orElseThrow();
+      return answer;
     }
 
     StoredSession stored = store.read(name);
@@ -96,8 +99,9 @@ public final class LoadSessionTool implements Tool {
           e);
     }
     WorkflowSession loaded = WorkflowSession.restored(stored, state);
+    ToolResult answer = result(loaded, null);
     sessions.openNamedSession(connection, loaded);
-    return result(loaded, null);
+    return answer;
   }
 
   private ToolResult result(WorkflowSession session, String note) {

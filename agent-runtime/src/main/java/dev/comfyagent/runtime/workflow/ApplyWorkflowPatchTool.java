@@ -61,18 +61,17 @@ public final class ApplyWorkflowPatchTool implements Tool {
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     WorkflowState state = WorkflowToolSupport.state(sessions, context);
     state.requireCurrent();
-    JsonPatch patch;
-    WorkflowState.Change change;
     try {
-      patch = WorkflowToolSupport.patchArgument(arguments);
+      JsonPatch patch = WorkflowToolSupport.patchArgument(arguments);
       if (patch.isEmpty()) {
         throw new InvalidArgumentException("the patch has no operations; nothing to do");
       }
-      change = state.apply(patch, name());
+      // Asked before the change: the report is built before the change is made (all or nothing).
+      Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
+      return state.apply(patch, name(), change -> report(change, definitions));
     } catch (PatchException e) {
       return WorkflowToolSupport.patchFailed(e);
     }
-    return report(change, catalog.tryDefinitions());
   }
 
   static ToolResult report(WorkflowState.Change change, Optional<NodeDefinitions> definitions) {
@@ -85,6 +84,12 @@ public final class ApplyWorkflowPatchTool implements Tool {
       text.append("All ")
           .append(WorkflowToolSupport.plural(change.patch().size(), "test"))
           .append(" passed; nothing was changed.");
+    } else if (!change.changed()) {
+      text.append("Nothing was changed: the patch only writes values the workflow already has")
+          .append(" (numbers count as equal however they are written: 7.5 = 7.50)")
+          .append("; undo depth stays ")
+          .append(change.undoDepth())
+          .append('.');
     } else {
       text.append("Applied ")
           .append(WorkflowToolSupport.plural(change.patch().size(), "operation"))
@@ -98,7 +103,7 @@ public final class ApplyWorkflowPatchTool implements Tool {
       introduced.forEach(p -> text.append("\n- ").append(p.describe()));
     }
     ObjectNode json = JsonNodeFactory.instance.objectNode();
-    json.put("applied", change.patch().changesSomething());
+    json.put("applied", change.changed());
     json.put("operations", change.patch().size());
     json.put("undo_depth", change.undoDepth());
     json.set("changes", WorkflowChanges.toJson(change.before(), change.after()));

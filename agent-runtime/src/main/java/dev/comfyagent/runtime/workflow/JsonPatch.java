@@ -76,7 +76,8 @@ public final class JsonPatch {
   private static PatchOperation parseOne(int index, JsonNode json) {
     String at = "patch op " + index;
     if (!json.isObject()) {
-      throw new PatchException(index, at + ": an operation must be an object, got " + json);
+      throw new PatchException(
+          index, at + ": an operation must be an object, got " + LiteralCheck.show(json));
     }
     JsonNode opNode = json.get("op");
     if (opNode == null || !opNode.isTextual()) {

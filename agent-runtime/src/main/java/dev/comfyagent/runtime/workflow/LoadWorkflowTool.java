@@ -47,10 +47,16 @@ public final class LoadWorkflowTool implements Tool {
 
   @Override
   public String description() {
+    String files =
+        roots.isEnabled()
+            ? " Give either 'path' (a .json file under the allowed workflow folders, relative to"
+                + " them) or 'workflow' (the workflow JSON itself, as an object or a string)."
+            : " File access is off on this server (no workflow folder is configured), so give"
+                + " 'workflow': the workflow JSON itself, as an object or a string.";
     return "Load a ComfyUI workflow and make it this conversation's current workflow, replacing"
-        + " the previous one and its undo history. Give either 'path' (a .json file under the"
-        + " allowed workflow folders, relative to them) or 'workflow' (the workflow JSON itself,"
-        + " as an object or a string). Reads API format (\"Save (API Format)\"), UI format with"
+        + " the previous one and its undo history."
+        + files
+        + " Reads API format (\"Save (API Format)\"), UI format with"
         + " an embedded API prompt, and plain UI format (converted with ComfyUI's node catalog,"
         + " so ComfyUI must be running). Returns the nodes, models and validation problems;"
         + " then use get_workflow_summary, set_input or apply_workflow_patch.";
@@ -75,10 +81,12 @@ public final class LoadWorkflowTool implements Tool {
     boolean hasInline = arguments.hasNonNull("workflow");
     if (hasPath == hasInline) {
       throw new InvalidArgumentException(
-          "give exactly one of 'path' (a file under "
-              + roots.describe()
-              + ") or 'workflow'"
-              + " (the JSON itself)");
+          roots.isEnabled()
+              ? "give exactly one of 'path' (a file under "
+                  + roots.describe()
+                  + ") or 'workflow' (the JSON itself)"
+              : "give 'workflow' (the workflow JSON itself); 'path' needs file access, and "
+                  + roots.offMessage());
     }
     String source;
     JsonNode document;
@@ -89,7 +97,7 @@ public final class LoadWorkflowTool implements Tool {
       }
       Path file = roots.resolveForRead(userPath);
       source = userPath;
-      document = WorkflowJson.parse(read(file, userPath), userPath);
+      document = WorkflowJson.parseFile(read(file, userPath), userPath);
     } else {
       JsonNode inline = arguments.get("workflow");
       source = "the inline workflow";
@@ -98,8 +106,13 @@ public final class LoadWorkflowTool implements Tool {
     NodeCatalog.Lookup lookup = catalog.lookup();
     Optional<NodeDefinitions> definitions = lookup.definitions();
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
-    WorkflowToolSupport.state(sessions, context).load(loaded.workflow());
+    // The answer is built before the workflow is installed: a failure leaves the previous one.
+    return WorkflowToolSupport.state(sessions, context)
+        .load(loaded.workflow(), workflow -> answer(loaded, source, definitions));
+  }
 
+  private static ToolResult answer(
+      LoadedWorkflow loaded, String source, Optional<NodeDefinitions> definitions) {
     WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), definitions);
     ValidationReport report = ValidationReport.of(loaded.workflow(), lookup);
     StringBuilder text = new StringBuilder();

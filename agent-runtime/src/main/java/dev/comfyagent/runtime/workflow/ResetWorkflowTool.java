@@ -36,12 +36,16 @@ public final class ResetWorkflowTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    WorkflowState.Change change = WorkflowToolSupport.state(sessions, context).reset();
+    return WorkflowToolSupport.state(sessions, context).reset(ResetWorkflowTool::answer);
+  }
+
+  /** The answer to a reset, built before the reset is made. */
+  private static ToolResult answer(WorkflowState.Change change) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
-    json.put("reset", !change.patch().isEmpty());
+    json.put("reset", change.changed());
     json.put("undo_depth", change.undoDepth());
     json.set("changes", WorkflowChanges.toJson(change.before(), change.after()));
-    if (change.patch().isEmpty()) {
+    if (!change.changed()) {
       return ToolResult.of("Nothing to reset: the workflow is as it was loaded.", json);
     }
     return ToolResult.of(

@@ -40,7 +40,11 @@ public final class SaveWorkflowTool implements Tool {
     return "Save the current workflow as an API-format JSON file (the format of ComfyUI's \"Save"
         + " (API Format)\", loadable by load_workflow and POST /prompt) under the allowed"
         + " workflow folders. The write is atomic: a crash leaves the old file or the new one,"
-        + " never half of one. An existing file is only replaced with overwrite: true.";
+        + " never half of one. An existing file is only replaced with overwrite: true."
+        + (roots.isEnabled()
+            ? ""
+            : " File access is off on this server (no workflow folder is configured), so saving"
+                + " is refused until one is.");
   }
 
   @Override

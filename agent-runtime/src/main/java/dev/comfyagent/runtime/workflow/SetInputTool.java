@@ -84,6 +84,11 @@ public final class SetInputTool implements Tool {
     }
     String classType = workflow.classTypeOf(nodeId).orElseThrow();
     String where = "node " + nodeId + " (" + classType + ") " + input;
+    Optional<Finding> unreadable = LiteralCheck.checkNumbers(value);
+    if (unreadable.isPresent()) {
+      throw new InvalidArgumentException(
+          where + ": " + unreadable.get().message() + ". Nothing was changed.");
+    }
     List<String> notes = new ArrayList<>();
     Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
     Optional<NodeDefinition> definition = definitions.flatMap(d -> d.find(classType));
@@ -121,23 +126,48 @@ public final class SetInputTool implements Tool {
         workflow.inputNames(nodeId).contains(input)
             ? PatchOperation.replace(path, value)
             : PatchOperation.add(path, value);
-    WorkflowState.Change change;
+    JsonNode newValue = value;
+    boolean checked = spec != null;
     try {
-      change = state.apply(JsonPatch.of(List.of(op)), "set_input " + nodeId + "." + input);
+      return state.apply(
+          JsonPatch.of(List.of(op)),
+          "set_input " + nodeId + "." + input,
+          change -> answer(change, where, nodeId, classType, input, newValue, checked, notes));
     } catch (PatchException e) {
       throw new ToolException(where + ": " + e.getMessage());
     }
+  }
+
+  /** The answer to a set_input, built before the change is made. */
+  private static ToolResult answer(
+      WorkflowState.Change change,
+      String where,
+      String nodeId,
+      String classType,
+      String input,
+      JsonNode value,
+      boolean checked,
+      List<String> notes) {
     JsonNode old = change.before().tree().path(nodeId).path("inputs").get(input);
     StringBuilder text = new StringBuilder();
-    text.append("Set ")
-        .append(where)
-        .append(": ")
-        .append(old == null ? "(unset)" : LiteralCheck.show(old))
-        .append(" -> ")
-        .append(LiteralCheck.show(value))
-        .append(" (undo depth now ")
-        .append(change.undoDepth())
-        .append(").");
+    if (change.changed()) {
+      text.append("Set ")
+          .append(where)
+          .append(": ")
+          .append(old == null ? "(unset)" : LiteralCheck.show(old))
+          .append(" -> ")
+          .append(LiteralCheck.show(value))
+          .append(" (undo depth now ")
+          .append(change.undoDepth())
+          .append(").");
+    } else {
+      text.append(where)
+          .append(" is already ")
+          .append(LiteralCheck.show(old == null ? value : old))
+          .append("; nothing was changed (undo depth stays ")
+          .append(change.undoDepth())
+          .append(").");
+    }
     notes.forEach(n -> text.append("\nNote: ").append(n));
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("node_id", nodeId);
@@ -146,9 +176,10 @@ public final class SetInputTool implements Tool {
     if (old != null) {
       json.set("before", old.deepCopy());
     }
-    json.set("after", value.deepCopy());
+    json.set("after", (change.changed() || old == null ? value : old).deepCopy());
+    json.put("changed", change.changed());
     json.put("undo_depth", change.undoDepth());
-    json.put("checked", spec != null);
+    json.put("checked", checked);
     ArrayNode noteArray = json.putArray("notes");
     notes.forEach(noteArray::add);
     return ToolResult.of(text.toString(), json);

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +21,13 @@ import java.util.Optional;
  * workflow, so fifty entries cost fifty small patches. Entries are managed by {@link
  * WorkflowState}; this class only keeps them in order.
  *
- * <p>Thread-safe: every method synchronizes on the instance.
+ * <p>The entries are one immutable list, replaced as a whole: {@link WorkflowState} computes the
+ * list a change leads to ({@link #withPushed}) before anything is changed and installs it with the
+ * new workflow in one step ({@link #set}), so a change that fails half-way leaves the history as it
+ * was.
+ *
+ * <p>Thread-safe: reads see one list or the next, never a half-changed one; changes synchronize on
+ * the instance.
  */
 public final class UndoHistory {
 
@@ -31,7 +35,7 @@ public final class UndoHistory {
   public static final int DEFAULT_LIMIT = 50;
 
   private final int limit;
-  private final Deque<Entry> entries = new ArrayDeque<>();
+  private volatile List<Entry> entries = List.of();
 
   public UndoHistory(int limit) {
     if (limit < 1) {
@@ -46,43 +50,63 @@ public final class UndoHistory {
   }
 
   /** How many steps can be undone now. */
-  public synchronized int depth() {
+  public int depth() {
     return entries.size();
   }
 
   /** Adds the newest entry, dropping the oldest when the bound is reached. */
   public synchronized void push(Entry entry) {
-    if (entries.size() == limit) {
-      entries.removeFirst();
-    }
-    entries.addLast(entry);
+    entries = withPushed(entry);
   }
 
   /** The newest entry, without removing it. */
-  public synchronized Optional<Entry> peek() {
-    return Optional.ofNullable(entries.peekLast());
+  public Optional<Entry> peek() {
+    List<Entry> now = entries;
+    return now.isEmpty() ? Optional.empty() : Optional.of(now.get(now.size() - 1));
   }
 
   /** Removes and returns the newest entry. */
   public synchronized Optional<Entry> pop() {
-    return Optional.ofNullable(entries.pollLast());
+    List<Entry> now = entries;
+    if (now.isEmpty()) {
+      return Optional.empty();
+    }
+    entries = now.subList(0, now.size() - 1);
+    return Optional.of(now.get(now.size() - 1));
   }
 
-  /** The entries, oldest first. */
-  public synchronized List<Entry> entries() {
-    return List.copyOf(entries);
+  /** The entries, oldest first (an immutable list). */
+  public List<Entry> entries() {
+    return entries;
   }
 
   /** Forgets every entry. */
   public synchronized void clear() {
-    entries.clear();
+    entries = List.of();
+  }
+
+  /**
+   * The entries as they would be after pushing {@code entry} (the oldest dropped at the bound);
+   * this history is not changed.
+   */
+  List<Entry> withPushed(Entry entry) {
+    List<Entry> now = entries;
+    int skip = now.size() >= limit ? now.size() - limit + 1 : 0;
+    List<Entry> next = new ArrayList<>(now.size() - skip + 1);
+    next.addAll(now.subList(skip, now.size()));
+    next.add(entry);
+    return List.copyOf(next);
+  }
+
+  /** Installs entries computed with {@link #withPushed} or a sub-list of {@link #entries()}. */
+  synchronized void set(List<Entry> oldestFirst) {
+    entries = oldestFirst;
   }
 
   /** Replaces the entries (oldest first), keeping the newest {@link #limit()}. */
   synchronized void replaceAll(List<Entry> oldestFirst) {
-    entries.clear();
     int skip = Math.max(0, oldestFirst.size() - limit);
-    entries.addAll(oldestFirst.subList(skip, oldestFirst.size()));
+    entries = List.copyOf(oldestFirst.subList(skip, oldestFirst.size()));
   }
 
   /**

@@ -43,7 +43,11 @@ public final class UndoWorkflowPatchTool implements Tool {
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
     int steps = ToolArguments.of(arguments).optionalInt("steps", 1, sessions.undoLimit()).orElse(1);
-    WorkflowState.Undone undone = WorkflowToolSupport.state(sessions, context).undo(steps);
+    return WorkflowToolSupport.state(sessions, context).undo(steps, UndoWorkflowPatchTool::answer);
+  }
+
+  /** The answer to an undo, built before the undo is made. */
+  private static ToolResult answer(WorkflowState.Undone undone) {
     StringBuilder text = new StringBuilder("Undid ");
     text.append(WorkflowToolSupport.plural(undone.undone().size(), "step")).append(" (");
     for (int i = 0; i < undone.undone().size(); i++) {

@@ -151,15 +151,24 @@ public final class Workflow {
     return WorkflowJson.pretty(api);
   }
 
-  /** Equal when the API JSON is equal (same nodes, inputs and literal values). */
+  /**
+   * Equal when the API JSON is equal (same nodes, inputs and literal values), numbers compared by
+   * value as ComfyUI reads them: {@code 7.5} equals {@code 7.50} ({@link JsonValues#same}).
+   */
   @Override
   public boolean equals(Object other) {
-    return other instanceof Workflow w && (w.api == api || w.api.equals(api));
+    return other instanceof Workflow w && JsonValues.same(w.api, api);
   }
 
+  /** Hashes the node ids and their class types, which number spelling cannot change. */
   @Override
   public int hashCode() {
-    return api.hashCode();
+    int hash = 1;
+    for (Map.Entry<String, JsonNode> node : api.properties()) {
+      hash = 31 * hash + node.getKey().hashCode();
+      hash = 31 * hash + node.getValue().path("class_type").asText("").hashCode();
+    }
+    return hash;
   }
 
   @Override

@@ -13,14 +13,15 @@ import java.util.Map;
  *
  * <pre>{@code
  * JsonPatch changes = WorkflowDiff.between(state.base(), state.current());
- * WorkflowPatcher.apply(base, changes).result().equals(current); // true
+ * WorkflowPatcher.apply(base, changes).result().equals(current); // true (numbers by value)
  * }</pre>
  *
- * <p>Objects are compared member by member (removed members, then changed, then added); any other
- * difference, including a changed array such as a re-wired link {@code ["4", 0]}, is one {@code
- * replace} of the whole value, which reads better than element edits. Subtrees shared between the
- * versions (see {@link WorkflowPatcher}) are skipped by identity, so diffing two versions a few
- * patches apart costs little more than the changes themselves.
+ * <p>Values compare as {@link JsonValues#same}: a number spelled differently ({@code 7.5} and
+ * {@code 7.50}) is no change. Objects are compared member by member (removed members, then changed,
+ * then added); any other difference, including a changed array such as a re-wired link {@code ["4",
+ * 0]}, is one {@code replace} of the whole value, which reads better than element edits. Subtrees
+ * shared between the versions (see {@link WorkflowPatcher}) are skipped by identity, so diffing two
+ * versions a few patches apart costs little more than the changes themselves.
  *
  * <p>Stateless and thread-safe.
  */
@@ -52,8 +53,11 @@ public final class WorkflowDiff {
         }
       }
       for (Map.Entry<String, JsonNode> member : to.properties()) {
-        String memberPath = path + "/" + PatchOperation.escape(member.getKey());
         JsonNode old = from.get(member.getKey());
+        if (old == member.getValue()) {
+          continue; // shared with the other version: unchanged, and no path built for it
+        }
+        String memberPath = path + "/" + PatchOperation.escape(member.getKey());
         if (old == null) {
           ops.add(PatchOperation.add(memberPath, member.getValue()));
         } else {
@@ -62,7 +66,7 @@ public final class WorkflowDiff {
       }
       return;
     }
-    if (!from.equals(to)) {
+    if (!JsonValues.same(from, to)) {
       ops.add(PatchOperation.replace(path, to));
     }
   }

@@ -10,4 +10,8 @@ public class WorkflowFormatException extends ToolException {
   public WorkflowFormatException(String message) {
     super(message);
   }
+
+  public WorkflowFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -89,6 +89,37 @@ public final class WorkflowJson {
     }
   }
 
+  /**
+   * Parses a file's bytes (UTF-8, UTF-16 or UTF-32, detected) when the file may be anything: an
+   * error says where the JSON breaks and never quotes what the file holds, since the message goes
+   * back to the assistant and a path under the workflow folders may name any file ({@code
+   * notes.txt}, a key file). {@link #parse(byte[], String)} quotes the parser's detail instead.
+   *
+   * @param source the file as the user named it
+   * @throws WorkflowFormatException naming the file, the line and column, and nothing of its
+   *     content
+   */
+  public static JsonNode parseFile(byte[] bytes, String source) {
+    try {
+      return parse(bytes, source);
+    } catch (WorkflowFormatException e) {
+      if (!(e.getCause() instanceof JsonProcessingException parse)) {
+        throw e; // empty: the message quotes nothing
+      }
+      JsonLocation at = parse.getLocation();
+      String where =
+          at == null || at.getLineNr() < 0
+              ? ""
+              : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new WorkflowFormatException(
+          "malformed JSON in "
+              + source
+              + where
+              + ": the file is not JSON, so it is not a workflow (ComfyUI saves workflows as"
+              + " .json files: Save, or Export (API))");
+    }
+  }
+
   /** Pretty-printed JSON (two-space indent), numbers exactly as held. */
   public static String pretty(JsonNode node) {
     try {
@@ -114,6 +145,6 @@ public final class WorkflowJson {
             ? ""
             : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     return new WorkflowFormatException(
-        "malformed JSON in " + source + where + ": " + e.getOriginalMessage());
+        "malformed JSON in " + source + where + ": " + e.getOriginalMessage(), e);
   }
 }

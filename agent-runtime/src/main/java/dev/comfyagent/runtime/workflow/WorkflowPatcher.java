@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +35,10 @@ import java.util.stream.Collectors;
  * is untouched and no rollback is needed. A single replace on an 11-node graph copies three small
  * maps; a 20-operation patch on a 500-node graph copies the root once.
  *
+ * <p>A write of a value equal to the one already there ({@code 7.50} over {@code 7.5}: {@link
+ * JsonValues#same}) leaves that value as it is; a patch made only of such writes returns the
+ * workflow it was given, so callers can tell "no change" by identity.
+ *
  * <p>After the operations, every node they touched must still be an API-format node (an object with
  * a string {@code class_type} and object {@code inputs}); otherwise the patch fails naming the last
  * operation that touched the node.
@@ -54,39 +57,42 @@ public final class WorkflowPatcher {
    * @throws PatchException when an operation fails; names its index, op, path and reason
    */
   public static Result apply(Workflow workflow, JsonPatch patch) {
+    return apply(workflow, patch, MutationFaults.NONE);
+  }
+
+  /** {@link #apply(Workflow, JsonPatch)}, failing where {@code faults} says (tests). */
+  static Result apply(Workflow workflow, JsonPatch patch, MutationFaults faults) {
     Application application = new Application(workflow.tree());
     List<PatchOperation> ops = patch.operations();
     for (int i = 0; i < ops.size(); i++) {
+      if (faults != MutationFaults.NONE) {
+        faults.reached("patch op " + i);
+      }
       application.apply(i, ops.get(i));
     }
+    faults.reached("patch structure");
     application.checkStructure(ops);
     List<PatchOperation> inverse = new ArrayList<>(application.inverse);
     Collections.reverse(inverse);
-    Workflow result =
-        application.root == workflow.tree() ? workflow : Workflow.adopt(application.root);
+    // Nothing written but values equal to those there: the same workflow, spelling and all.
+    Workflow result = application.changed ? Workflow.adopt(application.root) : workflow;
     return new Result(result, JsonPatch.of(inverse));
   }
 
   /**
    * The outcome of a successful patch.
    *
-   * @param result the patched workflow (the same instance when only {@code test}s ran)
+   * @param result the patched workflow; the same instance when nothing changed: only {@code test}s
+   *     ran, or every write found an equal value already there ({@link JsonValues#same}), which is
+   *     then kept as it was spelled
    * @param inverse applied to {@code result}, gives back the original workflow
    */
   public record Result(Workflow result, JsonPatch inverse) {}
 
   /** RFC 6902 equality: numbers compare by value ({@code 1} equals {@code 1.0}). */
   static boolean jsonEquals(JsonNode a, JsonNode b) {
-    return a.equals(NUMERIC_AWARE, b);
+    return JsonValues.same(a, b);
   }
-
-  private static final Comparator<JsonNode> NUMERIC_AWARE =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
 
   /** The state of one patch being applied. */
   private static final class Application {
@@ -98,6 +104,8 @@ public final class WorkflowPatcher {
     // node id -> index of the last operation that wrote inside it
     private final Map<String, Integer> touched = new LinkedHashMap<>();
     private int rootReplacedBy = -1;
+    // Whether any operation wrote something other than the value already there.
+    private boolean changed;
 
     Application(ObjectNode original) {
       this.original = original;
@@ -106,6 +114,9 @@ public final class WorkflowPatcher {
 
     void apply(int index, PatchOperation op) {
       List<String> path = PatchOperation.tokens(op.path());
+      if (op.op() == PatchOperation.Op.ADD || op.op() == PatchOperation.Op.REPLACE) {
+        requireReadableNumbers(index, op, path);
+      }
       switch (op.op()) {
         case ADD -> add(index, op, path, op.value());
         case REMOVE -> remove(index, op, path, op.path());
@@ -116,6 +127,21 @@ public final class WorkflowPatcher {
       }
     }
 
+    /** Refuses a value holding NaN, ±Infinity or a number beyond a float, naming where it is. */
+    private void requireReadableNumbers(int index, PatchOperation op, List<String> path) {
+      JsonValues.unusableNumber(op.value())
+          .ifPresent(
+              unusable -> {
+                List<String> at = new ArrayList<>(path);
+                at.addAll(unusable.at());
+                String where =
+                    at.size() >= 3 && "inputs".equals(at.get(1))
+                        ? describeNode(at.get(0)) + " input " + at.get(2)
+                        : "the value at " + pointerOf(at, at.size());
+                throw failure(index, op, where + ": " + unusable.problem());
+              });
+    }
+
     private void add(int index, PatchOperation op, List<String> path, JsonNode value) {
       if (path.isEmpty()) {
         replaceRoot(index, op, value);
@@ -124,6 +150,10 @@ public final class WorkflowPatcher {
       ContainerNode<?> parent = ownedParent(index, op, path);
       String last = path.get(path.size() - 1);
       if (parent instanceof ObjectNode object) {
+        JsonNode existing = object.get(last);
+        if (existing != null && JsonValues.same(existing, value)) {
+          return; // an equal value is already there (7.50 over 7.5): keep it, change nothing
+        }
         JsonNode old = object.replace(last, value);
         inverse.add(
             old == null
@@ -135,6 +165,7 @@ public final class WorkflowPatcher {
         array.insert(at, value);
         inverse.add(PatchOperation.remove(parentPointer(path) + "/" + at));
       }
+      changed = true;
       touch(index, path);
     }
 
@@ -158,6 +189,7 @@ public final class WorkflowPatcher {
         exactPath = parentPointer(path) + "/" + at;
       }
       inverse.add(PatchOperation.add(exactPath, old));
+      changed = true;
       touch(index, path);
     }
 
@@ -173,12 +205,20 @@ public final class WorkflowPatcher {
         if (!object.has(last)) {
           throw missing(index, op, path, path.size() - 1, object);
         }
+        if (JsonValues.same(object.get(last), value)) {
+          return; // an equal value is already there (7.50 over 7.5): keep it, change nothing
+        }
         old = object.replace(last, value);
       } else {
         ArrayNode array = (ArrayNode) parent;
-        old = array.set(arrayIndex(index, op, path, array, false), value);
+        int at = arrayIndex(index, op, path, array, false);
+        if (JsonValues.same(array.get(at), value)) {
+          return;
+        }
+        old = array.set(at, value);
       }
       inverse.add(PatchOperation.replace(op.path(), old));
+      changed = true;
       touch(index, path);
     }
 
@@ -218,9 +258,13 @@ public final class WorkflowPatcher {
       if (!value.isObject()) {
         throw failure(index, op, "the workflow must stay an object of nodes");
       }
+      if (JsonValues.same(root, value)) {
+        return;
+      }
       inverse.add(PatchOperation.replace("", root));
       root = (ObjectNode) value;
       rootReplacedBy = index;
+      changed = true;
       touched.clear();
     }
 

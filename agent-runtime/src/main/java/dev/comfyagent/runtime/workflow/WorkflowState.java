@@ -5,7 +5,10 @@ import dev.comfyagent.runtime.tool.ToolException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The editable state of one workflow: the current version, the base it was loaded as (for diffs and
@@ -17,6 +20,7 @@ import java.util.Optional;
  * WorkflowState state = new WorkflowState(50);
  * state.load(workflow);
  * state.apply(JsonPatch.parse(ops), "apply_workflow_patch");   // all or nothing, undoable
+ * ToolResult answer = state.apply(patch, "set_input 3.seed", change -> report(change));
  * state.undo(1);
  * WorkflowState copy = WorkflowState.restore(state.snapshot(), 50);
  * }</pre>
@@ -24,9 +28,20 @@ import java.util.Optional;
  * <p>Every change goes through a {@link JsonPatch}: applying it pushes one {@link
  * UndoHistory.Entry} holding the patch and its inverse; {@link #reset()} is a change too (from the
  * current version back to the base) and can be undone like any other. {@link #load} starts afresh.
+ * A patch whose every write puts back an equal value ({@code 7.50} over {@code 7.5}, see {@link
+ * JsonValues#same}) is no change: the workflow keeps its spelling and no undo step is used.
+ *
+ * <p>All or nothing, by construction: a change is computed from the current version without
+ * touching it (patches are copy-on-write, see {@link WorkflowPatcher}), together with the undo
+ * history it leads to and the caller's answer (the {@code answer} function of {@link
+ * #apply(JsonPatch, String, Function)} and its siblings, which may also refuse the change by
+ * throwing). Only when all of that has succeeded are the new version, base and history installed,
+ * by plain assignments that cannot fail. An exception anywhere before, a defect included, leaves
+ * the state exactly as it was.
  *
  * <p>Thread-safe: every method holds one private lock, so a patch and an execution of the same
- * workflow never see a half-applied state.
+ * workflow never see a half-applied state. Answer functions run under that lock: they should only
+ * compute (fetch the node catalog before calling).
  */
 public final class WorkflowState {
 
@@ -36,6 +51,7 @@ public final class WorkflowState {
   private final Clock clock;
   private Workflow current;
   private Workflow base;
+  private MutationFaults faults = MutationFaults.NONE;
 
   public WorkflowState(int undoLimit) {
     this(undoLimit, Clock.systemUTC());
@@ -45,6 +61,13 @@ public final class WorkflowState {
   public WorkflowState(int undoLimit, Clock clock) {
     this.undo = new UndoHistory(undoLimit);
     this.clock = clock;
+  }
+
+  /** Makes the changes of this state fail where {@code faults} says (tests only). */
+  void injectFaults(MutationFaults faults) {
+    synchronized (lock) {
+      this.faults = faults;
+    }
   }
 
   /** The current workflow, if one was loaded. */
@@ -78,10 +101,21 @@ public final class WorkflowState {
 
   /** Makes {@code workflow} both the current version and the base; clears the undo history. */
   public void load(Workflow workflow) {
+    load(workflow, w -> null);
+  }
+
+  /**
+   * Makes {@code workflow} both the current version and the base and clears the undo history, once
+   * {@code answer} has returned; if it throws, nothing is changed.
+   *
+   * @param answer builds the caller's answer from the workflow, before it is installed
+   */
+  public <R> R load(Workflow workflow, Function<Workflow, R> answer) {
     synchronized (lock) {
-      this.current = workflow;
-      this.base = workflow;
-      undo.clear();
+      Objects.requireNonNull(workflow, "workflow");
+      R result = answered(() -> answer.apply(workflow));
+      commit(workflow, workflow, List.of());
+      return result;
     }
   }
 
@@ -92,21 +126,39 @@ public final class WorkflowState {
 
   /**
    * Applies {@code patch} to the current workflow, all or nothing, and pushes one undo entry when
-   * the patch changes anything (a patch of {@code test}s alone only checks).
+   * the patch changes anything (a patch of {@code test}s alone only checks; a patch that only
+   * writes equal values changes nothing).
    *
    * @param label what to call the change in the undo history
    * @throws PatchException when an operation fails; the state is then unchanged
    * @throws ToolException when no workflow is loaded
    */
   public Change apply(JsonPatch patch, String label) {
+    return apply(patch, label, change -> change);
+  }
+
+  /**
+   * {@link #apply(JsonPatch, String)}, where {@code answer} turns the change into the caller's
+   * answer before the change is made. If {@code answer} throws (to refuse the change, or by a
+   * defect), the exception propagates and nothing is changed.
+   */
+  public <R> R apply(JsonPatch patch, String label, Function<Change, R> answer) {
     synchronized (lock) {
       Workflow before = requireCurrent();
-      WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch);
-      if (patch.changesSomething()) {
-        undo.push(new UndoHistory.Entry(label, clock.instant(), patch, result.inverse()));
-        current = result.result();
-      }
-      return new Change(before, current, patch, undo.depth());
+      WorkflowPatcher.Result result = WorkflowPatcher.apply(before, patch, faults);
+      // The patcher returns the same workflow when every write put back an equal value.
+      Workflow after = result.result();
+      boolean changed = after != before;
+      List<UndoHistory.Entry> entries =
+          changed
+              ? undo.withPushed(
+                  new UndoHistory.Entry(label, clock.instant(), patch, result.inverse()))
+              : undo.entries();
+      faults.reached("computed");
+      Change change = new Change(before, after, patch, entries.size());
+      R answered = answered(() -> answer.apply(change));
+      commit(after, base, entries);
+      return answered;
     }
   }
 
@@ -117,7 +169,7 @@ public final class WorkflowState {
    */
   public Workflow preview(JsonPatch patch) {
     synchronized (lock) {
-      return WorkflowPatcher.apply(requireCurrent(), patch).result();
+      return WorkflowPatcher.apply(requireCurrent(), patch, faults).result();
     }
   }
 
@@ -127,6 +179,14 @@ public final class WorkflowState {
    * @throws ToolException when fewer changes can be undone, naming how many can
    */
   public Undone undo(int steps) {
+    return undo(steps, undone -> undone);
+  }
+
+  /**
+   * {@link #undo(int)}, where {@code answer} turns what was undone into the caller's answer before
+   * the undo is made; if it throws, nothing is changed.
+   */
+  public <R> R undo(int steps, Function<Undone, R> answer) {
     synchronized (lock) {
       Workflow before = requireCurrent();
       if (steps < 1) {
@@ -153,7 +213,7 @@ public final class WorkflowState {
       for (int i = entries.size() - 1; i >= entries.size() - steps; i--) {
         UndoHistory.Entry entry = entries.get(i);
         try {
-          next = WorkflowPatcher.apply(next, entry.inverse()).result();
+          next = WorkflowPatcher.apply(next, entry.inverse(), faults).result();
         } catch (PatchException e) {
           throw new ToolException(
               "the undo history does not fit the workflow any more ("
@@ -164,11 +224,12 @@ public final class WorkflowState {
         }
         undone.add(entry);
       }
-      for (int i = 0; i < steps; i++) {
-        undo.pop();
-      }
-      current = next;
-      return new Undone(before, current, undone, undo.depth());
+      List<UndoHistory.Entry> remaining = entries.subList(0, entries.size() - steps);
+      faults.reached("computed");
+      Undone result = new Undone(before, next, List.copyOf(undone), remaining.size());
+      R answered = answered(() -> answer.apply(result));
+      commit(next, base, remaining);
+      return answered;
     }
   }
 
@@ -190,16 +251,52 @@ public final class WorkflowState {
    * @throws ToolException when no workflow is loaded
    */
   public Change reset() {
+    return reset(change -> change);
+  }
+
+  /**
+   * {@link #reset()}, where {@code answer} turns the change into the caller's answer before it is
+   * made; if it throws, nothing is changed.
+   */
+  public <R> R reset(Function<Change, R> answer) {
     synchronized (lock) {
       Workflow before = requireCurrent();
-      JsonPatch forward = WorkflowDiff.between(before, requireBase());
+      Workflow target = requireBase();
+      JsonPatch forward = WorkflowDiff.between(before, target);
+      Workflow after = before;
+      List<UndoHistory.Entry> entries = undo.entries();
       if (!forward.isEmpty()) {
-        JsonPatch backward = WorkflowDiff.between(base, before);
-        undo.push(new UndoHistory.Entry("reset_workflow", clock.instant(), forward, backward));
-        current = base;
+        JsonPatch backward = WorkflowDiff.between(target, before);
+        entries =
+            undo.withPushed(
+                new UndoHistory.Entry("reset_workflow", clock.instant(), forward, backward));
+        after = target;
       }
-      return new Change(before, current, forward, undo.depth());
+      faults.reached("computed");
+      Change change = new Change(before, after, forward, entries.size());
+      R answered = answered(() -> answer.apply(change));
+      commit(after, base, entries);
+      return answered;
     }
+  }
+
+  /** Runs the caller's answer between the fault points around it. */
+  private <R> R answered(Supplier<R> answer) {
+    faults.reached("answer");
+    R result = answer.get();
+    faults.reached("answered");
+    faults.reached("commit");
+    return result;
+  }
+
+  /**
+   * Installs a computed change. Only assignments of values computed beforehand, so nothing here can
+   * fail half-way; the caller holds the lock.
+   */
+  private void commit(Workflow newCurrent, Workflow newBase, List<UndoHistory.Entry> newEntries) {
+    current = newCurrent;
+    base = newBase;
+    undo.set(newEntries);
   }
 
   private Workflow requireBase() {
@@ -248,14 +345,20 @@ public final class WorkflowState {
   public record Snapshot(ObjectNode current, ObjectNode base, List<ObjectNode> undo) {}
 
   /**
-   * A change that was made.
+   * A change that was made (or, inside an answer function, is about to be).
    *
    * @param before the workflow before
-   * @param after the workflow after (the same as before when nothing changed)
+   * @param after the workflow after (the same instance as before when nothing changed)
    * @param patch what was applied
    * @param undoDepth the undo history's depth afterwards
    */
-  public record Change(Workflow before, Workflow after, JsonPatch patch, int undoDepth) {}
+  public record Change(Workflow before, Workflow after, JsonPatch patch, int undoDepth) {
+
+    /** Whether the workflow changed (a patch of tests, or of equal values, changes nothing). */
+    public boolean changed() {
+      return after != before;
+    }
+  }
 
   /**
    * Changes that were undone.

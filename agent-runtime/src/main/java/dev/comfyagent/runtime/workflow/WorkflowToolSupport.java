@@ -21,7 +21,10 @@ final class WorkflowToolSupport {
     return sessions.current(context.connectionId()).workflow();
   }
 
-  /** The schema of a {@code patch} argument: an array of RFC 6902 operations. */
+  /**
+   * The schema of a {@code patch} argument: an array of RFC 6902 operations, or a string holding
+   * one (as some assistants send it; {@link JsonPatch#parse} reads both).
+   */
   static ObjectNode patchSchema(String description) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode op = f.objectNode();
@@ -42,7 +45,7 @@ final class WorkflowToolSupport {
     props.putObject("value").put("description", "the value of add, replace and test");
     op.putArray("required").add("op").add("path");
     ObjectNode schema = f.objectNode();
-    schema.put("type", "array");
+    schema.putArray("type").add("array").add("string");
     schema.put("description", description);
     schema.set("items", op);
     return schema;

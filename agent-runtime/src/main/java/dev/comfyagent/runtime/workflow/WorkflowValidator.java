@@ -28,10 +28,11 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * <p>Always checked (the graph's structure): links are {@code ["<node id>", <output index>]}, point
- * at existing nodes, not at the node itself, and form no cycle. With the node catalog, also:
- * unknown {@code class_type} (with the closest known names), missing required inputs, links to an
- * output index the source does not have, link type mismatches ({@link LinkTypes}), literal values
- * of the wrong kind, below the minimum, above the maximum or not among the choices ({@link
+ * at existing nodes, not at the node itself, and form no cycle; no literal holds a number ComfyUI
+ * cannot read (NaN, ±Infinity, beyond a float's range: {@link JsonValues}). With the node catalog,
+ * also: unknown {@code class_type} (with the closest known names), missing required inputs, links
+ * to an output index the source does not have, link type mismatches ({@link LinkTypes}), literal
+ * values of the wrong kind, below the minimum, above the maximum or not among the choices ({@link
  * LiteralCheck}), inputs the node does not declare (ComfyUI ignores them: a typo), and a workflow
  * without any output node (ComfyUI refuses it with "Prompt has no outputs").
  *
@@ -114,7 +115,7 @@ public final class WorkflowValidator {
       if (Workflow.isLink(value)) {
         finding = checkLink(tree, defs, id, spec, value);
       } else {
-        finding = spec == null ? Optional.empty() : LiteralCheck.check(spec, value);
+        finding = spec == null ? LiteralCheck.checkNumbers(value) : LiteralCheck.check(spec, value);
       }
       finding.ifPresent(
           f ->

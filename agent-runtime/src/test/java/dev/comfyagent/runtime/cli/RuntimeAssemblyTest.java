@@ -34,7 +34,9 @@ class RuntimeAssemblyTest {
               "add_note");
       assertThat(runtime.tools().all())
           .allSatisfy(t -> assertThat(t.inputSchema().path("type").asText()).isEqualTo("object"));
-      assertThat(runtime.allowedRoots().roots()).containsExactly(cwd);
+      assertThat(runtime.allowedRoots().isEnabled()).as("file access is off by default").isFalse();
+      assertThat(runtime.allowedRoots().offMessage())
+          .contains("neither WORKFLOWS_DIR nor COMFYUI_PATH");
       assertThat(runtime.sessionStore().directory()).isEqualTo(cwd.resolve("sessions"));
     }
   }
@@ -57,6 +59,22 @@ class RuntimeAssemblyTest {
       runtime.warmUp();
       assertThat(runtime.managerMap().packsProviding("FaceDetailer")).hasSize(1);
       assertThat(runtime.nodeSearch().search("FaceDetailer", 1, false, false).matches()).hasSize(1);
+    }
+  }
+
+  @Test
+  void saysFileAccessIsOffWhenComfyUiHasNoUserWorkflowsFolder() throws Exception {
+    Path comfy = java.nio.file.Files.createDirectories(cwd.resolve("ComfyUI"));
+    Map<String, String> env = new HashMap<>();
+    env.put("COMFYUI_PATH", comfy.toString());
+
+    try (RuntimeAssembly runtime = assemble(env)) {
+      assertThat(runtime.allowedRoots().isEnabled()).isFalse();
+      assertThat(runtime.allowedRoots().offMessage())
+          .startsWith(
+              "file access is off: COMFYUI_PATH is set, but "
+                  + comfy.resolve("user/default/workflows")
+                  + " does not exist");
     }
   }
 

@@ -101,6 +101,109 @@ class RuntimeMainTest {
   }
 
   @Test
+  void refusesAnEmptyComfyUiHostInOneLineWithExitCodeTwo() {
+    assertThat(run("serve", "--comfyui-host=")).isEqualTo(2);
+
+    assertThat(err().strip())
+        .isEqualTo(
+            "agent-runtime serve: --comfyui-host is empty: give a value (ComfyUI host name or"
+                + " address), or leave the flag out for the default 127.0.0.1");
+    assertThat(protocol.size()).isZero();
+  }
+
+  @Test
+  void refusesASessionsDirectoryThatCannotBeCreatedInOneLineWithExitCodeTwo() throws IOException {
+    Files.writeString(cwd.resolve("a-file"), "x");
+    Path impossible = cwd.resolve("a-file/sessions");
+
+    assertThat(run("serve", "--sessions-dir", impossible.toString())).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err())
+        .startsWith(
+            "agent-runtime serve: SESSIONS_DIR "
+                + impossible
+                + ": cannot create or write the"
+                + " directory (");
+    assertThat(protocol.size()).isZero();
+  }
+
+  @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void refusesASessionsDirectoryNoOneCanWriteEvenAsRoot() {
+    env.put("SESSIONS_DIR", "/proc/self/sessions");
+
+    assertThat(run("serve")).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err()).startsWith("agent-runtime serve: SESSIONS_DIR /proc/self/sessions: cannot");
+  }
+
+  @Test
+  void createsAGivenSessionsDirectoryAtStart() {
+    Path sessions = cwd.resolve("new/sessions");
+
+    assertThat(run("serve", "--sessions-dir", sessions.toString())).isZero();
+
+    assertThat(sessions).isDirectory().isEmptyDirectory();
+  }
+
+  @Test
+  void startsAndSaysHowToFixItWhenTheDefaultSessionsDirectoryCannotBeCreated() throws IOException {
+    Files.writeString(cwd.resolve("a-file"), "x");
+    Path unusableCwd = cwd.resolve("a-file");
+
+    int code =
+        RuntimeMain.run(
+            new String[] {"serve"},
+            env,
+            unusableCwd,
+            new ByteArrayInputStream(new byte[0]),
+            protocol,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false,
+            RuntimeMain::comfyUiClient);
+
+    assertThat(code).isZero();
+    assertThat(err())
+        .contains(
+            "agent-runtime serve: sessions cannot be saved in "
+                + unusableCwd.resolve("sessions")
+                + " (the default, inside the working directory, which is not writable); set"
+                + " SESSIONS_DIR to a writable directory");
+  }
+
+  @Test
+  void refusesTheFileSystemRootAsTheWorkflowFolderInOneLineWithExitCodeTwo() {
+    String fsRoot = cwd.getRoot().toString();
+
+    assertThat(run("serve", "--workflows-dir", fsRoot)).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err())
+        .startsWith(
+            "agent-runtime serve: --workflows-dir "
+                + fsRoot
+                + ": "
+                + fsRoot
+                + " is the root of a file system");
+    assertThat(protocol.size()).isZero();
+  }
+
+  @Test
+  void refusesTheHomeDirectoryAsTheWorkflowFolderInOneLineWithExitCodeTwo() {
+    java.util.Optional<Path> home = RuntimeSettings.homeDirectory(System.getProperty("user.home"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(home.isPresent(), "no usable home directory");
+    env.put("WORKFLOWS_DIR", home.get().toString());
+
+    assertThat(run("serve")).isEqualTo(2);
+
+    assertThat(err().strip().lines()).hasSize(1);
+    assertThat(err()).contains(home.get() + " is your home directory; name a folder inside it");
+  }
+
+  @Test
   void servesMcpOnTheGivenStreamsUntilStdinEnds() throws IOException {
     stdin =
         String.join(

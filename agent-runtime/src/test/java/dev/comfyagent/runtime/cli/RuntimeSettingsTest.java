@@ -32,7 +32,7 @@ class RuntimeSettingsTest {
     assertThat(s.sessionsDir()).isEqualTo(cwd.resolve("sessions"));
     assertThat(s.logDir()).isEqualTo(cwd.resolve("logs"));
     assertThat(s.logDirExplicit()).isFalse();
-    assertThat(s.workflowRoots()).containsExactly(cwd);
+    assertThat(s.workflowRoots()).as("file access is off by default").isEmpty();
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.executionTimeout()).isEqualTo(Duration.ofMinutes(10));
@@ -142,18 +142,163 @@ class RuntimeSettingsTest {
   }
 
   @Test
-  void allowsSeveralWorkflowDirectoriesAndAddsComfyUisUserWorkflows() throws Exception {
+  void takesSeveralWorkflowDirectoriesAndOnlyThemWhenWorkflowsDirIsGiven() throws Exception {
     Path a = Files.createDirectories(cwd.resolve("a"));
     Path b = Files.createDirectories(cwd.resolve("b"));
     Path comfy = Files.createDirectories(cwd.resolve("ComfyUI"));
-    Path userWorkflows = Files.createDirectories(comfy.resolve("user/default/workflows"));
+    Files.createDirectories(comfy.resolve("user/default/workflows"));
     env.put("WORKFLOWS_DIR", "a" + File.pathSeparator + b + File.pathSeparator);
     env.put("COMFYUI_PATH", comfy.toString());
 
     RuntimeSettings s = resolve();
 
-    assertThat(s.workflowRoots()).isEqualTo(List.of(a, b, userWorkflows));
+    assertThat(s.workflowRoots()).isEqualTo(List.of(a, b));
     assertThat(s.comfyUiPath()).contains(comfy);
+  }
+
+  @Test
+  void usesComfyUisUserWorkflowsWhenOnlyComfyUiPathIsGiven() throws Exception {
+    Path comfy = Files.createDirectories(cwd.resolve("ComfyUI"));
+    Path userWorkflows = Files.createDirectories(comfy.resolve("user/default/workflows"));
+    env.put("COMFYUI_PATH", comfy.toString());
+
+    assertThat(resolve().workflowRoots()).containsExactly(userWorkflows);
+  }
+
+  @Test
+  void leavesFileAccessOffWhenComfyUisUserWorkflowsDoNotExist() throws Exception {
+    env.put("COMFYUI_PATH", Files.createDirectories(cwd.resolve("ComfyUI")).toString());
+
+    assertThat(resolve().workflowRoots()).isEmpty();
+  }
+
+  @Test
+  void refusesTheRootOfTheFileSystemAsAWorkflowFolder() {
+    Path fsRoot = cwd.getRoot();
+    env.put("WORKFLOWS_DIR", fsRoot.toString());
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "WORKFLOWS_DIR="
+                + fsRoot
+                + " (environment): "
+                + fsRoot
+                + " is the root of a file system; name the folder that holds your workflows"
+                + " (file access there would reach every file)");
+  }
+
+  @Test
+  void refusesALinkThatLeadsToTheRootOfTheFileSystem() throws IOException {
+    Path link;
+    try {
+      link = Files.createSymbolicLink(cwd.resolve("everything"), cwd.getRoot());
+    } catch (UnsupportedOperationException | IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no symbolic links here: " + e);
+      return;
+    }
+    flags.put(Setting.WORKFLOWS_DIR, link.toString());
+
+    assertThatThrownBy(this::resolve).hasMessageContaining("is the root of a file system");
+  }
+
+  @Test
+  void refusesTheHomeDirectoryAndFoldersHoldingItButNotFoldersInsideIt() throws Exception {
+    Path home = Files.createDirectories(cwd.resolve("home/me"));
+    Path inside = Files.createDirectories(home.resolve("comfy-workflows"));
+
+    env.put("WORKFLOWS_DIR", home.toString());
+    assertThatThrownBy(() -> resolveWithHome(home))
+        .hasMessage(
+            "WORKFLOWS_DIR="
+                + home
+                + " (environment): "
+                + home
+                + " is your home directory; name a folder inside it, such as "
+                + home.resolve("comfy-workflows")
+                + " (keys and settings in the home directory must stay out of the assistant's"
+                + " reach)");
+    env.put("WORKFLOWS_DIR", cwd.resolve("home").toString());
+    assertThatThrownBy(() -> resolveWithHome(home))
+        .hasMessageContaining(cwd.resolve("home") + " holds your home directory " + home);
+    env.put("WORKFLOWS_DIR", inside.toString());
+    assertThat(resolveWithHome(home).workflowRoots()).containsExactly(inside);
+  }
+
+  @Test
+  void ignoresAHomeDirectoryThatIsTheRootOfTheFileSystem() {
+    assertThat(RuntimeSettings.homeDirectory(cwd.getRoot().toString())).isEmpty();
+    assertThat(RuntimeSettings.homeDirectory("")).isEmpty();
+    assertThat(RuntimeSettings.homeDirectory("relative/home")).isEmpty();
+    assertThat(RuntimeSettings.homeDirectory(cwd.toString())).contains(realPath(cwd));
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private RuntimeSettings resolveWithHome(Path home) throws SettingsException {
+    return RuntimeSettings.resolve(flags, env, cwd, java.util.Optional.of(realPath(home)));
+  }
+
+  @ParameterizedTest(name = "{0}=")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "COMFYUI_HOST|--comfyui-host is empty: give a value (ComfyUI host name or address), or"
+            + " leave the flag out for the default 127.0.0.1",
+        "SESSIONS_DIR|--sessions-dir is empty: give a value (Where sessions are saved",
+        "COMFYUI_PATH|--comfyui-path is empty: give a value (ComfyUI install directory",
+        "LOG_DIR|--log-dir is empty",
+        "WORKFLOWS_DIR|--workflows-dir is empty",
+      })
+  void refusesAnEmptyFlagInsteadOfStartingWithTheWorkingDirectoryOrNoHost(
+      Setting setting, String message) {
+    flags.put(setting, "");
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "comfy_ui",
+        "render%01",
+        "a?b",
+        "[::1",
+      })
+  void refusesAHostTheHttpClientCannotUse(String host) {
+    flags.put(Setting.COMFYUI_HOST, host);
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "--comfyui-host "
+                + host
+                + ": not a host name or address (letters, digits, '-' and '.', no '_'; or an IP"
+                + " address)");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"render-01.studio.lan", "10.0.0.7", "::1", "[::1]", "localhost"})
+  void acceptsHostNamesAndAddresses(String host) throws SettingsException {
+    flags.put(Setting.COMFYUI_HOST, host);
+
+    assertThat(resolve().comfyUiHost()).isEqualTo(host);
+  }
+
+  @Test
+  void remembersWhetherTheSessionsDirectoryWasChosen() throws SettingsException {
+    assertThat(resolve().sessionsDirExplicit()).isFalse();
+    env.put("SESSIONS_DIR", "s");
+    assertThat(resolve().sessionsDirExplicit()).isTrue();
   }
 
   @Test

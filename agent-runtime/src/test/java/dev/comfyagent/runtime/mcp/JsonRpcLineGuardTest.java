@@ -122,6 +122,109 @@ class JsonRpcLineGuardTest {
     assertThat(ended).hasValue(1);
   }
 
+  @Test
+  void refusesAMessageThatIsNotJsonRpcTwoPointZeroWithItsId() throws IOException {
+    String passed =
+        read(
+            "{\"jsonrpc\":\"1.0\",\"id\":8,\"method\":\"tools/list\"}\n"
+                + "{\"id\":9,\"method\":\"tools/list\"}\n");
+
+    assertThat(passed).isEmpty();
+    assertThat(answers())
+        .extracting(a -> a.path("id").asInt() + " " + a.path("error").path("code").asInt())
+        .containsExactly("8 -32600", "9 -32600");
+    assertThat(answers().get(0).path("error").path("message").asText())
+        .isEqualTo("Invalid Request: \"jsonrpc\" must be \"2.0\", got the string \"1.0\"");
+    assertThat(answers().get(1).path("error").path("message").asText())
+        .isEqualTo("Invalid Request: \"jsonrpc\" must be \"2.0\", got nothing");
+  }
+
+  @Test
+  void answersParamsThatAreNotAnObjectWithInvalidParamsInPlainWords() throws IOException {
+    String passed =
+        read(
+            "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":[\"x\"]}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\",\"params\":3}\n");
+
+    assertThat(passed).isEmpty();
+    assertThat(answers())
+        .extracting(a -> a.path("error").path("message").asText())
+        .containsExactly(
+            "Invalid params: the params of tools/call must be an object, got an array",
+            "Invalid params: the params of ping must be an object, got the number 3");
+    assertThat(answers())
+        .allSatisfy(a -> assertThat(a.path("error").path("code").asInt()).isEqualTo(-32602));
+  }
+
+  @Test
+  void answersToolArgumentsSentAsAStringWithInvalidParamsNamingTheField() throws IOException {
+    read(
+        "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\",\"params\":{\"name\":"
+            + "\"list_sessions\",\"arguments\":\"{}\"}}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":[1],\"capabilities\":{}}}\n");
+
+    assertThat(answers())
+        .extracting(a -> a.path("id").asText() + ": " + a.path("error").path("message").asText())
+        .containsExactly(
+            "a: Invalid params: 'arguments' of tools/call must be an object, got the string \"{}\"",
+            "b: Invalid params: 'protocolVersion' of initialize must be a string, got an array");
+    assertThat(written.toString(StandardCharsets.UTF_8))
+        .doesNotContain("Cannot deserialize")
+        .doesNotContain("McpSchema");
+  }
+
+  @Test
+  void passesWellFormedParamsOfEveryCheckedMethod() throws IOException {
+    String lines =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{}}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"x\","
+            + "\"arguments\":{\"a\":[1,{\"b\":2}]},\"_meta\":{\"progressToken\":4}}}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"logging/setLevel\",\"params\":{\"level\":"
+            + "\"debug\"}}\n";
+
+    assertThat(read(lines)).isEqualTo(lines);
+    assertThat(written.size()).isZero();
+  }
+
+  @Test
+  void answersAnOverLongLineWithItsIdWhereverTheIdIs() throws IOException {
+    String padding = "x".repeat(500);
+    String idLast =
+        "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":"
+            + "{\"id\":\"not-this\",\"w\":\""
+            + padding
+            + "\\\"}\"}},\"id\":\"late-id\"}\n";
+    String idFirst =
+        "{\"id\":42,\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"w\":\"" + padding + "\"}}\n";
+    String noId = "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"w\":\"" + padding + "\"}}\n";
+    String ok = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n";
+
+    InputStream guard =
+        new JsonRpcLineGuard(
+            new ByteArrayInputStream(
+                (idLast + idFirst + noId + ok).getBytes(StandardCharsets.UTF_8)),
+            out,
+            JSON,
+            new JacksonMcpJsonMapper(JSON),
+            ended::incrementAndGet,
+            Duration.ofMillis(50),
+            200);
+    String passed = new String(guard.readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(passed).isEqualTo(ok);
+    assertThat(answers())
+        .extracting(a -> a.path("id").toString())
+        .containsExactly("\"late-id\"", "42", "null");
+    assertThat(answers())
+        .allSatisfy(
+            a ->
+                assertThat(a.path("error").path("message").asText())
+                    .isEqualTo("Invalid Request: the message is longer than 200 bytes"));
+  }
+
   private String read(String input) throws IOException {
     return new String(guard(input, Duration.ofMillis(50)).readAllBytes(), StandardCharsets.UTF_8);
   }

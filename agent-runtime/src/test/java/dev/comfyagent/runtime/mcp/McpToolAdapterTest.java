@@ -9,7 +9,6 @@ import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -22,8 +21,7 @@ import org.slf4j.MDC;
 
 class McpToolAdapterTest {
 
-  private final McpToolAdapter adapter =
-      new McpToolAdapter(new ObjectMapper(), McpJsonDefaults.getSchemaValidator());
+  private final McpToolAdapter adapter = new McpToolAdapter(new ObjectMapper(), true);
   private final AtomicReference<String> seen = new AtomicReference<>();
   private final AtomicReference<ToolContext> context = new AtomicReference<>();
 
