@@ -140,12 +140,17 @@ class RuntimeMainTest {
   }
 
   @Test
-  void createsAGivenSessionsDirectoryAtStart() {
+  void createsAGivenSessionsDirectoryAtStart() throws IOException {
     Path sessions = cwd.resolve("new/sessions");
 
     assertThat(run("serve", "--sessions-dir", sessions.toString())).isZero();
 
-    assertThat(sessions).isDirectory().isEmptyDirectory();
+    // The write probe is gone; the directory lock that runtimes sharing it take stays.
+    assertThat(sessions).isDirectory();
+    try (var files = Files.list(sessions)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactly(".comfy-agent-sessions.lock");
+    }
   }
 
   @Test
