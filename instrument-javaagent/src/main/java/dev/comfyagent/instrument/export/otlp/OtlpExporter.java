@@ -109,12 +109,12 @@ public final class OtlpExporter implements TraceSink {
       running = thread;
     }
     stopDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
-    stopping = true;
+    synchronized (pause) {
+      stopping = true;
+      pause.notifyAll(); // ends a retry's wait that would outlast the budget
+    }
     if (running == null) {
       return;
-    }
-    synchronized (pause) {
-      pause.notifyAll();
     }
     running.interrupt();
     try {
