@@ -59,7 +59,10 @@ public interface HostReader {
   /** The current {@code getState()} of a Resilience4j circuit breaker, or null. */
   String circuitBreakerState(Object circuitBreaker);
 
-  /** The {@code size()} of the runtime's session registry, or -1. */
+  /**
+   * The {@code size()} of the runtime's session registry, or the sessions an MCP SDK server
+   * transport holds (its {@code sessions} map's size, or 1 for its one {@code session}), or -1.
+   */
   int sessionCount(Object registry);
 
   /**
