@@ -97,6 +97,14 @@ public final class MethodHandleHostReader implements HostReader {
         }
       };
 
+  private static final ClassValue<ReactorScoping> SCOPING =
+      new ClassValue<>() {
+        @Override
+        protected ReactorScoping computeValue(Class<?> mono) {
+          return ReactorScoping.of(mono);
+        }
+      };
+
   private static final ClassValue<MonoMethods> MONO =
       new ClassValue<>() {
         @Override
@@ -246,6 +254,22 @@ public final class MethodHandleHostReader implements HostReader {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("observing " + mono.getClass().getName(), e);
+    }
+  }
+
+  @Override
+  public Object subscribeWithin(
+      Object mono, CallScope scope, java.util.function.Supplier<CallScope> current) {
+    Class<?> type = HostMethods.superclassNamed(mono.getClass(), "reactor.core.publisher.Mono");
+    if (type == null) {
+      throw new IllegalStateException(mono.getClass().getName() + " is not a Reactor Mono");
+    }
+    try {
+      return SCOPING.get(type).subscribeWithin(mono, scope, current);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("scoping " + mono.getClass().getName(), e);
     }
   }
 
