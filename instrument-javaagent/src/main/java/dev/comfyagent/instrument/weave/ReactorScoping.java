@@ -64,7 +64,6 @@ final class ReactorScoping {
     Class<?> contextView = Class.forName("reactor.util.context.ContextView", false, loader);
     Class<?> disposable = Class.forName("reactor.core.Disposable", false, loader);
     Class<?> schedulers = Class.forName("reactor.core.scheduler.Schedulers", false, loader);
-    MethodType objects2 = MethodType.methodType(Object.class, Object.class, Object.class);
     create =
         lookup
             .findStatic(mono, "create", MethodType.methodType(mono, Consumer.class))
@@ -107,7 +106,7 @@ final class ReactorScoping {
     sinkOnCancel =
         lookup
             .findVirtual(sink, "onCancel", MethodType.methodType(sink, disposable))
-            .asType(objects2);
+            .asType(MethodType.methodType(void.class, Object.class, Object.class));
     onScheduleHook =
         lookup.findStatic(
             schedulers,
@@ -147,7 +146,7 @@ final class ReactorScoping {
                   (Consumer<Object>) error -> fail(sink, (Throwable) error),
                   (Runnable) () -> succeed(sink, null),
                   context);
-      Object ignored = (Object) sinkOnCancel.invokeExact(sink, subscription);
+      sinkOnCancel.invokeExact(sink, subscription);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
