@@ -1,4 +1,5 @@
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -8,23 +9,33 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 
 /**
- * The compatibility matrix's streamable HTTP server (MCP Java SDK 1.0 on): the tools of {@code
- * MatrixServer} (compiled beside it) behind the SDK's servlet transport on an embedded Tomcat, as
- * the SDK's own tests serve it. Arguments: {@code sync} or {@code async}, then the port. Compiled
- * and run by SdkReleaseMatrixIT.
+ * The compatibility matrix's HTTP server (MCP Java SDK 1.0 on): the tools of {@code MatrixServer}
+ * (compiled beside it) behind one of the SDK's servlet transports on an embedded Tomcat, as the
+ * SDK's own tests serve it. Arguments: {@code sync} or {@code async}, the port, and optionally
+ * {@code sse} for the HTTP+SSE transport (streamable HTTP otherwise). Compiled and run by
+ * SdkReleaseMatrixIT.
  */
 public final class MatrixHttpServer {
 
   public static void main(String[] args) throws Exception {
-    HttpServletStreamableServerTransportProvider transport =
-        HttpServletStreamableServerTransportProvider.builder()
-            .jsonMapper(MatrixServer.JSON)
-            .mcpEndpoint("/mcp")
-            .build();
+    boolean sse = args.length > 2 && args[2].equals("sse");
+    jakarta.servlet.http.HttpServlet transport =
+        sse
+            ? HttpServletSseServerTransportProvider.builder()
+                .jsonMapper(MatrixServer.JSON)
+                .sseEndpoint("/sse")
+                .messageEndpoint("/mcp/message")
+                .build()
+            : HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(MatrixServer.JSON)
+                .mcpEndpoint("/mcp")
+                .build();
     McpSchema.ServerCapabilities capabilities =
         McpSchema.ServerCapabilities.builder().tools(true).build();
     if (args[0].equals("async")) {
-      McpServer.async(transport)
+      (sse
+              ? McpServer.async((HttpServletSseServerTransportProvider) transport)
+              : McpServer.async((HttpServletStreamableServerTransportProvider) transport))
           .serverInfo("matrix", "1.0")
           .capabilities(capabilities)
           .tools(
@@ -33,7 +44,9 @@ public final class MatrixHttpServer {
                   .toList())
           .build();
     } else {
-      McpServer.sync(transport)
+      (sse
+              ? McpServer.sync((HttpServletSseServerTransportProvider) transport)
+              : McpServer.sync((HttpServletStreamableServerTransportProvider) transport))
           .serverInfo("matrix", "1.0")
           .capabilities(capabilities)
           .tools(

@@ -163,6 +163,52 @@ class SdkReleaseMatrixIT {
   }
 
   @Test
+  void theHttpSseTransportsSessionsAreCountedFromItsSessionMap() throws Exception {
+    Path dir = PackagedJars.workDir("sdk-2.2.0-sse");
+    String classPath =
+        compile(
+            List.of(releaseDir("2.2.0"), releaseDir("tomcat")),
+            dir.resolve("classes"),
+            source("current", "MatrixServer.java"),
+            source("http", "MatrixHttpServer.java"));
+    int port = freePort();
+    Path logs = dir.resolve("agent/logs");
+    Process process =
+        start(
+            dir.resolve("agent"),
+            List.of("-cp", classPath, "MatrixHttpServer", "sync", "" + port, "sse"),
+            "output.dir=" + logs);
+    JsonNode stats;
+    try {
+      awaitListening(process, dir.resolve("agent/stderr.txt"));
+      SseSession a = new SseSession(port);
+      SseSession b = new SseSession(port);
+      for (SseSession session : List.of(a, b)) {
+        session.post(1, request(1, "initialize", initializeParams("2024-11-05")));
+        session.post(-1, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      }
+      b.post(10, callRequest(10, "echo", Map.of("text", "over sse"), null));
+      a.post(STATS_ID, callRequest(STATS_ID, "get_agent_stats", Map.of(), null));
+      stats = JSON.readTree(a.run.responses.get(STATS_ID)).path("result");
+      process.destroy();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    assertThat(stats.path("structuredContent").path("sessions").path("active").asInt())
+        .as("the HTTP+SSE transport's two sessions")
+        .isEqualTo(2);
+    AgentOutput output = new AgentOutput(logs);
+    assertThat(counts(output, "echo")).containsExactly(1L, 1L, 0L);
+    JsonNode echo = output.tracesOf("echo").get(0);
+    JsonNode statsCall = output.tracesOf("get_agent_stats").get(0);
+    assertThat(echo.path("jsonrpc.request.id").asInt()).isEqualTo(10);
+    assertThat(echo.path("mcp.session.id").asText())
+        .isNotEmpty()
+        .isNotEqualTo(statsCall.path("mcp.session.id").asText());
+  }
+
+  @Test
   void springAisStdioServerBuiltFromItsStarterIsObservedExactly() throws Exception {
     Path server = Path.of(System.getProperty("comfyagent.it.springAiServer"));
     Path dir = PackagedJars.workDir("spring-ai-1.0.3");
@@ -498,23 +544,13 @@ class SdkReleaseMatrixIT {
    */
   private static Run httpRun(Path dir, String classPath, String mode, String agentOptions, Mix mix)
       throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = freePort();
     Process process =
         start(dir, List.of("-cp", classPath, "MatrixHttpServer", mode, "" + port), agentOptions);
     Run run = new Run();
     try {
-      long deadline = System.currentTimeMillis() + 60_000;
       Path stderr = dir.resolve("stderr.txt");
-      while (!Files.readString(stderr).contains("matrix: listening")) {
-        assertThat(process.isAlive())
-            .as("the HTTP server runs: %s", Files.readString(stderr))
-            .isTrue();
-        assertThat(System.currentTimeMillis()).as("the HTTP server listens").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      awaitListening(process, stderr);
       HttpSession a = new HttpSession(URI.create("http://127.0.0.1:" + port + "/mcp"), run);
       a.post(1, request(1, "initialize", initializeParams()));
       a.post(-1, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -551,6 +587,80 @@ class SdkReleaseMatrixIT {
     }
     run.stderr = Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
     return run;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  private static void awaitListening(Process process, Path stderr) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!Files.readString(stderr).contains("matrix: listening")) {
+      assertThat(process.isAlive())
+          .as("the HTTP server runs: %s", Files.readString(stderr))
+          .isTrue();
+      assertThat(System.currentTimeMillis()).as("the HTTP server listens").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * One client session of the HTTP+SSE transport: an event stream ({@code GET /sse}) whose first
+   * event names the endpoint to post messages to; the answers come on the stream.
+   */
+  private static final class SseSession {
+    final Run run = new Run();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final java.util.concurrent.CompletableFuture<URI> endpoint = new CompletableFuture<>();
+
+    SseSession(int port) throws Exception {
+      URI base = URI.create("http://127.0.0.1:" + port);
+      HttpRequest stream =
+          HttpRequest.newBuilder(base.resolve("/sse"))
+              .header("Accept", "text/event-stream")
+              .build();
+      client
+          .sendAsync(stream, HttpResponse.BodyHandlers.ofLines())
+          .thenAccept(
+              response -> {
+                String event = "";
+                for (String line : (Iterable<String>) response.body()::iterator) {
+                  if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                  } else if (line.startsWith("data:")) {
+                    String data = line.substring(5).strip();
+                    if (event.equals("endpoint")) {
+                      endpoint.complete(base.resolve(data));
+                    } else {
+                      try {
+                        run.accept(data);
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    }
+                  }
+                }
+              });
+      endpoint.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Posts one message to the session's endpoint; a request's answer comes on the stream. */
+    void post(int id, String message) throws Exception {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(endpoint.get())
+                  .timeout(Duration.ofSeconds(60))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(message))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("HTTP status of %s", message).isBetween(200, 202);
+      if (id >= 0) {
+        run.await(id);
+      }
+    }
   }
 
   /** One client session of the streamable HTTP transport. */
@@ -636,9 +746,13 @@ class SdkReleaseMatrixIT {
   }
 
   private static Map<String, Object> initializeParams() {
+    return initializeParams("2025-03-26");
+  }
+
+  private static Map<String, Object> initializeParams(String protocolVersion) {
     return Map.of(
         "protocolVersion",
-        "2025-03-26",
+        protocolVersion,
         "capabilities",
         Map.of(),
         "clientInfo",
