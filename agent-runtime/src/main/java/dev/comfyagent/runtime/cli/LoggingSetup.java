@@ -26,7 +26,11 @@ public final class LoggingSetup {
 
   static final String CONFIG = "/dev/comfyagent/runtime/cli/logback-serve.xml";
 
-  /** The log file's name inside the log directory. */
+  /**
+   * The log file's name inside the log directory, for the first runtime writing there; a runtime
+   * that shares the directory with a running one writes {@code runtime-<instance>.log} ({@link
+   * LogFileClaim}).
+   */
   public static final String LOG_FILE = "runtime.log";
 
   private LoggingSetup() {}
@@ -54,8 +58,11 @@ public final class LoggingSetup {
     context.reset();
     StatusListener warnings = new StderrStatusListener();
     context.getStatusManager().add(warnings);
+    RuntimeInstance self = RuntimeInstance.current(System.getenv());
     context.putProperty("LOG_DIR", logDir.toString());
     context.putProperty("LOG_LEVEL", level);
+    context.putProperty("LOG_FILE_BASE", LogFileClaim.claim(logDir, self).baseName());
+    context.putProperty("SERVICE_INSTANCE_ID", self.instanceId());
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     long since = System.currentTimeMillis();

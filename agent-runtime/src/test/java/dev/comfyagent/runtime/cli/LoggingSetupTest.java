@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,53 @@ class LoggingSetupTest {
     assertThat(Files.readString(logDir.resolve("runtime.log")))
         .contains("shown")
         .doesNotContain("hidden");
+  }
+
+  @Test
+  void everyLineNamesTheProcessThatWroteIt() throws Exception {
+    LoggingSetup.configure(context, logDir, "INFO");
+    context.getLogger("dev.comfyagent.runtime.x").info("one");
+    context.getLogger("dev.comfyagent.runtime.x").warn("two");
+    context.stop();
+
+    List<String> lines = Files.readAllLines(logDir.resolve("runtime.log"));
+    assertThat(lines).hasSize(2);
+    ObjectMapper json = new ObjectMapper();
+    for (String line : lines) {
+      JsonNode node = json.readTree(line);
+      assertThat(node.path("service.name").asText()).isEqualTo("agent-runtime");
+      assertThat(node.path("service.instance.id").asText())
+          .matches(".+-" + ProcessHandle.current().pid() + "-\\d{8}T\\d{9}Z");
+      assertThat(node.path("formattedMessage").asText()).isIn("one", "two");
+    }
+  }
+
+  @Test
+  void aRuntimeStartingWhileAnotherWritesTheDirectoryWritesAFileOfItsOwn() throws Exception {
+    // Another process's claim, as the operating system sees it: a lock on the claim file.
+    try (FileChannel other =
+            FileChannel.open(
+                logDir.resolve(".runtime-log.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = other.lock()) {
+      LoggingSetup.configure(context, logDir, "INFO");
+      context.getLogger("dev.comfyagent.runtime.x").info("mine");
+      context.stop();
+    }
+
+    assertThat(logDir.resolve("runtime.log")).doesNotExist();
+    try (var files = Files.list(logDir)) {
+      List<Path> logs = files.filter(f -> f.toString().endsWith(".log")).toList();
+      assertThat(logs).hasSize(1);
+      String name = logs.get(0).getFileName().toString();
+      String instance =
+          new ObjectMapper()
+              .readTree(Files.readAllLines(logs.get(0)).get(0))
+              .path("service.instance.id")
+              .asText();
+      assertThat(name).isEqualTo("runtime-" + instance.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
+    }
   }
 
   @Test
