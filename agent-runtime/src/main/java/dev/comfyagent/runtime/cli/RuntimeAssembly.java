@@ -110,22 +110,17 @@ public final class RuntimeAssembly implements AutoCloseable {
   }
 
   /**
-   * Reads ComfyUI-Manager's map in the background, so the first search does not wait for it. Does
-   * not contact ComfyUI (that would count against its circuit breaker before anyone asked).
+   * When {@code COMFYUI_PATH} is set, prepares node search in the background ({@link
+   * NodeSearch#prepareInBackground()}): reads ComfyUI-Manager's map and builds the search index
+   * over it and over ComfyUI's live catalog, which it fetches once ({@code GET /object_info}, so an
+   * unreachable ComfyUI counts once against the circuit breaker here). Until that is done, searches
+   * answer at once from the installed node types and say so. Without {@code COMFYUI_PATH} there is
+   * no map to read, and nothing is done: ComfyUI is not contacted before a tool asks.
    */
   public void warmUp() {
-    Thread warm =
-        new Thread(
-            () -> {
-              try {
-                managerMap.packCount();
-              } catch (RuntimeException e) {
-                log.debug("warming up the node map: {}", e.toString());
-              }
-            },
-            "comfy-agent-warmup");
-    warm.setDaemon(true);
-    warm.start();
+    if (settings.comfyUiPath().isPresent()) {
+      nodeSearch.prepareInBackground();
+    }
   }
 
   public RuntimeSettings settings() {
