@@ -152,6 +152,26 @@ public final class McpToolAdapter {
     }
   }
 
+  /**
+   * Does once, with nothing observable, what the first {@code tools/call} of a fresh JVM would
+   * otherwise pay for on the client's clock: every tool's input schema compiled by the validator
+   * (it keeps them), the arguments turned into a tree, a correlation id chosen, and a result with
+   * structured content converted for the SDK. No tool is called.
+   *
+   * @return that result, for the caller to serialize as the transport would
+   */
+  CallToolResult prepareFirstCall(
+      List<SyncToolSpecification> specifications, CallToolRequest request) {
+    for (SyncToolSpecification specification : specifications) {
+      invalidArguments(specification.tool(), request.arguments());
+    }
+    argumentsOf(request);
+    String correlationId = CorrelationIds.choose(request.meta());
+    ObjectNode structured = json.createObjectNode().put("text", "").put("flag", false);
+    structured.putArray("list").addObject().put("number", 1).putNull("none");
+    return toSdk(ToolResult.of("", structured), correlationId);
+  }
+
   private String invalidArguments(McpSchema.Tool described, Map<String, Object> arguments) {
     if (validator == null) {
       return null;
