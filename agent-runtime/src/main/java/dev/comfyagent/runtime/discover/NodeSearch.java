@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * NodeSearch search = new NodeSearch(catalog, managerMap);
- * search.prepareInBackground();     // at start: the catalog, the map and the index, off the caller
+ * search.prepareInstalledInBackground();  // early: the live catalog, the installed node types
+ * search.prepareInBackground();     // then: the map and the whole index, off the caller
  * NodeSearch.Answer answer = search.search("face detailer", 10, false, false);
  * answer.matches();                 // ranked
  * answer.liveProblem();             // why installed status is unknown, if it is
@@ -62,6 +63,7 @@ public final class NodeSearch {
   private volatile Built built;
   private volatile Built installedOnly;
   private volatile Preparation preparation;
+  private Thread installedPreparation;
 
   public NodeSearch(NodeCatalog catalog, ManagerNodeMap managerMap) {
     this.catalog = catalog;
@@ -69,12 +71,25 @@ public final class NodeSearch {
   }
 
   /**
-   * Prepares the index on two daemon threads so that the first search does not wait: {@value
-   * #CATALOG_THREAD} fetches the live catalog (asking ComfyUI for {@code /object_info} once) and
-   * indexes the installed node types, {@value #INDEX_THREAD} reads ComfyUI-Manager's map and then
-   * builds the whole index. Failures are those a search would meet (an unreachable ComfyUI, an
-   * unreadable map): they end up in the answers' notes, as they would without preparation. Does
-   * nothing when called again.
+   * Prepares the installed part on a daemon thread, {@value #CATALOG_THREAD}: fetches the live
+   * catalog (asking ComfyUI for {@code /object_info} once) and indexes the installed node types, so
+   * that a search made while the rest is prepared answers at once. Mostly waiting on ComfyUI, so it
+   * can start early. Does nothing when called again, or after {@link #prepareInBackground()}.
+   */
+  public synchronized void prepareInstalledInBackground() {
+    if (installedPreparation == null) {
+      installedPreparation = daemon(CATALOG_THREAD, this::prepareInstalledPart);
+      installedPreparation.start();
+    }
+  }
+
+  /**
+   * Prepares the whole index in the background so that the first search does not wait: the
+   * installed part as {@link #prepareInstalledInBackground()} does (unless already started), and on
+   * a second daemon thread, {@value #INDEX_THREAD}, ComfyUI-Manager's map read and the whole index
+   * built. Failures are those a search would meet (an unreachable ComfyUI, an unreadable map): they
+   * end up in the answers' notes, as they would without preparation. Does nothing when called
+   * again.
    */
   public synchronized void prepareInBackground() {
     if (preparation != null) {
@@ -82,7 +97,8 @@ public final class NodeSearch {
     }
     Preparation prep = new Preparation(System.nanoTime());
     preparation = prep;
-    Thread installed = daemon(CATALOG_THREAD, this::prepareInstalledPart);
+    prepareInstalledInBackground();
+    Thread installed = installedPreparation;
     Thread whole =
         daemon(
             INDEX_THREAD,
@@ -105,7 +121,6 @@ public final class NodeSearch {
                 prep.finish();
               }
             });
-    installed.start();
     whole.start();
   }
 

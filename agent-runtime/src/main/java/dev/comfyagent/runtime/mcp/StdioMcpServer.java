@@ -83,6 +83,18 @@ public final class StdioMcpServer {
    * @throws InterruptedException when the calling thread is interrupted while serving
    */
   public void serve(InputStream stdin, OutputStream stdout) throws InterruptedException {
+    serve(stdin, stdout, () -> {});
+  }
+
+  /**
+   * Serves MCP on these streams until the input ends, running {@code onServing} once, on the
+   * calling thread, as soon as the server reads requests: work that should not compete for the CPU
+   * with the server's own start. A failure of it is logged and the server keeps serving.
+   *
+   * @throws InterruptedException when the calling thread is interrupted while serving
+   */
+  public void serve(InputStream stdin, OutputStream stdout, Runnable onServing)
+      throws InterruptedException {
     McpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
     McpToolAdapter adapter = new McpToolAdapter(json, McpJsonDefaults.getSchemaValidator());
     List<SyncToolSpecification> tools = adapter.specifications(registry);
@@ -109,6 +121,11 @@ public final class StdioMcpServer {
             .tools(tools)
             .build();
     log.info("comfy-agent {} serving {} tools over stdio", version, registry.size());
+    try {
+      onServing.run();
+    } catch (RuntimeException e) {
+      log.warn("the work to start once serving failed; serving anyway", e);
+    }
     try {
       ended.await();
     } finally {

@@ -70,8 +70,31 @@ class RuntimeAssemblyTest {
   }
 
   @Test
+  void prefetchingTheCatalogLeavesTheMapForLater() throws Exception {
+    Path comfy = DiscoverFixtures.comfyUiInstall(cwd.resolve("ComfyUI"));
+    Map<String, String> env = new HashMap<>();
+    env.put("COMFYUI_PATH", comfy.toString());
+
+    try (RuntimeAssembly runtime = assemble(env)) {
+      runtime.prefetchCatalog();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (client.objectInfoCalls.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+
+      assertThat(client.objectInfoCalls).hasValue(1);
+      assertThat(runtime.managerMap().isRead()).isFalse();
+      runtime.warmUp();
+      assertThat(runtime.nodeSearch().awaitPrepared(Duration.ofSeconds(30))).isTrue();
+      assertThat(runtime.managerMap().isRead()).isTrue();
+      assertThat(client.objectInfoCalls).hasValue(1);
+    }
+  }
+
+  @Test
   void withoutComfyUiPathWarmingUpContactsNobody() throws Exception {
     try (RuntimeAssembly runtime = assemble(new HashMap<>())) {
+      runtime.prefetchCatalog();
       runtime.warmUp();
 
       assertThat(runtime.nodeSearch().awaitPrepared(Duration.ZERO)).isTrue();

@@ -160,6 +160,24 @@ class NodeSearchPreparationTest {
   }
 
   @Test
+  void theInstalledPartPreparedEarlyIsNotFetchedAgainForTheWhole() throws Exception {
+    catalogGate.countDown();
+    search.prepareInstalledInBackground();
+    search.prepareInstalledInBackground();
+    search.prepareInBackground();
+    NodeSearch.Answer partial =
+        assertTimeoutPreemptively(
+            NOT_WAITING, () -> search.search(installed(0).classType(), 5, false, false));
+    mapGate.countDown();
+
+    assertThat(search.awaitPrepared(Duration.ofSeconds(30))).isTrue();
+    assertThat(partial.managerMapPending()).isNotNull();
+    assertThat(search.search(installed(0).classType(), 5, false, false).managerMapPending())
+        .isNull();
+    assertThat(objectInfoCalls).hasValue(1);
+  }
+
+  @Test
   void theBackgroundThreadsAreNamedDaemons() {
     search.prepareInBackground();
 
