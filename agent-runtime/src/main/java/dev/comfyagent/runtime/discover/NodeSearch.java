@@ -48,10 +48,6 @@ public final class NodeSearch {
 
   private static final Logger log = LoggerFactory.getLogger(NodeSearch.class);
 
-  /** The map a partial index is built over: knows nothing, so only installed nodes are indexed. */
-  private static final ManagerNodeMap NOT_YET_READ =
-      ManagerNodeMap.none("ComfyUI-Manager's node map is still being read");
-
   /** Name of the background thread that reads the map and builds the whole index. */
   public static final String INDEX_THREAD = "comfy-agent-search-index";
 
@@ -204,7 +200,8 @@ public final class NodeSearch {
   private Built installedOnly(NodeDefinitions live) {
     Built part = installedOnly;
     if (part == null || part.live() != live) {
-      part = new Built(live, -1, NodeSearchIndex.build(live, NOT_YET_READ));
+      // No ManagerNodeMap for it: the memory probes count the runtime's one map.
+      part = new Built(live, -1, NodeSearchIndex.buildInstalledOnly(live));
       installedOnly = part;
     }
     return part;

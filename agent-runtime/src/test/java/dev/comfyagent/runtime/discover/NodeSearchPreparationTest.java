@@ -178,6 +178,20 @@ class NodeSearchPreparationTest {
   }
 
   @Test
+  void theInstalledPartIsTheIndexOfAMapThatKnowsNothing() {
+    NodeSearchIndex installedPart = NodeSearchIndex.buildInstalledOnly(CATALOG.definitions);
+    NodeSearchIndex emptyMap =
+        NodeSearchIndex.build(CATALOG.definitions, ManagerNodeMap.none("nothing"));
+
+    assertThat(installedPart.size()).isEqualTo(CATALOG.definitions.size());
+    for (String query : CATALOG.queries(CATALOG.definitions, CATALOG.managerMap).subList(0, 300)) {
+      assertThat(installedPart.search(query, 20, false))
+          .as(query)
+          .isEqualTo(emptyMap.search(query, 20, false));
+    }
+  }
+
+  @Test
   void theBackgroundThreadsAreNamedDaemons() {
     search.prepareInBackground();
 
@@ -198,8 +212,7 @@ class NodeSearchPreparationTest {
   @Test
   void searchesDuringTheBuildSeeTheInstalledPartOrTheWholeIndexNeverAMixture() throws Exception {
     List<String> queries = CATALOG.queries(CATALOG.definitions, CATALOG.managerMap).subList(0, 200);
-    NodeSearchIndex installedPart =
-        NodeSearchIndex.build(CATALOG.definitions, ManagerNodeMap.none("not yet"));
+    NodeSearchIndex installedPart = NodeSearchIndex.buildInstalledOnly(CATALOG.definitions);
     NodeSearchIndex whole = NodeSearchIndex.build(CATALOG.definitions, CATALOG.managerMap);
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     AtomicInteger partialAnswers = new AtomicInteger();
