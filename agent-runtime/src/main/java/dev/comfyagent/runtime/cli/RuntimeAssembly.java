@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (RuntimeAssembly runtime = RuntimeAssembly.create(settings, client, Clock.systemUTC())) {
- *   runtime.warmUp();
- *   new StdioMcpServer(runtime.tools(), version, runtime.sessions()::closeAll).serve(in, out);
+ *   runtime.prefetchCatalog();                // the installed node types, in the background
+ *   new StdioMcpServer(runtime.tools(), version, runtime.sessions()::closeAll)
+ *       .serve(in, out, runtime::warmUp);     // the rest, once serving
  * }
  * }</pre>
  *
@@ -127,22 +128,35 @@ public final class RuntimeAssembly implements AutoCloseable {
   }
 
   /**
-   * Reads ComfyUI-Manager's map in the background, so the first search does not wait for it. Does
-   * not contact ComfyUI (that would count against its circuit breaker before anyone asked).
+   * When {@code COMFYUI_PATH} is set, starts fetching ComfyUI's node catalog in the background
+   * ({@code GET /object_info}, once; an unreachable ComfyUI counts once against the circuit breaker
+   * here) and indexing the installed node types ({@link
+   * NodeSearch#prepareInstalledInBackground()}), so that a search right after the client's {@code
+   * tools/list} answers at once from them. Mostly waiting on ComfyUI, so it is started before the
+   * MCP server is built. Without {@code COMFYUI_PATH} nothing is done: ComfyUI is not contacted
+   * before a tool asks.
+   */
+  public void prefetchCatalog() {
+    if (settings.comfyUiPath().isPresent()) {
+      nodeSearch.prepareInstalledInBackground();
+    }
+  }
+
+  /**
+   * When {@code COMFYUI_PATH} is set, prepares the rest of node search in the background ({@link
+   * NodeSearch#prepareInBackground()}): reads ComfyUI-Manager's map and builds the whole search
+   * index (and fetches the catalog, if {@link #prefetchCatalog()} did not). Until that is done,
+   * searches answer at once from the installed node types and say so.
+   *
+   * <p>Meant to run once the MCP server serves ({@code serve}'s {@code onServing}): reading the map
+   * and indexing it take a fresh JVM about a second of CPU, which started sooner would slow the
+   * JVM's own start on a machine of few cores (measured on a busy 2-core machine: the first {@code
+   * tools/list} answer about 0.2 to 1.2 s later).
    */
   public void warmUp() {
-    Thread warm =
-        new Thread(
-            () -> {
-              try {
-                managerMap.packCount();
-              } catch (RuntimeException e) {
-                log.debug("warming up the node map: {}", e.toString());
-              }
-            },
-            "comfy-agent-warmup");
-    warm.setDaemon(true);
-    warm.start();
+    if (settings.comfyUiPath().isPresent()) {
+      nodeSearch.prepareInBackground();
+    }
   }
 
   public RuntimeSettings settings() {

@@ -161,9 +161,11 @@ final class ServeCommand implements Callable<Integer> {
                 : settings.workflowRoots());
     ComfyUiClient client = clients.apply(settings.comfyUi());
     try (RuntimeAssembly runtime = RuntimeAssembly.create(settings, client, Clock.systemUTC())) {
-      runtime.warmUp();
+      // The catalog now (mostly a wait on ComfyUI); the map and the index once serving, where
+      // their CPU no longer slows the JVM's own start.
+      runtime.prefetchCatalog();
       new StdioMcpServer(runtime.tools(), RuntimeVersion.current(), () -> {})
-          .serve(stdin, protocolOut);
+          .serve(stdin, protocolOut, runtime::warmUp);
     }
     return 0;
   }

@@ -1,9 +1,9 @@
 package dev.comfyagent.runtime.discover;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
@@ -62,7 +64,10 @@ import org.slf4j.LoggerFactory;
 public final class ManagerNodeMap {
 
   private static final Logger log = LoggerFactory.getLogger(ManagerNodeMap.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Only the streaming parser: the map is read token by token, never as a tree. */
+  private static final JsonFactory JSON = new JsonFactory();
+
   private static final AtomicLong GENERATIONS = new AtomicLong();
 
   static final String NODE_MAP_FILE = "extension-node-map.json";
@@ -111,6 +116,14 @@ public final class ManagerNodeMap {
   }
 
   /**
+   * The map in the files {@code locator} names, asked on first use (under the load lock, so a
+   * locator that takes its time holds every reader that must wait for the map).
+   */
+  static ManagerNodeMap locatedBy(Supplier<Sources> locator) {
+    return new ManagerNodeMap(locator::get, null);
+  }
+
+  /**
    * A map parsed now from streams (tests, benchmarks).
    *
    * @param nodeMap the content of an {@code extension-node-map.json}
@@ -121,7 +134,7 @@ public final class ManagerNodeMap {
       throws IOException {
     Map<String, PackInfo> infos =
         customNodeList == null ? Map.of() : parseCustomNodeList(customNodeList);
-    Loaded parsed = build(parseNodeMap(nodeMap, infos), "streams", null);
+    Loaded parsed = parseNodeMap(nodeMap, infos, "streams");
     return new ManagerNodeMap(() -> Sources.missing("parsed from streams"), parsed);
   }
 
@@ -137,7 +150,7 @@ public final class ManagerNodeMap {
    */
   public List<NodePack> packsProviding(String classType) {
     Loaded current = current();
-    List<NodePack> listed = current.byNodeType().get(classType);
+    List<NodePack> listed = current.providers(classType);
     if (listed != null) {
       return listed;
     }
@@ -175,7 +188,15 @@ public final class ManagerNodeMap {
   /** Number of distinct node types known now; 0 before the files were read. Never reads them. */
   public int size() {
     Loaded current = loaded;
-    return current == null ? 0 : current.byNodeType().size();
+    return current == null ? 0 : current.nodeTypes().size();
+  }
+
+  /**
+   * Whether the files were read (or found missing or unreadable), so that every other method
+   * answers at once; never reads them. False before the first use and after {@link #refresh()}.
+   */
+  public boolean isRead() {
+    return loaded != null;
   }
 
   /** Number of packs known now; reads the files when not yet read. */
@@ -218,7 +239,7 @@ public final class ManagerNodeMap {
 
   private static Loaded load(Sources sources) {
     if (sources.nodeMap() == null) {
-      return build(List.of(), null, sources.missingReason());
+      return Loaded.empty(sources.missingReason());
     }
     Map<String, PackInfo> infos = Map.of();
     if (sources.customNodeList() != null) {
@@ -234,13 +255,12 @@ public final class ManagerNodeMap {
     }
     try (InputStream in = Files.newInputStream(sources.nodeMap())) {
       long started = System.nanoTime();
-      List<NodePack> packs = parseNodeMap(in, infos);
-      Loaded result = build(packs, sources.nodeMap().toString(), null);
+      Loaded result = parseNodeMap(in, infos, sources.nodeMap().toString());
       log.info(
           "read ComfyUI-Manager's node map {}: {} node types in {} packs ({} ms)",
           sources.nodeMap(),
-          result.byNodeType().size(),
-          packs.size(),
+          result.nodeTypes().size(),
+          result.packs().size(),
           (System.nanoTime() - started) / 1_000_000);
       return result;
     } catch (IOException | RuntimeException e) {
@@ -251,74 +271,24 @@ public final class ManagerNodeMap {
               + e.getMessage()
               + "); the file is left as it is";
       log.warn(problem);
-      return build(List.of(), null, problem);
+      return Loaded.empty(problem);
     }
   }
 
-  private static Loaded build(List<NodePack> packs, String source, String problem) {
-    int listed = 0;
-    for (NodePack pack : packs) {
-      listed += pack.nodeTypes().size();
-    }
-    Map<String, List<NodePack>> byNodeType = new HashMap<>(listed + listed / 3 + 16);
-    List<String> nodeTypes = new ArrayList<>(listed);
-    List<String> shared = new ArrayList<>();
-    List<PatternPack> patterns = new ArrayList<>();
-    for (NodePack pack : packs) {
-      // Most node types have one provider: they share one immutable list per pack.
-      List<NodePack> alone = List.of(pack);
-      for (String nodeType : pack.nodeTypes()) {
-        List<NodePack> providers = byNodeType.putIfAbsent(nodeType, alone);
-        if (providers == null) {
-          nodeTypes.add(nodeType);
-        } else {
-          if (!(providers instanceof ArrayList)) {
-            providers = new ArrayList<>(providers);
-            byNodeType.put(nodeType, providers);
-            shared.add(nodeType);
-          }
-          providers.add(pack);
-        }
-      }
-      if (!pack.nodeNamePattern().isEmpty()) {
-        try {
-          patterns.add(new PatternPack(Pattern.compile(pack.nodeNamePattern()), pack));
-        } catch (PatternSyntaxException e) {
-          log.debug(
-              "nodename_pattern of {} is not a Java regular expression: {}",
-              pack.repoUrl(),
-              e.getDescription());
-        }
-      }
-    }
-    for (String nodeType : shared) {
-      List<NodePack> providers = byNodeType.get(nodeType);
-      // A pack that declares a preemption wins the name over the others.
-      providers.sort(
-          (a, b) ->
-              Boolean.compare(
-                  b.preemptions().contains(nodeType), a.preemptions().contains(nodeType)));
-      byNodeType.put(nodeType, List.copyOf(providers));
-    }
-    return new Loaded(
-        Collections.unmodifiableMap(byNodeType),
-        Collections.unmodifiableList(nodeTypes),
-        List.copyOf(packs),
-        List.copyOf(patterns),
-        source,
-        problem,
-        GENERATIONS.incrementAndGet());
-  }
-
-  static List<NodePack> parseNodeMap(InputStream in, Map<String, PackInfo> infos)
+  /**
+   * Reads an {@code extension-node-map.json} with Jackson's streaming parser, token by token (no
+   * tree), each pack going into the compact tables of {@link Loaded} as soon as its entry ends.
+   */
+  static Loaded parseNodeMap(InputStream in, Map<String, PackInfo> infos, String source)
       throws IOException {
-    List<NodePack> packs = new ArrayList<>();
+    Loaded.Builder builder = new Loaded.Builder();
     try (JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException(
             "expected an object {repo_url: [[node types], {...}]} at the top, found "
                 + p.currentToken());
       }
+      List<String> nodeTypes = new ArrayList<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String url = p.currentName();
         JsonToken value = p.nextToken();
@@ -326,7 +296,7 @@ public final class ManagerNodeMap {
           p.skipChildren();
           continue;
         }
-        List<String> nodeTypes = new ArrayList<>();
+        nodeTypes.clear();
         Meta meta = Meta.NONE;
         JsonToken token = p.nextToken();
         if (token == JsonToken.START_ARRAY) {
@@ -348,15 +318,20 @@ public final class ManagerNodeMap {
           token = p.nextToken();
         }
         PackInfo info = infos.isEmpty() ? null : infos.get(normalizeUrl(url));
-        packs.add(pack(url, nodeTypes, meta, info));
+        builder.add(pack(url, nodeTypes, meta, info));
       }
       if (p.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("the node map ends early, at " + p.currentLocation());
       }
     }
-    return packs;
+    return builder.build(source, null);
   }
 
+  /**
+   * Reads a {@code custom-node-list.json} ({@code {custom_nodes: [{id, title, author, description,
+   * reference, files: [...]}, ...]}}) with the streaming parser: the packs' ids, titles, authors
+   * and descriptions by the normalized URLs they are installed from.
+   */
   static Map<String, PackInfo> parseCustomNodeList(InputStream in) throws IOException {
     Map<String, PackInfo> infos = new HashMap<>();
     try (JsonParser p = JSON.createParser(in)) {
@@ -370,26 +345,49 @@ public final class ManagerNodeMap {
           p.skipChildren();
           continue;
         }
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          JsonNode item = p.readValueAsTree();
-          PackInfo info =
-              new PackInfo(
-                  item.path("id").asText(""),
-                  item.path("title").asText(""),
-                  item.path("author").asText(""),
-                  item.path("description").asText(""));
-          Set<String> urls = new LinkedHashSet<>();
-          urls.add(item.path("reference").asText(""));
-          item.path("files").forEach(f -> urls.add(f.asText("")));
-          for (String url : urls) {
-            if (!url.isBlank()) {
-              infos.putIfAbsent(normalizeUrl(url), info);
-            }
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY && item != null) {
+          if (item == JsonToken.START_OBJECT) {
+            readListedPack(p, infos);
+          } else {
+            p.skipChildren();
           }
         }
       }
     }
     return infos;
+  }
+
+  /** One pack of the custom node list, from its {@code START_OBJECT} to its end. */
+  private static void readListedPack(JsonParser p, Map<String, PackInfo> infos) throws IOException {
+    String id = "";
+    String title = "";
+    String author = "";
+    String description = "";
+    String reference = "";
+    List<String> files = List.of();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "id" -> id = Meta.text(p, value);
+        case "title" -> title = Meta.text(p, value);
+        case "author" -> author = Meta.text(p, value);
+        case "description" -> description = Meta.text(p, value);
+        case "reference" -> reference = Meta.text(p, value);
+        case "files" -> files = Meta.texts(p, value, "");
+        default -> p.skipChildren();
+      }
+    }
+    PackInfo info = new PackInfo(id, title, author, description);
+    Set<String> urls = new LinkedHashSet<>();
+    urls.add(reference);
+    urls.addAll(files);
+    for (String url : urls) {
+      if (!url.isBlank()) {
+        infos.putIfAbsent(normalizeUrl(url), info);
+      }
+    }
   }
 
   private static NodePack pack(String url, List<String> nodeTypes, Meta meta, PackInfo info) {
@@ -441,26 +439,53 @@ public final class ManagerNodeMap {
           case "author" -> author = text(p, value);
           case "description" -> description = text(p, value);
           case "nodename_pattern" -> nodeNamePattern = text(p, value);
-          case "preemptions" -> {
-            Set<String> names = new LinkedHashSet<>();
-            JsonNode list = p.readValueAsTree();
-            if (list != null) {
-              list.forEach(n -> names.add(n.asText()));
-            }
-            preemptions = names;
-          }
+          case "preemptions" -> preemptions = new LinkedHashSet<>(texts(p, value, "null"));
           default -> p.skipChildren();
         }
       }
       return new Meta(titleAux, nickname, author, description, preemptions, nodeNamePattern);
     }
 
-    private static String text(JsonParser p, JsonToken value) throws IOException {
-      if (value == JsonToken.VALUE_STRING) {
-        return p.getText();
+    /**
+     * The value the parser is at as text, as Jackson's {@link JsonNode#asText(String) asText("")}
+     * reads it: a string as it is, a number or a boolean as written, {@code null}, an object or an
+     * array as empty (skipped).
+     */
+    static String text(JsonParser p, JsonToken value) throws IOException {
+      return scalarText(p, value, "");
+    }
+
+    /**
+     * The elements of the array the parser is at, each as {@link #scalarText} reads it with {@code
+     * nullText} for a {@code null}; a value that is not an array gives none (skipped).
+     */
+    static List<String> texts(JsonParser p, JsonToken value, String nullText) throws IOException {
+      if (value != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        return List.of();
       }
-      JsonNode node = p.readValueAsTree();
-      return node == null ? "" : node.asText("");
+      List<String> texts = new ArrayList<>();
+      JsonToken element;
+      while ((element = p.nextToken()) != JsonToken.END_ARRAY && element != null) {
+        texts.add(scalarText(p, element, nullText));
+      }
+      return texts;
+    }
+
+    private static String scalarText(JsonParser p, JsonToken value, String nullText)
+        throws IOException {
+      return switch (value) {
+        case VALUE_STRING -> p.getText();
+        case VALUE_NUMBER_INT -> p.getBigIntegerValue().toString();
+        case VALUE_NUMBER_FLOAT -> Double.toString(p.getDoubleValue());
+        case VALUE_TRUE -> "true";
+        case VALUE_FALSE -> "false";
+        case VALUE_NULL -> nullText;
+        default -> {
+          p.skipChildren();
+          yield "";
+        }
+      };
     }
   }
 
@@ -564,12 +589,186 @@ public final class ManagerNodeMap {
 
   private record PatternPack(Pattern pattern, NodePack pack) {}
 
-  private record Loaded(
-      Map<String, List<NodePack>> byNodeType,
-      List<String> nodeTypes,
-      List<NodePack> packs,
-      List<PatternPack> patterns,
-      String source,
-      String problem,
-      long generation) {}
+  /**
+   * One reading of the files, in compact tables rather than a map of lists: the distinct node types
+   * in an array in the order the map first lists them, an open-addressing table of their indexes by
+   * name, and each one's providers (most node types have one pack, whose singleton list all of its
+   * node types share). Immutable once built.
+   */
+  private static final class Loaded {
+    private final List<NodePack> packs;
+    private final List<String> nodeTypes;
+    private final String[] names;
+    private final int[] slots;
+    private final List<NodePack>[] providers;
+    private final List<PatternPack> patterns;
+    private final String source;
+    private final String problem;
+    private final long generation;
+
+    private Loaded(Builder b, String source, String problem) {
+      this.packs = List.copyOf(b.packs);
+      this.names = Arrays.copyOf(b.names, b.count);
+      this.nodeTypes = Collections.unmodifiableList(Arrays.asList(names));
+      this.slots = b.slots;
+      this.providers = Arrays.copyOf(b.providers, b.count);
+      this.patterns = List.copyOf(b.patterns);
+      this.source = source;
+      this.problem = problem;
+      this.generation = GENERATIONS.incrementAndGet();
+    }
+
+    static Loaded empty(String problem) {
+      return new Builder().build(null, problem);
+    }
+
+    List<NodePack> packs() {
+      return packs;
+    }
+
+    List<String> nodeTypes() {
+      return nodeTypes;
+    }
+
+    List<PatternPack> patterns() {
+      return patterns;
+    }
+
+    String source() {
+      return source;
+    }
+
+    String problem() {
+      return problem;
+    }
+
+    long generation() {
+      return generation;
+    }
+
+    /** The packs listing {@code nodeType} by name, the preempting ones first; null when none. */
+    List<NodePack> providers(String nodeType) {
+      int mask = slots.length - 1;
+      for (int at = spread(nodeType.hashCode()) & mask; ; at = (at + 1) & mask) {
+        int slot = slots[at];
+        if (slot == 0) {
+          return null;
+        }
+        if (names[slot - 1].equals(nodeType)) {
+          return providers[slot - 1];
+        }
+      }
+    }
+
+    private static int spread(int hash) {
+      return (hash ^ (hash >>> 16)) * 0x9E3779B9;
+    }
+
+    /** Takes packs as they are read and files their node types. */
+    static final class Builder {
+      private final List<NodePack> packs = new ArrayList<>();
+      private final List<PatternPack> patterns = new ArrayList<>();
+      private String[] names = new String[1024];
+      private List<NodePack>[] providers = newLists(1024);
+
+      /** Slot {@code i} holds 1 + the index of a node type in {@link #names}, 0 when free. */
+      private int[] slots = new int[2048];
+
+      private int count;
+
+      /** Node types that more than one pack lists, by index, their providers being growable. */
+      private final List<Integer> shared = new ArrayList<>();
+
+      void add(NodePack pack) {
+        packs.add(pack);
+        // Most node types have one provider: they share one immutable list per pack.
+        List<NodePack> alone = List.of(pack);
+        for (String nodeType : pack.nodeTypes()) {
+          int index = indexOf(nodeType);
+          if (index < 0) {
+            index = append(nodeType);
+            providers[index] = alone;
+          } else {
+            List<NodePack> listed = providers[index];
+            if (!(listed instanceof ArrayList)) {
+              listed = new ArrayList<>(listed);
+              providers[index] = listed;
+              shared.add(index);
+            }
+            listed.add(pack);
+          }
+        }
+        if (!pack.nodeNamePattern().isEmpty()) {
+          try {
+            patterns.add(new PatternPack(Pattern.compile(pack.nodeNamePattern()), pack));
+          } catch (PatternSyntaxException e) {
+            log.debug(
+                "nodename_pattern of {} is not a Java regular expression: {}",
+                pack.repoUrl(),
+                e.getDescription());
+          }
+        }
+      }
+
+      Loaded build(String source, String problem) {
+        for (int index : shared) {
+          String nodeType = names[index];
+          List<NodePack> listed = providers[index];
+          // A pack that declares a preemption wins the name over the others (a stable sort).
+          listed.sort(
+              (a, b) ->
+                  Boolean.compare(
+                      b.preemptions().contains(nodeType), a.preemptions().contains(nodeType)));
+          providers[index] = List.copyOf(listed);
+        }
+        return new Loaded(this, source, problem);
+      }
+
+      private int indexOf(String nodeType) {
+        int mask = slots.length - 1;
+        for (int at = spread(nodeType.hashCode()) & mask; ; at = (at + 1) & mask) {
+          int slot = slots[at];
+          if (slot == 0) {
+            return -1;
+          }
+          if (names[slot - 1].equals(nodeType)) {
+            return slot - 1;
+          }
+        }
+      }
+
+      private int append(String nodeType) {
+        if (count == names.length) {
+          names = Arrays.copyOf(names, count * 2);
+          providers = Arrays.copyOf(providers, count * 2);
+        }
+        names[count] = nodeType;
+        count++;
+        // At most half full, so that probes stay short.
+        if (count * 2 > slots.length) {
+          slots = new int[slots.length * 2];
+          for (int i = 0; i < count; i++) {
+            place(i);
+          }
+        } else {
+          place(count - 1);
+        }
+        return count - 1;
+      }
+
+      private void place(int index) {
+        int mask = slots.length - 1;
+        int at = spread(names[index].hashCode()) & mask;
+        while (slots[at] != 0) {
+          at = (at + 1) & mask;
+        }
+        slots[at] = index + 1;
+      }
+
+      @SuppressWarnings("unchecked")
+      private static List<NodePack>[] newLists(int length) {
+        return (List<NodePack>[]) new List<?>[length];
+      }
+    }
+  }
 }

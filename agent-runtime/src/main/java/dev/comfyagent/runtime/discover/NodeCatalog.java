@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * logged with the call's correlation id rather than read as "ComfyUI is down". {@link #size()} is
  * part of the contract with the instrument-javaagent's memory probe profile.
  *
- * <p>Thread-safe: readers see one whole snapshot; concurrent stale readers may fetch twice, which
- * is harmless.
+ * <p>Thread-safe: readers see one whole snapshot; readers that find it stale while another one
+ * fetches wait for that fetch rather than ask ComfyUI again (the background preparation at start
+ * and a first search could otherwise both ask for the same {@code /object_info}).
  */
 public final class NodeCatalog {
 
@@ -41,6 +42,9 @@ public final class NodeCatalog {
   private final Clock clock;
 
   private volatile Loaded loaded;
+
+  /** Held while asking ComfyUI, so that one fetch serves every reader waiting for it. */
+  private final Object fetching = new Object();
 
   public NodeCatalog(ObjectInfoSource source, Duration ttl, Clock clock) {
     this.source = source;
@@ -71,7 +75,13 @@ public final class NodeCatalog {
     if (current != null && !isStale(current)) {
       return current.definitions();
     }
-    return fetch().definitions();
+    synchronized (fetching) {
+      current = loaded;
+      if (current != null && !isStale(current)) {
+        return current.definitions(); // fetched while this thread waited
+      }
+      return fetch().definitions();
+    }
   }
 
   /**
@@ -126,7 +136,9 @@ public final class NodeCatalog {
     if (current != null && current.at() == Instant.MAX) {
       return current.definitions();
     }
-    return fetch().definitions();
+    synchronized (fetching) {
+      return fetch().definitions();
+    }
   }
 
   /** When the held definitions were fetched, if ever. */

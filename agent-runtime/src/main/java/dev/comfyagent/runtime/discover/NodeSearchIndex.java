@@ -155,6 +155,14 @@ public final class NodeSearchIndex {
   }
 
   /**
+   * The index over the installed node types of {@code live} alone, as {@link #build} makes it with
+   * a map that knows nothing: what a search answers from while ComfyUI-Manager's map is read.
+   */
+  static NodeSearchIndex buildInstalledOnly(NodeDefinitions live) {
+    return new NodeSearchIndex(new Builder(live, null));
+  }
+
+  /**
    * This index serving the definitions of {@code live}, a newer copy of the live catalog, when
    * everything searchable in it is as in the catalog the index was built from: the same node types
    * in the same order with the same class names, display names, categories and descriptions. A
@@ -1095,7 +1103,8 @@ public final class NodeSearchIndex {
       }
       Installation absent = live == null ? Installation.UNKNOWN : Installation.NOT_INSTALLED;
       // The map's node types come each once, in the order it first lists them.
-      for (String nodeType : managerMap.nodeTypes()) {
+      List<String> listed = managerMap == null ? List.of() : managerMap.nodeTypes();
+      for (String nodeType : listed) {
         Entry entry = installed.get(nodeType);
         if (entry == null) {
           entry = new Entry(entries.size(), nodeType, nodeType, "", "", absent);

@@ -53,7 +53,10 @@ public final class SearchNodesTool implements Tool {
     return "Search ComfyUI node types by class name, display name, category or description."
         + " Results are ranked (exact name, then name prefix, then words, then near misses) and"
         + " say whether each node is installed; a node that is not installed names the"
-        + " ComfyUI-Manager pack that provides it and its repository.";
+        + " ComfyUI-Manager pack that provides it and its repository. Right after the server"
+        + " starts, an answer may cover installed nodes only while ComfyUI-Manager's map is"
+        + " indexed; it then says so (manager_map_ready: false), and asking again later gives"
+        + " the rest.";
   }
 
   @Override
@@ -109,7 +112,11 @@ public final class SearchNodesTool implements Tool {
                   : "; whether a node is installed is unknown (results come from"
                       + " ComfyUI-Manager's map).\n");
     }
-    if (!map.isAvailable() && !installedOnly) {
+    // While the Manager's part is being prepared, asking the map would wait for it.
+    boolean mapReady = answer.managerMapPending() == null;
+    if (!mapReady) {
+      text.append("Note: ").append(answer.managerMapPending()).append(".\n");
+    } else if (!map.isAvailable() && !installedOnly) {
       text.append("Note: nodes that are not installed cannot be searched: ")
           .append(map.describeSource())
           .append(".\n");
@@ -122,10 +129,17 @@ public final class SearchNodesTool implements Tool {
     if (answer.liveProblem() != null) {
       structured.put("live_catalog_problem", answer.liveProblem());
     }
+    structured.put("manager_map_ready", mapReady);
     ObjectNode mapJson = structured.putObject("manager_map");
-    mapJson.put("available", map.isAvailable());
-    mapJson.put("node_types", map.size());
-    mapJson.put("source", map.describeSource());
+    if (mapReady) {
+      mapJson.put("available", map.isAvailable());
+      mapJson.put("node_types", map.size());
+      mapJson.put("source", map.describeSource());
+    } else {
+      mapJson.putNull("available");
+      mapJson.put("node_types", map.size());
+      mapJson.put("source", answer.managerMapPending());
+    }
     structured.put("indexed_node_types", index.size());
     return ToolResult.of(text.toString().stripTrailing(), structured);
   }

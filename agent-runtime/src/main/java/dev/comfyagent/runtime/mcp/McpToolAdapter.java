@@ -16,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,6 +58,7 @@ public final class McpToolAdapter {
 
   private final ObjectMapper json;
   private final boolean checkArguments;
+  private final Map<String, ArgumentCheck> checks = new ConcurrentHashMap<>();
 
   /** An adapter that leaves argument checks to the tools themselves. */
   public McpToolAdapter(ObjectMapper json) {
@@ -91,6 +93,9 @@ public final class McpToolAdapter {
                     .build())
             .build();
     ArgumentCheck check = checkArguments ? argumentCheck(tool) : null;
+    if (check != null) {
+      checks.put(tool.name(), check);
+    }
     return SyncToolSpecification.builder()
         .tool(described)
         .callHandler((exchange, request) -> call(tool, check, exchange, request))
@@ -159,6 +164,34 @@ public final class McpToolAdapter {
       restore(TOOL_KEY, previousTool);
       restore(CorrelationIds.KEY, previousId);
     }
+  }
+
+  /**
+   * Does once, with nothing observable, what the first {@code tools/call} of a fresh JVM would
+   * otherwise pay for on the client's clock: the request's arguments checked against every tool's
+   * input schema, turned into a tree, a correlation id chosen, and a result with structured content
+   * converted for the SDK. No tool is called.
+   *
+   * @return that result, for the caller to serialize as the transport would
+   */
+  CallToolResult prepareFirstCall(
+      List<SyncToolSpecification> specifications, CallToolRequest request) {
+    ObjectNode arguments = argumentsOf(request);
+    for (SyncToolSpecification specification : specifications) {
+      String name = specification.tool().name();
+      ArgumentCheck check = checks.get(name);
+      if (check != null) {
+        try {
+          check.problems(arguments);
+        } catch (RuntimeException e) {
+          log.debug("preparing the input schema check of {} failed: {}", name, e.toString());
+        }
+      }
+    }
+    String correlationId = CorrelationIds.choose(request.meta());
+    ObjectNode structured = json.createObjectNode().put("text", "").put("flag", false);
+    structured.putArray("list").addObject().put("number", 1).putNull("none");
+    return toSdk(ToolResult.of("", structured), correlationId);
   }
 
   private static String invalidArguments(Tool tool, ArgumentCheck check, ObjectNode arguments) {

@@ -8,11 +8,13 @@ import dev.comfyagent.runtime.tool.ToolRegistry;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>stdin passes through a {@link JsonRpcLineGuard} (CRLF, blank and malformed lines must not end
  * the session) and stdout through a {@link ProtocolOutput} (whole lines only). Nothing else may
- * write to stdout while the server runs.
+ * write to stdout while the server runs. While the server is built, the first {@code tools/call} is
+ * prepared in the background ({@link FirstCallPreparation}).
  *
  * <p>Usage:
  *
@@ -97,13 +100,29 @@ public final class StdioMcpServer {
    * @throws InterruptedException when the calling thread is interrupted while serving
    */
   public void serve(InputStream stdin, OutputStream stdout) throws InterruptedException {
-    ProtocolOutput out = new ProtocolOutput(stdout);
+    serve(stdin, stdout, () -> {});
+  }
+
+  /**
+   * Serves MCP on these streams until the input ends, running {@code onServing} once, on the
+   * calling thread, as soon as the server reads requests: work that should not compete for the CPU
+   * with the server's own start. A failure of it is logged and the server keeps serving.
+   *
+   * @throws InterruptedException when the calling thread is interrupted while serving
+   */
+  public void serve(InputStream stdin, OutputStream stdout, Runnable onServing)
+      throws InterruptedException {
     McpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
+    McpToolAdapter adapter = new McpToolAdapter(json, true);
+    List<SyncToolSpecification> tools = adapter.specifications(registry);
+    // Beside the server's construction rather than the client's first requests: preparing takes
+    // Jackson's cache locks, which initialize and tools/list would otherwise wait on.
+    FirstCallPreparation.start(mcpJson, adapter, tools);
+    ProtocolOutput out = new ProtocolOutput(stdout);
     CountDownLatch ended = new CountDownLatch(1);
     InputStream guarded = new JsonRpcLineGuard(stdin, out, json, mcpJson, ended::countDown);
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mcpJson, guarded, out.forSdk());
-    McpToolAdapter adapter = new McpToolAdapter(json, true);
     McpSyncServer server =
         McpServer.sync(transport)
             .serverInfo(
@@ -116,9 +135,14 @@ public final class StdioMcpServer {
             .jsonMapper(mcpJson)
             // The adapter checks arguments itself, so that refusals carry the correlation id.
             .validateToolInputs(false)
-            .tools(adapter.specifications(registry))
+            .tools(tools)
             .build();
     log.info("comfy-agent {} serving {} tools over stdio", version, registry.size());
+    try {
+      onServing.run();
+    } catch (RuntimeException e) {
+      log.warn("the work to start once serving failed; serving anyway", e);
+    }
     try {
       ended.await();
     } finally {

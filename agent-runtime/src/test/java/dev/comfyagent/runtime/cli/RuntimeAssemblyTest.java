@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.comfyagent.runtime.discover.DiscoverFixtures;
 import dev.comfyagent.runtime.discover.FakeComfyUiClient;
+import dev.comfyagent.runtime.discover.NodeSearch;
 import dev.comfyagent.runtime.tool.Tool;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,15 +52,56 @@ class RuntimeAssemblyTest {
   }
 
   @Test
-  void findsTheManagerMapUnderComfyUiPathAndWarmsItUp() throws Exception {
+  void findsTheManagerMapUnderComfyUiPathAndPreparesSearchInTheBackground() throws Exception {
     Path comfy = DiscoverFixtures.comfyUiInstall(cwd.resolve("ComfyUI"));
     Map<String, String> env = new HashMap<>();
     env.put("COMFYUI_PATH", comfy.toString());
 
     try (RuntimeAssembly runtime = assemble(env)) {
       runtime.warmUp();
-      assertThat(runtime.managerMap().packsProviding("FaceDetailer")).hasSize(1);
-      assertThat(runtime.nodeSearch().search("FaceDetailer", 1, false, false).matches()).hasSize(1);
+      assertThat(runtime.nodeSearch().awaitPrepared(Duration.ofSeconds(30))).isTrue();
+
+      // Both read ahead of any search: the map, and the live catalog (fetched once).
+      assertThat(runtime.managerMap().isRead()).isTrue();
+      assertThat(client.objectInfoCalls).hasValue(1);
+      NodeSearch.Answer answer = runtime.nodeSearch().search("FaceDetailer", 1, false, false);
+      assertThat(answer.managerMapPending()).isNull();
+      assertThat(answer.matches()).hasSize(1);
+      assertThat(client.objectInfoCalls).hasValue(1);
+    }
+  }
+
+  @Test
+  void prefetchingTheCatalogLeavesTheMapForLater() throws Exception {
+    Path comfy = DiscoverFixtures.comfyUiInstall(cwd.resolve("ComfyUI"));
+    Map<String, String> env = new HashMap<>();
+    env.put("COMFYUI_PATH", comfy.toString());
+
+    try (RuntimeAssembly runtime = assemble(env)) {
+      runtime.prefetchCatalog();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (client.objectInfoCalls.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+
+      assertThat(client.objectInfoCalls).hasValue(1);
+      assertThat(runtime.managerMap().isRead()).isFalse();
+      runtime.warmUp();
+      assertThat(runtime.nodeSearch().awaitPrepared(Duration.ofSeconds(30))).isTrue();
+      assertThat(runtime.managerMap().isRead()).isTrue();
+      assertThat(client.objectInfoCalls).hasValue(1);
+    }
+  }
+
+  @Test
+  void withoutComfyUiPathWarmingUpContactsNobody() throws Exception {
+    try (RuntimeAssembly runtime = assemble(new HashMap<>())) {
+      runtime.prefetchCatalog();
+      runtime.warmUp();
+
+      assertThat(runtime.nodeSearch().awaitPrepared(Duration.ZERO)).isTrue();
+      assertThat(client.objectInfoCalls).hasValue(0);
+      assertThat(runtime.managerMap().isRead()).isFalse();
     }
   }
 

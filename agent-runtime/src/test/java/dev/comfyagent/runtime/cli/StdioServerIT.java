@@ -103,7 +103,8 @@ class StdioServerIT {
           .allSatisfy(t -> assertThat(t.inputSchema()).containsEntry("type", "object"));
 
       CallToolResult search =
-          client.callTool(
+          searchOnceManagersPartIsReady(
+              client,
               new CallToolRequest(
                   "search_nodes",
                   Map.of("query", "face detailer", "limit", 3),
@@ -145,6 +146,28 @@ class StdioServerIT {
             line ->
                 assertThat(JSON.readTree(line).path("mdc").path("correlation_id").asText())
                     .isEqualTo("it-search-1"));
+  }
+
+  /**
+   * The search's answer once ComfyUI-Manager's part of the index is ready: right after start a
+   * search answers from the installed node types and says so ({@code manager_map_ready: false}),
+   * and a client that wants the rest asks again.
+   */
+  private static CallToolResult searchOnceManagersPartIsReady(
+      McpSyncClient client, CallToolRequest request) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      CallToolResult result = client.callTool(request);
+      Object structured = result.structuredContent();
+      boolean pending =
+          structured instanceof Map<?, ?> content
+              && Boolean.FALSE.equals(content.get("manager_map_ready"));
+      if (!pending || System.nanoTime() > deadline) {
+        return result;
+      }
+      assertThat(text(result)).contains("ComfyUI-Manager's node map is still being read");
+      Thread.sleep(50);
+    }
   }
 
   @Test

@@ -233,6 +233,60 @@ class ManagerNodeMapTest {
     assertThat(map.packsProviding("D")).extracting(NodePack::title).containsExactly("three");
   }
 
+  @Test
+  void readsEveryPackOfTheCustomNodeListSkippingItemsThatAreNotObjects() throws IOException {
+    String map =
+        "{\"https://github.com/a/one\": [[\"One\"], {\"title_aux\": \"aux one\"}],"
+            + " \"https://github.com/b/two\": [[\"Two\"], {\"title_aux\": \"aux two\"}]}";
+    String list =
+        "{\"channel\": {\"x\": [1]}, \"custom_nodes\": [1, \"text\", [\"nested\"],"
+            + " {\"id\": 7, \"title\": \"One\", \"author\": null, \"extra\": {\"deep\": [1, {}]},"
+            + " \"reference\": \"https://github.com/A/One.git\", \"files\": [null, {}]},"
+            + " null,"
+            + " {\"title\": \"Two\", \"description\": \"the second\","
+            + " \"files\": [\"http://www.github.com/b/two/\"]}]}";
+
+    ManagerNodeMap parsed =
+        ManagerNodeMap.parse(
+            new ByteArrayInputStream(map.getBytes(StandardCharsets.UTF_8)),
+            new ByteArrayInputStream(list.getBytes(StandardCharsets.UTF_8)));
+
+    NodePack one = parsed.packsProviding("One").get(0);
+    assertThat(one.title()).isEqualTo("One");
+    assertThat(one.id()).isEqualTo("7");
+    assertThat(one.author()).isEmpty();
+    NodePack two = parsed.packsProviding("Two").get(0);
+    assertThat(two.title()).isEqualTo("Two");
+    assertThat(two.description()).isEqualTo("the second");
+  }
+
+  @Test
+  void findsEveryNodeTypeOfAMapTooLargeForItsFirstTables() throws IOException {
+    StringBuilder json = new StringBuilder("{");
+    for (int p = 0; p < 300; p++) {
+      json.append(p == 0 ? "" : ",").append("\"https://github.com/a/p").append(p).append("\": [[");
+      for (int n = 0; n < 20; n++) {
+        json.append(n == 0 ? "" : ",").append("\"Node").append(p).append('_').append(n).append('"');
+      }
+      if (p > 0) {
+        // One name of the previous pack again: some types have two providers.
+        json.append(",\"Node").append(p - 1).append("_5\"");
+      }
+      json.append("], {}]");
+    }
+    ManagerNodeMap map = parse(json.append('}').toString());
+
+    assertThat(map.size()).isEqualTo(300 * 20);
+    assertThat(map.nodeTypes()).hasSize(map.size()).doesNotHaveDuplicates();
+    assertThat(map.nodeTypes().get(20)).isEqualTo("Node1_0");
+    assertThat(map.packsProviding("Node150_3")).extracting(NodePack::title).containsExactly("p150");
+    assertThat(map.packsProviding("Node150_5"))
+        .extracting(NodePack::title)
+        .containsExactly("p150", "p151");
+    assertThat(map.packsProviding("Node299_5")).extracting(NodePack::title).containsExactly("p299");
+    assertThat(map.packsProviding("Node300_1")).isEmpty();
+  }
+
   private static ManagerNodeMap parse(String json) throws IOException {
     return ManagerNodeMap.parse(
         new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), null);

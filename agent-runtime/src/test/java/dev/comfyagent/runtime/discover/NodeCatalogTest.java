@@ -11,6 +11,12 @@ import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,6 +36,42 @@ class NodeCatalogTest {
 
     assertThat(client.objectInfoCalls).hasValue(1);
     assertThat(catalog.size()).isEqualTo(11);
+  }
+
+  @Test
+  void readersArrivingDuringAFetchWaitForItInsteadOfAskingAgain() throws Exception {
+    CountDownLatch asked = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    AtomicInteger fetches = new AtomicInteger();
+    NodeCatalog slow =
+        new NodeCatalog(
+            () -> {
+              fetches.incrementAndGet();
+              asked.countDown();
+              try {
+                answer.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return DiscoverFixtures.objectInfo();
+            },
+            Duration.ofMinutes(5),
+            clock);
+    ExecutorService readers = Executors.newFixedThreadPool(3);
+    try {
+      Future<NodeDefinitions> first = readers.submit(slow::definitions);
+      assertThat(asked.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<NodeDefinitions> second = readers.submit(slow::definitions);
+      Future<NodeCatalog.Lookup> third = readers.submit(() -> slow.lookup());
+      Thread.sleep(100);
+      answer.countDown();
+
+      assertThat(second.get(30, TimeUnit.SECONDS)).isSameAs(first.get(30, TimeUnit.SECONDS));
+      assertThat(third.get(30, TimeUnit.SECONDS).live()).isTrue();
+      assertThat(fetches).hasValue(1);
+    } finally {
+      readers.shutdownNow();
+    }
   }
 
   @Test

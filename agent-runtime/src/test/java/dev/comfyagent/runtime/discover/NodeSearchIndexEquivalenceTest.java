@@ -313,14 +313,29 @@ class NodeSearchIndexEquivalenceTest {
 
     final ManagerNodeMap managerMap;
     final NodeDefinitions definitions;
+
+    /** The documents behind them: {@code /object_info} and the Manager's two files. */
+    final ObjectNode objectInfo;
+
+    final byte[] extensionNodeMap;
+    final byte[] customNodeList;
+
     private final List<String> nodeNames = new ArrayList<>();
     private final List<String> extraWords = new ArrayList<>();
     private final long seed;
 
-    private Catalog(long seed, ManagerNodeMap managerMap, NodeDefinitions definitions) {
+    private Catalog(
+        long seed,
+        ObjectNode objectInfo,
+        byte[] extensionNodeMap,
+        byte[] customNodeList,
+        ManagerNodeMap managerMap) {
       this.seed = seed;
+      this.objectInfo = objectInfo;
+      this.extensionNodeMap = extensionNodeMap;
+      this.customNodeList = customNodeList;
       this.managerMap = managerMap;
-      this.definitions = definitions;
+      this.definitions = NodeDefinitions.parse(objectInfo);
     }
 
     static Catalog generate(long seed, int packs, int nodeTypes, int liveClasses) {
@@ -401,12 +416,12 @@ class NodeSearchIndexEquivalenceTest {
         node.put("description", random.nextInt(5) == 0 ? "" : description(random, invented));
       }
       try {
+        byte[] mapBytes = MAPPER.writeValueAsBytes(map);
+        byte[] listBytes = MAPPER.writeValueAsBytes(JSON.objectNode().set("custom_nodes", list));
         ManagerNodeMap managerMap =
             ManagerNodeMap.parse(
-                new ByteArrayInputStream(MAPPER.writeValueAsBytes(map)),
-                new ByteArrayInputStream(
-                    MAPPER.writeValueAsBytes(JSON.objectNode().set("custom_nodes", list))));
-        Catalog catalog = new Catalog(seed, managerMap, NodeDefinitions.parse(objectInfo));
+                new ByteArrayInputStream(mapBytes), new ByteArrayInputStream(listBytes));
+        Catalog catalog = new Catalog(seed, objectInfo, mapBytes, listBytes, managerMap);
         catalog.nodeNames.addAll(new LinkedHashSet<>(provided));
         catalog.nodeNames.addAll(live);
         catalog.extraWords.addAll(invented);

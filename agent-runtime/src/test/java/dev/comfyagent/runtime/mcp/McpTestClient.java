@@ -29,6 +29,12 @@ final class McpTestClient implements AutoCloseable {
   private final AtomicReference<Throwable> serverFailure = new AtomicReference<>();
 
   McpTestClient(ToolRegistry registry, Runnable onDisconnect) throws IOException {
+    this(registry, onDisconnect, () -> {});
+  }
+
+  /** A client of a server that runs {@code onServing} once it serves. */
+  McpTestClient(ToolRegistry registry, Runnable onDisconnect, Runnable onServing)
+      throws IOException {
     PipedInputStream serverIn = new PipedInputStream(1 << 20);
     toServer = new PipedOutputStream(serverIn);
     PipedInputStream clientIn = new PipedInputStream(1 << 20);
@@ -39,7 +45,7 @@ final class McpTestClient implements AutoCloseable {
         new Thread(
             () -> {
               try {
-                server.serve(serverIn, serverOut);
+                server.serve(serverIn, serverOut, onServing);
               } catch (Throwable t) {
                 serverFailure.set(t);
               }

@@ -11,6 +11,8 @@ import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolRegistry;
 import dev.comfyagent.runtime.tool.ToolResult;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +44,50 @@ class StdioMcpServerTest {
   @AfterEach
   void stop() throws Exception {
     client.close();
+  }
+
+  @Test
+  void runsTheWorkGivenForWhenItServesOnceItServes() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch ran = new CountDownLatch(1);
+    try (McpTestClient serving =
+        new McpTestClient(
+            registryWithProbe(),
+            () -> {},
+            () -> {
+              runs.incrementAndGet();
+              ran.countDown();
+            })) {
+      assertThat(serving.initialize("\n").path("serverInfo").path("name").asText())
+          .isEqualTo("comfy-agent");
+
+      assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(runs).hasValue(1);
+    }
+  }
+
+  @Test
+  void keepsServingWhenTheWorkGivenForWhenItServesFails() throws Exception {
+    try (McpTestClient serving =
+        new McpTestClient(
+            registryWithProbe(),
+            () -> {},
+            () -> {
+              throw new IllegalStateException("warm-up defect");
+            })) {
+      serving.initialize("\n");
+
+      JsonNode answer = serving.callTool("after", "probe", "{\"text\": \"still here\"}", null);
+
+      assertThat(answer.path("result").path("isError").asBoolean(true)).isFalse();
+      assertThat(serving.serverRunning()).isTrue();
+    }
+  }
+
+  private ToolRegistry registryWithProbe() {
+    ToolRegistry registry = new ToolRegistry();
+    registry.register(new ProbeTool());
+    return registry;
   }
 
   @Test

@@ -52,12 +52,29 @@ import java.util.regex.Pattern;
  *
  * <p>The subjects get {@code LOG_DIR} and {@code SESSIONS_DIR} in a temporary directory, and no
  * {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS}, so only the agents named here attach.
+ *
+ * <p>{@code --first-search} adds what a user of a ComfyUI with ComfyUI-Manager feels first: right
+ * after the {@code tools/list} answer it calls {@code search_nodes} ({@code --search-query},
+ * "upscale image") and stops a second clock when the answer arrives, reporting it from the launch
+ * and from the request. The subject then runs against a ComfyUI (the simulator from {@code
+ * comfyui-simulator/target/comfyui-simulator-*-all.jar}, started once for all runs, or {@code
+ * --comfyui-url}) with {@code COMFYUI_PATH} set to a directory holding ComfyUI-Manager's {@code
+ * extension-node-map.json} ({@code --manager-map FILE}; by default the benchmarks' generated map of
+ * 40,000 node types, which needs the benchmarks jar on the class path). An answer that says the
+ * Manager's part of the index was not ready yet ({@code "manager_map_ready": false}) is counted as
+ * partial.
  */
 public final class StartupBenchmark {
 
   private static final Pattern ID_1 = Pattern.compile("\"id\"\\s*:\\s*1\\s*[,}]");
   private static final Pattern ID_2 = Pattern.compile("\"id\"\\s*:\\s*2\\s*[,}]");
+  private static final long COMPLETE_POLL_MS = 20;
   private static final Pattern TOOL = Pattern.compile("\"inputSchema\"\\s*:");
+  private static final Pattern MATCH = Pattern.compile("\"class_type\"\\s*:");
+  private static final Pattern MANAGER_PART_PENDING =
+      Pattern.compile("\"manager_map_ready\"\\s*:\\s*false");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://([^:/\\s]+):(\\d+)");
 
   private static final String INITIALIZE =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -82,6 +99,12 @@ public final class StartupBenchmark {
         --java PATH         the java to launch (this JVM's)
         --json FILE         benchmarks/target/startup-results.json
         --timeout-s S       per run (120)
+        --first-search      also time the first search_nodes call after tools/list, against a
+                            ComfyUI and with COMFYUI_PATH holding ComfyUI-Manager's map
+        --search-query Q    what that search asks for ("upscale image")
+        --manager-map FILE  the extension-node-map.json to use (the generated 40,000 node types)
+        --comfyui-url URL   a running ComfyUI (default: start the simulator's jar)
+        --simulator-jar P   comfyui-simulator/target/comfyui-simulator-*-all.jar
         -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>-all.jar serve)
       """;
 
@@ -108,8 +131,12 @@ public final class StartupBenchmark {
       err.println("StartupBenchmark: " + e.getMessage());
       return 2;
     }
+    FirstSearch firstSearch = null;
     try {
       Path workDir = Files.createTempDirectory("comfyagent-startup-");
+      if (settings.firstSearch) {
+        firstSearch = FirstSearch.prepare(settings, workDir, err);
+      }
       List<Result> results = new ArrayList<>();
       for (Configuration c : settings.configurations) {
         results.add(new Result(c));
@@ -124,23 +151,37 @@ public final class StartupBenchmark {
               runOnce(
                   settings,
                   r.configuration,
-                  workDir.resolve("run-" + round + "-" + r.configuration.id));
+                  workDir.resolve("run-" + round + "-" + r.configuration.id),
+                  firstSearch);
           err.printf(
               Locale.ROOT,
-              "%s round %d%s: tools/list after %.0f ms, peak RSS %s%n",
+              "%s round %d%s: tools/list after %.0f ms, peak RSS %s%s%n",
               r.configuration.id,
               round + 1,
               counted ? "" : " (warm-up)",
               s.toolsListMs,
               s.peakRssKib < 0
                   ? "n/a"
-                  : String.format(Locale.ROOT, "%.1f MiB", s.peakRssKib / 1024.0));
+                  : String.format(Locale.ROOT, "%.1f MiB", s.peakRssKib / 1024.0),
+              firstSearch == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "; search_nodes answered %.0f ms after the request (%.0f ms after launch),"
+                          + " %d matches%s",
+                      s.searchRequestMs,
+                      s.searchMs,
+                      s.searchMatches,
+                      s.searchPartial ? ", Manager's part not ready yet" : ""));
           if (counted) {
             r.samples.add(s);
           }
         }
       }
       printTable(out, settings, results);
+      if (firstSearch != null) {
+        printFirstSearchTable(out, settings, results);
+      }
       writeJson(settings, results);
       out.println("JSON: " + settings.json.toAbsolutePath());
       return 0;
@@ -154,11 +195,16 @@ public final class StartupBenchmark {
       Thread.currentThread().interrupt();
       err.println("StartupBenchmark: interrupted");
       return 1;
+    } finally {
+      if (firstSearch != null) {
+        firstSearch.close();
+      }
     }
   }
 
   /** One launch of the subject under one configuration, up to its tools/list answer. */
-  static Sample runOnce(Settings settings, Configuration configuration, Path runDir)
+  static Sample runOnce(
+      Settings settings, Configuration configuration, Path runDir, FirstSearch firstSearch)
       throws IOException, InterruptedException {
     Files.createDirectories(runDir);
     List<String> command = new ArrayList<>();
@@ -171,6 +217,12 @@ public final class StartupBenchmark {
     env.remove("JDK_JAVA_OPTIONS");
     env.put("LOG_DIR", runDir.resolve("logs").toString());
     env.put("SESSIONS_DIR", runDir.resolve("sessions").toString());
+    env.remove("COMFYUI_PATH");
+    if (firstSearch != null) {
+      env.put("COMFYUI_HOST", firstSearch.host);
+      env.put("COMFYUI_PORT", String.valueOf(firstSearch.port));
+      env.put("COMFYUI_PATH", firstSearch.comfyUiPath.toString());
+    }
     Path stderr = runDir.resolve("stderr.txt");
     builder.redirectError(stderr.toFile());
 
@@ -193,6 +245,22 @@ public final class StartupBenchmark {
       requireResult(tools, "tools/list", configuration);
       sample.tools = (int) TOOL.matcher(tools).results().count();
       sample.peakRssKib = peakRssKib(process.pid());
+      if (firstSearch != null) {
+        long asked = System.nanoTime();
+        String answer = search(stdin, stdout, settings, 3, sample, configuration, stderr);
+        long answered = System.nanoTime();
+        sample.searchMs = (answered - start) / 1e6;
+        sample.searchRequestMs = (answered - asked) / 1e6;
+        sample.searchMatches = (int) MATCH.matcher(answer).results().count();
+        sample.searchPartial = MANAGER_PART_PENDING.matcher(answer).find();
+        // Then ask again until the answer includes ComfyUI-Manager's part: when it is complete.
+        int id = 4;
+        while (MANAGER_PART_PENDING.matcher(answer).find()) {
+          Thread.sleep(COMPLETE_POLL_MS);
+          answer = search(stdin, stdout, settings, id++, sample, configuration, stderr);
+        }
+        sample.searchCompleteMs = (System.nanoTime() - start) / 1e6;
+      }
       // End of input is how an MCP client says goodbye to a stdio server.
       stdin.close();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -226,6 +294,37 @@ public final class StartupBenchmark {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /** Asks {@code search_nodes} with request id {@code id} and returns its successful answer. */
+  private static String search(
+      OutputStream stdin,
+      BufferedReader stdout,
+      Settings settings,
+      int id,
+      Sample sample,
+      Configuration configuration,
+      Path stderr)
+      throws IOException {
+    send(stdin, searchRequest(id, settings.searchQuery));
+    Pattern answerId = Pattern.compile("\"id\"\\s*:\\s*" + id + "\\s*[,}]");
+    String answer = awaitAnswer(stdout, answerId, sample, configuration, stderr);
+    requireResult(answer, "tools/call search_nodes", configuration);
+    if (answer.contains("\"isError\":true")) {
+      throw new RunFailedException(
+          configuration.id + ": search_nodes answered with a tool error: " + answer);
+    }
+    return answer;
+  }
+
+  /** A {@code tools/call} of {@code search_nodes} for {@code query}. */
+  static String searchRequest(int id, String query) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"tools/call\",\"params\":{"
+        + "\"name\":\"search_nodes\",\"arguments\":{\"query\":"
+        + quote(query)
+        + "}}}";
   }
 
   private static void send(OutputStream stdin, String line) throws IOException {
@@ -374,12 +473,60 @@ public final class StartupBenchmark {
     }
   }
 
+  private static void printFirstSearchTable(
+      PrintStream out, Settings settings, List<Result> results) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "First search_nodes \"%s\" right after tools/list, median of %d runs (COMFYUI_PATH with"
+            + " ComfyUI-Manager's map)%n",
+        settings.searchQuery,
+        settings.runs);
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-34s %12s %8s %8s %12s %8s %14s",
+            "configuration",
+            "from request",
+            "min",
+            "max",
+            "from launch",
+            "partial",
+            "complete at"));
+    for (Result r : results) {
+      long partial = r.samples.stream().filter(s -> s.searchPartial).count();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-34s %9.0f ms %5.0f ms %5.0f ms %9.0f ms %8s %11.0f ms",
+              r.configuration.label,
+              r.median(s -> s.searchRequestMs),
+              r.min(s -> s.searchRequestMs),
+              r.max(s -> s.searchRequestMs),
+              r.median(s -> s.searchMs),
+              partial + " of " + r.samples.size(),
+              r.median(s -> s.searchCompleteMs)));
+    }
+    out.println(
+        "partial: first answers that said ComfyUI-Manager's part of the index was not ready yet"
+            + " (installed nodes only); complete at: from launch, the first answer that included it"
+            + " (asked again every "
+            + COMPLETE_POLL_MS
+            + " ms)");
+  }
+
   private static void writeJson(Settings settings, List<Result> results) throws IOException {
     StringBuilder json = new StringBuilder();
     json.append("{\n  \"schema\": 1,\n  \"runs\": ").append(settings.runs);
     json.append(",\n  \"warmup\": ").append(settings.warmup);
     json.append(",\n  \"java\": ").append(quote(settings.java));
     json.append(",\n  \"subject\": ").append(array(settings.subject));
+    if (settings.firstSearch) {
+      json.append(",\n  \"search_query\": ").append(quote(settings.searchQuery));
+      json.append(",\n  \"manager_map\": ")
+          .append(
+              quote(settings.managerMap == null ? "generated" : settings.managerMap.toString()));
+    }
     json.append(",\n  \"os\": ")
         .append(quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")));
     json.append(",\n  \"logical_cpus\": ").append(Runtime.getRuntime().availableProcessors());
@@ -395,6 +542,15 @@ public final class StartupBenchmark {
       boolean rssKnown = r.samples.stream().allMatch(s -> s.peakRssKib >= 0);
       json.append(",\n     \"peak_rss_mib\": ")
           .append(rssKnown ? stats(r, s -> s.peakRssKib / 1024.0) : "null");
+      if (settings.firstSearch) {
+        json.append(",\n     \"first_search_request_ms\": ")
+            .append(stats(r, s -> s.searchRequestMs));
+        json.append(",\n     \"first_search_launch_ms\": ").append(stats(r, s -> s.searchMs));
+        json.append(",\n     \"first_search_partial\": ")
+            .append(r.samples.stream().filter(s -> s.searchPartial).count());
+        json.append(",\n     \"complete_search_launch_ms\": ")
+            .append(stats(r, s -> s.searchCompleteMs));
+      }
       json.append(",\n     \"tools\": ").append(r.samples.isEmpty() ? 0 : r.samples.get(0).tools);
       json.append(", \"stdout_noise_lines\": ")
           .append(r.samples.stream().mapToInt(s -> s.stdoutNoise).sum());
@@ -458,6 +614,130 @@ public final class StartupBenchmark {
     return out.append('"').toString();
   }
 
+  /**
+   * What {@code --first-search} runs the subject against: a ComfyUI install directory holding
+   * ComfyUI-Manager's map where the Manager keeps it, and a ComfyUI to ask for {@code /object_info}
+   * (the simulator, started here and stopped by {@link #close()}, or one already running).
+   */
+  static final class FirstSearch implements AutoCloseable {
+    private static final String BENCHMARK_DATA = "dev.comfyagent.benchmarks.data.BenchmarkData";
+
+    final Path comfyUiPath;
+    final String host;
+    final int port;
+    private final Process simulator;
+
+    private FirstSearch(Path comfyUiPath, String host, int port, Process simulator) {
+      this.comfyUiPath = comfyUiPath;
+      this.host = host;
+      this.port = port;
+      this.simulator = simulator;
+    }
+
+    static FirstSearch prepare(Settings settings, Path workDir, PrintStream err)
+        throws IOException, InterruptedException {
+      Path comfyUi = workDir.resolve("ComfyUI");
+      // Where ComfyUI-Manager 2.x and its repository keep the map (ManagerNodeMap looks there).
+      Path manager = Files.createDirectories(comfyUi.resolve("custom_nodes/ComfyUI-Manager"));
+      Path map = manager.resolve("extension-node-map.json");
+      if (settings.managerMap != null) {
+        Files.copy(settings.managerMap, map);
+      } else {
+        Files.writeString(map, generatedManagerMap(), StandardCharsets.UTF_8);
+      }
+      err.printf(
+          Locale.ROOT,
+          "StartupBenchmark: COMFYUI_PATH=%s (extension-node-map.json, %.1f MB)%n",
+          comfyUi,
+          Files.size(map) / 1e6);
+      if (settings.comfyUiUrl != null) {
+        String[] hostPort = hostAndPort(settings.comfyUiUrl);
+        return new FirstSearch(comfyUi, hostPort[0], Integer.parseInt(hostPort[1]), null);
+      }
+      return startSimulator(settings, comfyUi, workDir.resolve("simulator-stderr.txt"), err);
+    }
+
+    /** The benchmarks' generated map (40,000 node types), when their jar is on the class path. */
+    private static String generatedManagerMap() {
+      try {
+        return (String)
+            Class.forName(BENCHMARK_DATA).getMethod("extensionNodeMapText").invoke(null);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        throw new IllegalArgumentException(
+            "--first-search without --manager-map generates ComfyUI-Manager's map with "
+                + BENCHMARK_DATA
+                + ", which is not on the class path ("
+                + e
+                + "): run from benchmarks/target/benchmarks.jar or pass --manager-map FILE");
+      }
+    }
+
+    private static FirstSearch startSimulator(
+        Settings settings, Path comfyUi, Path stderr, PrintStream err)
+        throws IOException, InterruptedException {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              settings.java,
+              "-jar",
+              settings.simulatorJar.toString(),
+              "--port",
+              "0",
+              "--step-delay-ms",
+              "1");
+      builder.environment().remove("JAVA_TOOL_OPTIONS");
+      builder.environment().remove("JDK_JAVA_OPTIONS");
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.redirectError(stderr.toFile());
+      Process process = builder.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        var listening = LISTENING.matcher(Files.readString(stderr, StandardCharsets.UTF_8));
+        if (listening.find()) {
+          err.println(
+              "StartupBenchmark: ComfyUI simulator at http://"
+                  + listening.group(1)
+                  + ":"
+                  + listening.group(2));
+          return new FirstSearch(
+              comfyUi, listening.group(1), Integer.parseInt(listening.group(2)), process);
+        }
+        Thread.sleep(50);
+      }
+      process.destroyForcibly().waitFor();
+      throw new RunFailedException(
+          "the ComfyUI simulator "
+              + settings.simulatorJar
+              + " did not say where it listens; its stderr ends: "
+              + tail(stderr));
+    }
+
+    /** {@code [host, port]} of an {@code http://host:port} URL. */
+    static String[] hostAndPort(String url) {
+      var m = Pattern.compile("^http://([^:/\\s]+):(\\d{1,5})/?$").matcher(url.strip());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "--comfyui-url needs http://host:port (as ComfyUI serves it), got " + url);
+      }
+      return new String[] {m.group(1), m.group(2)};
+    }
+
+    @Override
+    public void close() {
+      if (simulator == null) {
+        return;
+      }
+      simulator.destroy();
+      try {
+        if (!simulator.waitFor(10, TimeUnit.SECONDS)) {
+          simulator.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        simulator.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** A run could not be completed; the message says which configuration and why. */
   static final class RunFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -474,6 +754,11 @@ public final class StartupBenchmark {
     long peakRssKib = -1;
     int tools;
     int stdoutNoise;
+    double searchMs;
+    double searchRequestMs;
+    double searchCompleteMs;
+    int searchMatches;
+    boolean searchPartial;
   }
 
   /** All counted launches of one configuration. */
@@ -544,7 +829,11 @@ public final class StartupBenchmark {
             "--agent-options",
             "--otel-jar",
             "--only",
-            "--json");
+            "--json",
+            "--search-query",
+            "--manager-map",
+            "--comfyui-url",
+            "--simulator-jar");
 
     int runs = 5;
     int warmup = 1;
@@ -553,6 +842,11 @@ public final class StartupBenchmark {
     List<String> subject = new ArrayList<>();
     List<Configuration> configurations = new ArrayList<>();
     Path json;
+    boolean firstSearch;
+    String searchQuery = "upscale image";
+    Path managerMap;
+    String comfyUiUrl;
+    Path simulatorJar;
 
     static Settings parse(String[] args, PrintStream err) {
       Settings s = new Settings();
@@ -566,13 +860,17 @@ public final class StartupBenchmark {
           s.subject.addAll(Arrays.asList(args).subList(i + 1, args.length));
           break;
         }
+        if ("--first-search".equals(a)) {
+          s.firstSearch = true;
+          continue;
+        }
         if (!VALUED_OPTIONS.contains(a)) {
           throw new IllegalArgumentException(
               "unknown option "
                   + a
                   + "; valid: "
                   + String.join(", ", VALUED_OPTIONS)
-                  + ", -- <subject JVM arguments>");
+                  + ", --first-search, -- <subject JVM arguments>");
         }
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException(a + " needs a value");
@@ -588,6 +886,10 @@ public final class StartupBenchmark {
           case "--otel-jar" -> otelJar = value;
           case "--only" -> only = List.of(value.split(","));
           case "--json" -> s.json = Path.of(value);
+          case "--search-query" -> s.searchQuery = value;
+          case "--manager-map" -> s.managerMap = Path.of(value);
+          case "--comfyui-url" -> s.comfyUiUrl = value;
+          case "--simulator-jar" -> s.simulatorJar = Path.of(value);
           default -> throw new IllegalStateException("unhandled option " + a);
         }
         i++;
@@ -656,7 +958,41 @@ public final class StartupBenchmark {
       if (s.configurations.isEmpty()) {
         throw new IllegalArgumentException("no configuration left to run");
       }
+      if (s.firstSearch) {
+        s.checkFirstSearch();
+      } else if (s.managerMap != null || s.comfyUiUrl != null || s.simulatorJar != null) {
+        throw new IllegalArgumentException(
+            "--manager-map, --comfyui-url and --simulator-jar only apply with --first-search");
+      }
       return s;
+    }
+
+    private void checkFirstSearch() {
+      if (searchQuery.isBlank()) {
+        throw new IllegalArgumentException("--search-query needs some text");
+      }
+      if (managerMap != null && !Files.isRegularFile(managerMap)) {
+        throw new IllegalArgumentException("--manager-map " + managerMap + " is not a file");
+      }
+      if (comfyUiUrl != null) {
+        FirstSearch.hostAndPort(comfyUiUrl); // throws when it is not http://host:port
+        if (simulatorJar != null) {
+          throw new IllegalArgumentException("give --comfyui-url or --simulator-jar, not both");
+        }
+        return;
+      }
+      if (simulatorJar == null) {
+        simulatorJar =
+            findJar(Path.of("comfyui-simulator/target"), "comfyui-simulator-", "Main-Class")
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "--first-search needs a ComfyUI: no comfyui-simulator/target/"
+                                + "comfyui-simulator-*-all.jar here (./mvnw -B -DskipTests"
+                                + " package builds it), or pass --comfyui-url"));
+      } else if (!Files.isRegularFile(simulatorJar)) {
+        throw new IllegalArgumentException("--simulator-jar " + simulatorJar + " does not exist");
+      }
     }
 
     private static int positive(String option, String value) {

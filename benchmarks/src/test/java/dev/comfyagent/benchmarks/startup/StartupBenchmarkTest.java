@@ -2,6 +2,7 @@ package dev.comfyagent.benchmarks.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfyagent.simulator.ComfyUiSimulator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +80,82 @@ class StartupBenchmarkTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("none: the server closed stdout")
         .containsIgnoringCase("version");
+  }
+
+  @Test
+  @Timeout(180)
+  void timesTheFirstSearchAfterStartAgainstAComfyUiWithTheManagersMap() throws IOException {
+    Path json = dir.resolve("first-search.json");
+    try (ComfyUiSimulator comfy = ComfyUiSimulator.start(0)) {
+      int status =
+          run(
+              "--only",
+              "none",
+              "--runs",
+              "1",
+              "--warmup",
+              "0",
+              "--first-search",
+              "--search-query",
+              "upscale image",
+              "--comfyui-url",
+              comfy.baseUri().toString(),
+              "--json",
+              json.toString(),
+              "--",
+              "-cp",
+              System.getProperty("java.class.path"),
+              "dev.comfyagent.runtime.cli.RuntimeMain",
+              "serve");
+
+      assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      // The runtime asked the simulator for its installed nodes.
+      assertThat(comfy.requestCount("/object_info")).isPositive();
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .containsPattern("extension-node-map.json, 1\\.[0-9] MB")
+        .containsPattern(
+            "search_nodes answered [0-9]+ ms after the request .*, [1-9][0-9]* matches");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("First search_nodes \"upscale image\" right after tools/list, median of 1 runs")
+        .doesNotContain("WARNING");
+    assertThat(Files.readString(json))
+        .contains("\"search_query\": \"upscale image\"")
+        .containsPattern("\"first_search_request_ms\": \\{\"median\": [0-9.]+")
+        .containsPattern("\"first_search_launch_ms\": \\{\"median\": [0-9.]+")
+        .containsPattern("\"first_search_partial\": [01]")
+        .containsPattern("\"complete_search_launch_ms\": \\{\"median\": [0-9.]+");
+  }
+
+  @Test
+  void firstSearchOptionsNeedFirstSearch() {
+    assertThat(run("--only", "none", "--comfyui-url", "http://127.0.0.1:8188", "--", "-version"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("only apply with --first-search");
+  }
+
+  @Test
+  void rejectsAComfyUiUrlThatIsNotHostAndPort() {
+    assertThat(
+            run(
+                "--only",
+                "none",
+                "--first-search",
+                "--comfyui-url",
+                "comfy.local",
+                "--",
+                "-version"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--comfyui-url needs http://host:port");
+  }
+
+  @Test
+  void theSearchRequestIsAToolsCallOfSearchNodesWithTheQueryQuoted() {
+    assertThat(StartupBenchmark.searchRequest(3, "a \"b\""))
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"search_nodes\",\"arguments\":{\"query\":\"a \\\"b\\\"\"}}}");
   }
 
   @Test
