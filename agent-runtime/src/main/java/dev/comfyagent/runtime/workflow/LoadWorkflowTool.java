@@ -108,12 +108,12 @@ public final class LoadWorkflowTool implements Tool {
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
     // The answer is built before the workflow is installed: a failure leaves the previous one.
     return WorkflowToolSupport.state(sessions, context)
-        .load(loaded.workflow(), workflow -> answer(loaded, source, definitions));
+        .load(loaded.workflow(), workflow -> answer(loaded, source, lookup));
   }
 
   private static ToolResult answer(
-      LoadedWorkflow loaded, String source, Optional<NodeDefinitions> definitions) {
-    WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), definitions);
+      LoadedWorkflow loaded, String source, NodeCatalog.Lookup lookup) {
+    WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), lookup.definitions());
     ValidationReport report = ValidationReport.of(loaded.workflow(), lookup);
     StringBuilder text = new StringBuilder();
     text.append("Loaded ")
