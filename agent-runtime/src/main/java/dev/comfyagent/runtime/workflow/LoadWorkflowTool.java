@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
 import dev.comfyagent.runtime.files.AllowedRoots;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
@@ -30,12 +29,12 @@ public final class LoadWorkflowTool implements Tool {
   /** Larger files are refused before reading; real workflows are a few megabytes at most. */
   static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
   private final AllowedRoots roots;
 
-  public LoadWorkflowTool(SessionRegistry sessions, NodeCatalog catalog, AllowedRoots roots) {
-    this.sessions = sessions;
+  public LoadWorkflowTool(CurrentWorkflows workflows, NodeCatalog catalog, AllowedRoots roots) {
+    this.workflows = workflows;
     this.catalog = catalog;
     this.roots = roots;
   }
@@ -107,7 +106,8 @@ public final class LoadWorkflowTool implements Tool {
     Optional<NodeDefinitions> definitions = lookup.definitions();
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
     // The answer is built before the workflow is installed: a failure leaves the previous one.
-    return WorkflowToolSupport.state(sessions, context)
+    return workflows
+        .currentWorkflow(context.connectionId())
         .load(loaded.workflow(), workflow -> answer(loaded, source, lookup));
   }
 
@@ -121,9 +121,9 @@ public final class LoadWorkflowTool implements Tool {
         .append(" (")
         .append(loaded.format().description())
         .append("): ")
-        .append(WorkflowToolSupport.plural(summary.nodeCount(), "node"))
+        .append(WorkflowText.plural(summary.nodeCount(), "node"))
         .append(", ")
-        .append(WorkflowToolSupport.plural(summary.links().size(), "link"))
+        .append(WorkflowText.plural(summary.links().size(), "link"))
         .append(". It is now the current workflow and the base for diffs and reset.");
     List<String> classes = new ArrayList<>();
     summary
