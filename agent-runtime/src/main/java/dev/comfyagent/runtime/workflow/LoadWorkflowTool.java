@@ -10,6 +10,7 @@ import dev.comfyagent.runtime.files.AllowedRoots;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolResult;
@@ -76,9 +77,10 @@ public final class LoadWorkflowTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    boolean hasPath = arguments.hasNonNull("path");
-    boolean hasInline = arguments.hasNonNull("workflow");
-    if (hasPath == hasInline) {
+    ToolArguments args = ToolArguments.of(arguments);
+    Optional<String> path = args.optionalString("path");
+    Optional<JsonNode> inline = args.optionalAny("workflow");
+    if (path.isPresent() == inline.isPresent()) {
       throw new InvalidArgumentException(
           roots.isEnabled()
               ? "give exactly one of 'path' (a file under "
@@ -89,18 +91,15 @@ public final class LoadWorkflowTool implements Tool {
     }
     String source;
     JsonNode document;
-    if (hasPath) {
-      String userPath = arguments.get("path").isTextual() ? arguments.get("path").asText() : null;
-      if (userPath == null) {
-        throw new InvalidArgumentException("argument 'path' must be a string");
-      }
+    if (path.isPresent()) {
+      String userPath = path.get();
       Path file = roots.resolveForRead(userPath);
       source = userPath;
       document = WorkflowJson.parseFile(read(file, userPath), userPath);
     } else {
-      JsonNode inline = arguments.get("workflow");
       source = "the inline workflow";
-      document = inline.isTextual() ? WorkflowJson.parse(inline.asText(), source) : inline;
+      JsonNode workflow = inline.get();
+      document = workflow.isTextual() ? WorkflowJson.parse(workflow.asText(), source) : workflow;
     }
     NodeCatalog.Lookup lookup = catalog.lookup();
     Optional<NodeDefinitions> definitions = lookup.definitions();
