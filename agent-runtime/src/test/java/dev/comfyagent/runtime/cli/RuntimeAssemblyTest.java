@@ -56,7 +56,14 @@ class RuntimeAssemblyTest {
     env.put("COMFYUI_PATH", comfy.toString());
 
     try (RuntimeAssembly runtime = assemble(env)) {
+      // size() never reads the files: it is 0 until something (the warm-up) has read them.
+      assertThat(runtime.managerMap().size()).isZero();
       runtime.warmUp();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (runtime.managerMap().size() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(runtime.managerMap().size()).as("node types read by the warm-up").isPositive();
       assertThat(runtime.managerMap().packsProviding("FaceDetailer")).hasSize(1);
       assertThat(runtime.nodeSearch().search("FaceDetailer", 1, false, false).matches()).hasSize(1);
     }
