@@ -12,6 +12,8 @@ import dev.comfyagent.instrument.emit.OutputFiles;
 import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.emit.TraceQueue;
 import dev.comfyagent.instrument.emit.TraceWriter;
+import dev.comfyagent.instrument.export.ExportSources;
+import dev.comfyagent.instrument.export.Exports;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
@@ -89,6 +91,7 @@ final class Agent implements AgentContext {
   private final List<WeaveTarget> extraTargets = new CopyOnWriteArrayList<>();
   private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
   private final RuntimeHostWatch runtimeWatch;
+  private final ProcessIdentity identity;
   private volatile List<WeaveTarget> installedTargets = List.of();
   private volatile ClassFileTransformer weaving;
 
@@ -101,6 +104,7 @@ final class Agent implements AgentContext {
       ProcessIdentity identity)
       throws IOException {
     this.runtimeWatch = runtimeWatch;
+    this.identity = identity;
     this.config = config;
     this.instrumentation = instrumentation;
     this.attachedLate = attachedLate;
@@ -237,6 +241,9 @@ final class Agent implements AgentContext {
       traceWriter.start();
     }
     reporter.start(config.metricsIntervalMillis());
+    if (config.exports()) {
+      startExports();
+    }
     Thread hook = new Thread(this::stop, "comfyagent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     List<WeaveTarget> all = targets();
@@ -247,6 +254,18 @@ final class Agent implements AgentContext {
     warmUp.setDaemon(true);
     warmUp.start();
     return weaving;
+  }
+
+  /**
+   * The Prometheus endpoint and the OTLP exporter, in a method of their own: with both off (the
+   * default) none of their classes is ever loaded.
+   */
+  private void startExports() {
+    try {
+      Exports.start(config, new ExportSources(identity, tools, stats), this, traceWriter);
+    } catch (RuntimeException | LinkageError e) {
+      health.internalError("starting the exports", e);
+    }
   }
 
   /** The weaving transformer made by {@link #start}, or null before. */

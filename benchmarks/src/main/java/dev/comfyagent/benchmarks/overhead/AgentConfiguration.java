@@ -23,6 +23,14 @@ public enum AgentConfiguration {
   AGENT_TRACE_OFF("agent-trace-off", "instrument-javaagent, trace=off"),
   /** This project's agent, metrics and one trace line per call. */
   AGENT_TRACE_ON("agent-trace-on", "instrument-javaagent, trace=on"),
+  /** As {@link #AGENT_TRACE_ON}, and serving {@code /metrics} (an ephemeral loopback port). */
+  AGENT_METRICS_HTTP(
+      "agent-metrics-http", "instrument-javaagent, trace=on, metrics.http on a loopback port"),
+  /**
+   * As {@link #AGENT_TRACE_ON}, and exporting spans and metrics over OTLP to a loopback port where
+   * nothing listens: the exporter's worst case (every request refused, retried, its spans dropped).
+   */
+  AGENT_OTLP("agent-otlp", "instrument-javaagent, trace=on, otlp.endpoint with no collector"),
   /** The OpenTelemetry Java agent with method instrumentation of the tool's call, no exporter. */
   OPENTELEMETRY("otel", "OpenTelemetry Java agent, methods.include, exporters none");
 
@@ -70,14 +78,22 @@ public enum AgentConfiguration {
 
   /** Whether the configuration attaches this project's agent. */
   public boolean needsAgentJar() {
-    return this == AGENT_TRACE_OFF || this == AGENT_TRACE_ON;
+    return this == AGENT_TRACE_OFF
+        || this == AGENT_TRACE_ON
+        || this == AGENT_METRICS_HTTP
+        || this == AGENT_OTLP;
+  }
+
+  /** Whether this configuration writes a trace line per call. */
+  public boolean traces() {
+    return this == AGENT_TRACE_ON || this == AGENT_METRICS_HTTP || this == AGENT_OTLP;
   }
 
   /** The jar this configuration attaches, if any, where {@code jars} finds it. */
   public Optional<Path> jar(AgentJars jars) {
     return switch (this) {
       case NONE -> Optional.empty();
-      case AGENT_TRACE_OFF, AGENT_TRACE_ON -> jars.agentJar();
+      case AGENT_TRACE_OFF, AGENT_TRACE_ON, AGENT_METRICS_HTTP, AGENT_OTLP -> jars.agentJar();
       case OPENTELEMETRY -> jars.otelJar();
     };
   }
@@ -97,7 +113,7 @@ public enum AgentConfiguration {
     List<String> args = new ArrayList<>();
     switch (this) {
       case NONE -> {}
-      case AGENT_TRACE_OFF, AGENT_TRACE_ON -> {
+      case AGENT_TRACE_OFF, AGENT_TRACE_ON, AGENT_METRICS_HTTP, AGENT_OTLP -> {
         // Option syntax of docs/agent.md. A metrics line an hour: only the final one, at exit,
         // is written during a run, so the reporter's thread never competes with the measurement.
         String options =
@@ -105,7 +121,8 @@ public enum AgentConfiguration {
                 + traceSwitch()
                 + ",strict=true,output.dir="
                 + outputDir.toAbsolutePath()
-                + ",metrics.interval=3600s";
+                + ",metrics.interval=3600s"
+                + exportOptions();
         String extra = System.getProperty(AGENT_OPTIONS_PROPERTY, "");
         args.add(
             "-javaagent:"
@@ -126,7 +143,19 @@ public enum AgentConfiguration {
   }
 
   private String traceSwitch() {
-    return this == AGENT_TRACE_ON ? "on" : "off";
+    return traces() ? "on" : "off";
+  }
+
+  /**
+   * The export options: port 0 lets the system choose the endpoint's port; port 9 (discard) on
+   * loopback has no listener on a build machine, so every OTLP request is refused at once.
+   */
+  private String exportOptions() {
+    return switch (this) {
+      case AGENT_METRICS_HTTP -> ",metrics.http=0";
+      case AGENT_OTLP -> ",otlp.endpoint=http://127.0.0.1:9,otlp.interval=1s";
+      default -> "";
+    };
   }
 
   /**
@@ -179,10 +208,11 @@ public enum AgentConfiguration {
     boolean ok =
         switch (this) {
           case NONE -> agents.isEmpty();
-          case AGENT_TRACE_OFF, AGENT_TRACE_ON ->
+          case AGENT_TRACE_OFF, AGENT_TRACE_ON, AGENT_METRICS_HTTP, AGENT_OTLP ->
               agents.size() == 1
                   && !agents.get(0).contains("opentelemetry-javaagent")
-                  && agents.get(0).contains("=trace=" + traceSwitch() + ",");
+                  && agents.get(0).contains("=trace=" + traceSwitch() + ",")
+                  && agents.get(0).contains(exportOptions());
           case OPENTELEMETRY ->
               agents.size() == 1
                   && agents.get(0).contains("opentelemetry-javaagent")

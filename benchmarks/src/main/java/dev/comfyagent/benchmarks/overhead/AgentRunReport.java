@@ -80,7 +80,7 @@ public record AgentRunReport(
    * tracing is on, and the agent free of internal errors.
    */
   public Optional<String> problem(AgentConfiguration configuration) {
-    boolean tracing = configuration == AgentConfiguration.AGENT_TRACE_ON;
+    boolean tracing = configuration.traces();
     if (toolCalls == 0) {
       return Optional.of("the agent counted no call of " + ConstantResultTool.NAME);
     }

@@ -198,6 +198,43 @@ public final class AgentConfig {
     return OptionKind.parseCount(get(Option.METRICS_TOOLS_MAX));
   }
 
+  /** Where {@code /metrics} is served, or {@code null} when {@code metrics.http} is off. */
+  public HostPort metricsHttp() {
+    return OptionKind.parseAddress(get(Option.METRICS_HTTP));
+  }
+
+  /** The OTLP collector's base URL, or {@code null} when {@code otlp.endpoint} is off. */
+  public java.net.URI otlpEndpoint() {
+    return OptionKind.parseUrl(get(Option.OTLP_ENDPOINT));
+  }
+
+  /** The headers of every OTLP request, in the order given. */
+  public Map<String, String> otlpHeaders() {
+    return Collections.unmodifiableMap(OptionKind.parseHeaders(get(Option.OTLP_HEADERS)));
+  }
+
+  /** Time limit of one OTLP request, in milliseconds. */
+  public long otlpTimeoutMillis() {
+    return OptionKind.parseDurationMillis(get(Option.OTLP_TIMEOUT));
+  }
+
+  /** Milliseconds between OTLP metric exports. */
+  public long otlpIntervalMillis() {
+    return OptionKind.parseDurationMillis(get(Option.OTLP_INTERVAL));
+  }
+
+  /** Spans waiting to be sent at most. */
+  public int otlpQueueSize() {
+    return OptionKind.parseCount(get(Option.OTLP_QUEUE_SIZE));
+  }
+
+  /**
+   * Whether anything is exported beyond the files ({@code metrics.http} or {@code otlp.endpoint}).
+   */
+  public boolean exports() {
+    return metricsHttp() != null || otlpEndpoint() != null;
+  }
+
   /** Whether each tool call is written to traces.jsonl. */
   public boolean trace() {
     return OptionKind.parseSwitch(get(Option.TRACE));
@@ -271,6 +308,12 @@ public final class AgentConfig {
     }
     if (traceQueueSize() < 1) {
       throw wrong(Option.TRACE_QUEUE_SIZE, "must be at least 1", strict);
+    }
+    if (otlpQueueSize() < 1) {
+      throw wrong(Option.OTLP_QUEUE_SIZE, "must be at least 1", strict);
+    }
+    if (otlpIntervalMillis() < MIN_INTERVAL_MILLIS) {
+      throw wrong(Option.OTLP_INTERVAL, "is shorter than the minimum of 100ms", strict);
     }
     if (toolsMax() < 1) {
       throw wrong(Option.METRICS_TOOLS_MAX, "must be at least 1", strict);

@@ -34,9 +34,14 @@ public enum Option {
       "rotated metrics files kept (metrics.1.jsonl is the newest)"),
   METRICS_TOOLS_MAX(
       "metrics.tools.max",
-      "500",
+      "128",
       OptionKind.COUNT,
       "distinct tool names tracked; calls of further names are counted under _other"),
+  METRICS_HTTP(
+      "metrics.http",
+      "off",
+      OptionKind.ADDRESS,
+      "serve /metrics (OpenMetrics, Prometheus text) at host:port; a bare port binds 127.0.0.1"),
   TRACE("trace", "on", OptionKind.SWITCH, "write one traces.jsonl line per tool call"),
   TRACE_QUEUE_SIZE(
       "trace.queue.size",
@@ -60,6 +65,23 @@ public enum Option {
       OptionKind.TEXT,
       "the service.name on every line (default: the main jar's name without its version, or the"
           + " main class's simple name)"),
+  OTLP_ENDPOINT(
+      "otlp.endpoint",
+      "off",
+      OptionKind.URL,
+      "send spans and metrics over OTLP/HTTP JSON to this collector (http://collector:4318)"),
+  OTLP_HEADERS(
+      "otlp.headers",
+      "",
+      OptionKind.HEADERS,
+      "headers of every OTLP request: key=value pairs separated by commas, values URL-encoded"),
+  OTLP_TIMEOUT("otlp.timeout", "10s", OptionKind.DURATION, "time limit of one OTLP request"),
+  OTLP_INTERVAL("otlp.interval", "60s", OptionKind.DURATION, "how often OTLP metrics are sent"),
+  OTLP_QUEUE_SIZE(
+      "otlp.queue.size",
+      "2048",
+      OptionKind.COUNT,
+      "spans waiting to be sent; more are dropped and counted"),
   SUMMARY_MAX_CHARS(
       "summary.max.chars",
       "200",

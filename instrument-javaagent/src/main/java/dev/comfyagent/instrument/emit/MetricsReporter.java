@@ -276,6 +276,8 @@ public final class MetricsReporter {
     json.writeNumberField("circuit_breaker_transitions_unlisted", breakers.unlistedTransitions());
     json.writeNumberField("internal_errors", health.internalErrors());
     json.writeBooleanField("tool_calls_observable", health.toolCallsObservable());
+    json.writeNumberField("tool_names_tracked", tools.size());
+    json.writeNumberField("tool_calls_folded", tools.folded());
     json.writeEndObject();
 
     for (MetricsSection section : sections) {

@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.emit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.TraceEvent;
+import dev.comfyagent.instrument.record.TraceSink;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,6 +38,7 @@ public final class TraceWriter implements Runnable {
   private final ProcessIdentity identity;
   private final LineBuffer lines = new LineBuffer();
   private final LongAdder written = new LongAdder();
+  private volatile TraceSink forward;
   private volatile boolean stopping;
   private Thread thread;
 
@@ -88,6 +90,14 @@ public final class TraceWriter implements Runnable {
     }
   }
 
+  /**
+   * Hands every event taken from the queue to {@code sink} as well, on this writer's thread (the
+   * OTLP exporter's spans): the tool's thread pays nothing more. {@code sink} must not block.
+   */
+  public void forwardTo(TraceSink sink) {
+    this.forward = sink;
+  }
+
   /** Lines written since start. */
   public long written() {
     return written.sum();
@@ -111,6 +121,14 @@ public final class TraceWriter implements Runnable {
     TraceEvent event;
     while (lines.length() < BATCH_BYTES && (event = queue.poll()) != null) {
       taken++;
+      TraceSink also = forward;
+      if (also != null) {
+        try {
+          also.offer(event);
+        } catch (RuntimeException e) {
+          health.internalError("forwarding a trace event", e);
+        }
+      }
       try {
         TraceEvent e = event;
         lines.line(json -> writeEvent(json, e, identity));

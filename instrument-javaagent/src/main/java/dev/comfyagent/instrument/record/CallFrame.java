@@ -32,6 +32,7 @@ final class CallFrame implements ToolCallView {
   boolean viaMcp;
   String sessionId;
   Object jsonRpcId;
+  String traceparent;
 
   void clear() {
     layer = null;
@@ -50,6 +51,7 @@ final class CallFrame implements ToolCallView {
     viaMcp = false;
     sessionId = null;
     jsonRpcId = null;
+    traceparent = null;
   }
 
   /** The frame that counts this call: this one, or the one it joined. */

@@ -34,6 +34,16 @@ public final class Correlation {
     return traceId != null ? traceId : acceptedId(map.get(KEY));
   }
 
+  /** The valid {@code traceparent} of a request's {@code _meta}, as sent, or {@code null}. */
+  public static String traceparentOf(Object meta) {
+    if (meta instanceof Map<?, ?> map
+        && map.get(TRACEPARENT) instanceof String traceparent
+        && traceIdOf(traceparent) != null) {
+      return traceparent;
+    }
+    return null;
+  }
+
   /**
    * The trace-id of a valid {@code traceparent} value ({@code version-traceid-parentid-flags}), or
    * {@code null}: version {@code ff} and the all-zero trace or parent id are invalid.

@@ -156,6 +156,7 @@ public final class ToolCallTracker {
         if (traces != null) {
           Map<?, ?> meta = host.requestMeta(request);
           startTrace(frame, top == null ? null : top.counting(), Correlation.fromMeta(meta));
+          frame.traceparent = top == null ? Correlation.traceparentOf(meta) : null;
           frame.viaMcp = true;
           frame.sessionId = host.sessionId(exchangeOrContext);
           Handoff handoff = handoffs.take(request);
@@ -195,6 +196,7 @@ public final class ToolCallTracker {
             frame.startMillis = System.currentTimeMillis();
             frame.correlationId = handoff.correlationId();
             frame.sequence = handoff.sequence();
+            frame.traceparent = handoff.traceparent();
             seq(frame);
           } else {
             startTrace(frame, top == null ? null : top.counting(), null);
@@ -226,6 +228,7 @@ public final class ToolCallTracker {
       if (traces != null) {
         startTraceLazily(
             frame, top == null ? null : top.counting(), Correlation.fromMeta(params.get("_meta")));
+        frame.traceparent = top == null ? Correlation.traceparentOf(params.get("_meta")) : null;
         frame.viaMcp = true;
         frame.sessionId = host.sessionId(exchangeOrContext);
         frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
@@ -247,7 +250,8 @@ public final class ToolCallTracker {
     if (top != null && top.layer == Layer.SDK_ASYNC && top.owner == null) {
       top.claimedBySyncAdapter = true;
       if (traces != null && request != null) {
-        handoffs.put(request, new Handoff(top.jsonRpcId, top.correlationId, top.sequence));
+        handoffs.put(
+            request, new Handoff(top.jsonRpcId, top.correlationId, top.sequence, top.traceparent));
       }
     }
   }
@@ -257,7 +261,8 @@ public final class ToolCallTracker {
    * thread: its JSON-RPC id, and the correlation id chosen from its {@code _meta} with its {@code
    * seq} counter.
    */
-  private record Handoff(Object jsonRpcId, String correlationId, AtomicInteger sequence) {}
+  private record Handoff(
+      Object jsonRpcId, String correlationId, AtomicInteger sequence, String traceparent) {}
 
   /**
    * A tool frame ends.
@@ -432,7 +437,8 @@ public final class ToolCallTracker {
         errorType,
         frame.viaMcp,
         frame.sessionId,
-        frame.jsonRpcId);
+        frame.jsonRpcId,
+        frame.traceparent);
   }
 
   /**
@@ -510,6 +516,7 @@ public final class ToolCallTracker {
     private final String sessionId;
     private final Object jsonRpcId;
     private final String innerErrorType;
+    private final String traceparent;
 
     AsyncCall(CallFrame frame) {
       seq(frame);
@@ -524,6 +531,7 @@ public final class ToolCallTracker {
       this.sessionId = frame.sessionId;
       this.jsonRpcId = frame.jsonRpcId;
       this.innerErrorType = frame.innerErrorType;
+      this.traceparent = frame.traceparent;
     }
 
     @Override
@@ -569,7 +577,8 @@ public final class ToolCallTracker {
                   errorType,
                   true,
                   sessionId,
-                  jsonRpcId));
+                  jsonRpcId,
+                  traceparent));
         }
       } catch (RuntimeException e) {
         health.internalError("tools/call completion", e);

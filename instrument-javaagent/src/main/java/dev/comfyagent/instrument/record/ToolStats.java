@@ -123,6 +123,46 @@ public final class ToolStats {
   /** One reading of a tool's figures: since the previous line, and since start. */
   public record Snapshot(ToolFigures interval, ToolFigures total) {}
 
+  /**
+   * The figures since start as cumulative bucket counts, for exporters: {@code cumulativeCounts[i]}
+   * is set to the number of calls of at most {@code upperBoundsMicros[i]} microseconds (bounds
+   * ascending). A call is counted by its HdrHistogram bucket, so one within the histogram's
+   * resolution (1%) of a bound may fall on either side of it; the counts never decrease.
+   *
+   * @param upperBoundsMicros the buckets' upper bounds, inclusive, ascending
+   * @param cumulativeCounts filled, one count per bound; at least as long as the bounds
+   */
+  public synchronized Cumulative cumulative(long[] upperBoundsMicros, long[] cumulativeCounts) {
+    drain();
+    for (int i = 0; i < upperBoundsMicros.length; i++) {
+      long bound = Math.min(upperBoundsMicros[i], total.getHighestTrackableValue());
+      cumulativeCounts[i] = total.getTotalCount() == 0 ? 0 : total.getCountBetweenValues(0, bound);
+    }
+    long count = total.getTotalCount();
+    return new Cumulative(
+        ok.sum(),
+        err.sum(),
+        count,
+        count == 0 ? 0 : total.getMean() * count,
+        count == 0 ? 0 : total.getMinValue(),
+        count == 0 ? 0 : total.getMaxValue());
+  }
+
+  /**
+   * A tool's figures since start for exporters.
+   *
+   * @param ok calls that succeeded
+   * @param err calls that failed
+   * @param timed calls in the latency histogram ({@code ok + err} once every call in flight has
+   *     finished recording)
+   * @param sumMicros the latencies' sum, from the histogram (its mean times its count)
+   * @param minMicros the lowest latency (its bucket's lowest value), 0 when none
+   * @param maxMicros the highest latency (its bucket's highest value, as {@code max_ms}), 0 when
+   *     none
+   */
+  public record Cumulative(
+      long ok, long err, long timed, double sumMicros, long minMicros, long maxMicros) {}
+
   /** The figures since the agent started. */
   public synchronized ToolFigures total() {
     drain();

@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@link ToolStats} of every tool seen, keyed by name in a lock-free map. A lookup of a known
  * name allocates nothing; a new name creates its stats once.
  *
  * <p>Tool names can come from clients (an unknown tool is still a call), so the number of names is
- * bounded: past {@code maxTools}, calls are counted under {@value #OVERFLOW}.
+ * bounded: past {@code maxTools}, calls are counted under {@value #OVERFLOW}, and each such call is
+ * also counted as {@linkplain #folded() folded}, so that a full registry shows in the agent's
+ * health rather than as one busy tool.
  *
  * <p>Thread-safe.
  */
@@ -24,6 +27,7 @@ public final class ToolStatsRegistry {
 
   private final ConcurrentHashMap<String, ToolStats> byName = new ConcurrentHashMap<>();
   private final int maxTools;
+  private final LongAdder folded = new LongAdder();
 
   /**
    * @param maxTools distinct names tracked before {@value #OVERFLOW} takes the rest
@@ -41,8 +45,24 @@ public final class ToolStatsRegistry {
     }
     if (byName.size() >= maxTools) {
       key = OVERFLOW;
+      folded.increment();
     }
     return byName.computeIfAbsent(key, ToolStats::new);
+  }
+
+  /** Calls of tools past the bound, counted under {@value #OVERFLOW}, since start. */
+  public long folded() {
+    return folded.sum();
+  }
+
+  /** Distinct names tracked now, {@value #OVERFLOW} included. */
+  public int size() {
+    return byName.size();
+  }
+
+  /** The bound on distinct names ({@code metrics.tools.max}). */
+  public int maxTools() {
+    return maxTools;
   }
 
   /** The stats of {@code name}, without creating them. */

@@ -16,6 +16,8 @@ package dev.comfyagent.instrument.record;
  * @param viaMcp whether the call arrived as an MCP {@code tools/call}
  * @param sessionId the MCP session id, or {@code null}
  * @param jsonRpcId the JSON-RPC request id (a number or string), or {@code null}
+ * @param traceparent the valid W3C {@code traceparent} the request carried in {@code _meta} when
+ *     this call is the first of its chain, else {@code null} (the OTLP span's remote parent)
  */
 public record TraceEvent(
     long epochMillis,
@@ -29,4 +31,36 @@ public record TraceEvent(
     String errorType,
     boolean viaMcp,
     String sessionId,
-    Object jsonRpcId) {}
+    Object jsonRpcId,
+    String traceparent) {
+
+  /** An event without a {@code traceparent}. */
+  public TraceEvent(
+      long epochMillis,
+      String correlationId,
+      String toolName,
+      long durationNanos,
+      boolean success,
+      String inputSummary,
+      int seq,
+      int parentSeq,
+      String errorType,
+      boolean viaMcp,
+      String sessionId,
+      Object jsonRpcId) {
+    this(
+        epochMillis,
+        correlationId,
+        toolName,
+        durationNanos,
+        success,
+        inputSummary,
+        seq,
+        parentSeq,
+        errorType,
+        viaMcp,
+        sessionId,
+        jsonRpcId,
+        null);
+  }
+}

@@ -30,7 +30,14 @@ class AgentConfigTest {
     assertThat(config.traceRotateBytes()).isEqualTo(50L << 20);
     assertThat(config.summaryMaxChars()).isEqualTo(200);
     assertThat(config.toolPatterns()).isEmpty();
-    assertThat(config.toolsMax()).isEqualTo(500);
+    assertThat(config.toolsMax()).isEqualTo(128);
+    assertThat(config.metricsHttp()).isNull();
+    assertThat(config.otlpEndpoint()).isNull();
+    assertThat(config.exports()).isFalse();
+    assertThat(config.otlpTimeoutMillis()).isEqualTo(10_000);
+    assertThat(config.otlpIntervalMillis()).isEqualTo(60_000);
+    assertThat(config.otlpQueueSize()).isEqualTo(2048);
+    assertThat(config.otlpHeaders()).isEmpty();
     assertThat(config.statsTool()).isEqualTo("get_agent_stats");
     assertThat(config.strict()).isFalse();
     assertThat(config.debug()).isFalse();
@@ -38,6 +45,55 @@ class AgentConfigTest {
     assertThat(config.origin("trace")).isEqualTo("default");
     assertThat(config.hlog()).isTrue();
     assertThat(config.serviceName()).isNull();
+  }
+
+  @ParameterizedTest(name = "metrics.http={0}")
+  @CsvSource({
+    "9464, 127.0.0.1:9464",
+    "0.0.0.0:9464, 0.0.0.0:9464",
+    "render-07:9100, render-07:9100",
+    "'[::1]:9464', '[::1]:9464'",
+    "0, 127.0.0.1:0"
+  })
+  void aBarePortBindsLoopbackAndAnyOtherHostMustBeNamed(String value, String expected)
+      throws Exception {
+    AgentConfig config = AgentConfig.resolve("metrics.http=" + value, Map.of(), Map.of());
+    assertThat(config.metricsHttp()).hasToString(expected);
+    assertThat(config.exports()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "metrics.http=:9464 | option metrics.http=:9464 (the -javaagent arguments) is not host:port, a port (bound to 127.0.0.1) or off (no host; name one, 0.0.0.0 for every interface, or give only the port for 127.0.0.1)",
+        "metrics.http=70000 | port 70000 is out of 0-65535",
+        "metrics.http=::1:9464 | an IPv6 address goes in brackets",
+        "otlp.endpoint=collector:4318 | the scheme must be http or https",
+        "otlp.endpoint=http://c:4318/?a=b | no query, fragment or user info allowed",
+        "otlp.headers=\"Authorization\" | 'Authorization' is not key=value",
+        "otlp.queue.size=0 | option otlp.queue.size=0 (the -javaagent arguments) must be at least 1"
+      })
+  void aWrongExportOptionIsNamedWithWhatIsWrong(String arguments, String message) {
+    assertThatThrownBy(() -> AgentConfig.resolve(arguments, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void otlpOptionsAreReadAsOpenTelemetryWritesThem() throws Exception {
+    AgentConfig config =
+        AgentConfig.resolve(
+            "otlp.endpoint=https://collector.example:4318/base/,otlp.timeout=2s,otlp.interval=15s",
+            Map.of(),
+            Map.of("COMFYAGENT_OTLP_HEADERS", "Authorization=Bearer%20abc,X-Scope-OrgID=studio"));
+    assertThat(config.otlpEndpoint()).hasToString("https://collector.example:4318/base/");
+    assertThat(config.otlpHeaders())
+        .containsExactly(
+            Map.entry("Authorization", "Bearer abc"), Map.entry("X-Scope-OrgID", "studio"));
+    assertThat(config.otlpTimeoutMillis()).isEqualTo(2000);
+    assertThat(config.otlpIntervalMillis()).isEqualTo(15_000);
+    assertThat(AgentConfig.resolve("otlp.endpoint=off", Map.of(), Map.of()).exports()).isFalse();
   }
 
   @Test

@@ -75,6 +75,43 @@ class ToolStatsTest {
   }
 
   @Test
+  void everyCallOfANamePastTheBoundIsCountedAsFolded() {
+    registry.forName("a");
+    registry.forName("b");
+    registry.forName("c");
+    assertThat(registry.folded()).isZero();
+    registry.forName("d");
+    registry.forName("e");
+    registry.forName("a");
+    registry.forName("d");
+    assertThat(registry.folded()).isEqualTo(3);
+    assertThat(registry.size()).isEqualTo(4);
+    assertThat(registry.maxTools()).isEqualTo(3);
+  }
+
+  @Test
+  void cumulativeBucketsCountTheCallsAtOrBelowEachBound() {
+    ToolStats stats = registry.forName("buckets");
+    long[] micros = {300, 700, 700, 4_000, 40_000, 2_500_000};
+    for (int i = 0; i < micros.length; i++) {
+      stats.record(micros[i] * 1000, i != 2);
+    }
+    long[] bounds = {500, 1_000, 5_000, 1_000_000, 1_800_000_000};
+    long[] counts = new long[bounds.length];
+    ToolStats.Cumulative cumulative = stats.cumulative(bounds, counts);
+    assertThat(counts).containsExactly(1, 3, 4, 5, 6);
+    assertThat(cumulative.ok()).isEqualTo(5);
+    assertThat(cumulative.err()).isEqualTo(1);
+    assertThat(cumulative.timed()).isEqualTo(6);
+    assertThat(cumulative.sumMicros()).isCloseTo(2_545_700.0, within(25_457.0));
+    assertThat(cumulative.minMicros()).isEqualTo(300);
+    assertThat(cumulative.maxMicros()).isCloseTo(2_500_000L, within(25_000L));
+    stats.record(100_000, true);
+    stats.cumulative(bounds, counts);
+    assertThat(counts).as("cumulative: nothing drops out").containsExactly(2, 4, 5, 6, 7);
+  }
+
+  @Test
   void concurrentRecordingLosesNothing() throws InterruptedException {
     ToolStats stats = new ToolStatsRegistry(10).forName("echo");
     Thread[] threads = new Thread[8];
