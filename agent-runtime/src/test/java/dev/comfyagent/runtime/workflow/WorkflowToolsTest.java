@@ -152,6 +152,21 @@ class WorkflowToolsTest {
   }
 
   @Test
+  void theLoadAnswerListsEachNodeTypeWithItsNodesAndTheModels() {
+    ToolResult result = call("load_workflow", "{\"path\": \"sdxl-base-refiner-api.json\"}");
+
+    assertThat(result.text())
+        .contains("\nNodes: ")
+        .contains("CheckpointLoaderSimple x2 (4, 12)")
+        .contains("; VAEDecode (17)")
+        .contains(
+            "\nModels: sd_xl_base_1.0.safetensors (node 4); sd_xl_refiner_1.0.safetensors (node 12).");
+    assertThat(result.structuredContent().at("/nodes_by_class/KSamplerAdvanced").toString())
+        .isEqualTo("[\"10\",\"11\"]");
+    assertThat(result.structuredContent().path("notes").isArray()).isTrue();
+  }
+
+  @Test
   void loadsInlineWorkflowsAsObjectsOrStrings() {
     ObjectNode arguments = WorkflowJson.mapper().createObjectNode();
     arguments.set("workflow", Fixtures.object(Fixtures.SDXL_API));
