@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Methods that open a session are named {@code open…}, methods that close one {@code close…},
- * and {@link #size()} counts the sessions open ({@link #currentWorkflow}, like {@link #current},
- * may open one: the agent counts again after every public {@code current…} method): these names are
- * part of the contract with the instrument-javaagent (active-session count and memory probe
- * profile); keep them.
+ * methods that open a scratch session on a connection's first use {@code current…} ({@link
+ * #current}, {@link #currentWorkflow}), and {@link #size()} counts the sessions open. The
+ * instrument-javaagent reads {@code size()} after each of them (active-session count, memory probe
+ * profile): these names are part of its contract; keep them.
  *
  * <p>Thread-safe: every change happens under one lock; {@link #size()} reads a volatile count and
  * never blocks.
