@@ -1,41 +1,75 @@
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The compatibility matrix's server for MCP Java SDK 0.8 to 0.10, written to those releases'
- * documented API (constructors, arguments as a map). Compiled and run by SdkReleaseMatrixIT.
+ * documented API (constructors, arguments as a map). {@code sync} (the default) builds a
+ * synchronous server, {@code async} an asynchronous one whose tools run on a Reactor worker.
+ * Compiled and run by SdkReleaseMatrixIT.
  */
 public final class MatrixServer {
 
   public static void main(String[] args) throws Exception {
     StdioServerTransportProvider transport = new StdioServerTransportProvider(new ObjectMapper());
-    McpServer.sync(transport)
-        .serverInfo("matrix", "1.0")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(
-            tool("echo", a -> result("echo: " + a.get("text"), false)),
-            tool("refuse", a -> result("refused", true)),
-            tool(
-                "explode",
-                a -> {
-                  throw new IllegalStateException("kaboom");
-                }),
-            tool("render", a -> result(Renderer.render(String.valueOf(a.get("prompt"))), false)))
-        .build();
+    McpSchema.ServerCapabilities capabilities =
+        McpSchema.ServerCapabilities.builder().tools(true).build();
+    if (args.length > 0 && args[0].equals("async")) {
+      McpServer.async(transport)
+          .serverInfo("matrix", "1.0")
+          .capabilities(capabilities)
+          .tools(mix().entrySet().stream().map(e -> asyncTool(e.getKey(), e.getValue())).toList())
+          .build();
+    } else {
+      McpServer.sync(transport)
+          .serverInfo("matrix", "1.0")
+          .capabilities(capabilities)
+          .tools(mix().entrySet().stream().map(e -> syncTool(e.getKey(), e.getValue())).toList())
+          .build();
+    }
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  static SyncToolSpecification tool(
+  /** The known mix: an answer, an isError result, a thrown exception, a timed call inside. */
+  static Map<String, Function<Map<String, Object>, McpSchema.CallToolResult>> mix() {
+    Map<String, Function<Map<String, Object>, McpSchema.CallToolResult>> tools =
+        new LinkedHashMap<>();
+    tools.put("echo", a -> result("echo: " + a.get("text"), false));
+    tools.put("refuse", a -> result("refused", true));
+    tools.put(
+        "explode",
+        a -> {
+          throw new IllegalStateException("kaboom");
+        });
+    tools.put("render", a -> result(Renderer.render(String.valueOf(a.get("prompt"))), false));
+    return tools;
+  }
+
+  static McpSchema.Tool tool(String name) {
+    return new McpSchema.Tool(name, "matrix tool " + name, "{\"type\":\"object\"}");
+  }
+
+  static SyncToolSpecification syncTool(
       String name, Function<Map<String, Object>, McpSchema.CallToolResult> call) {
-    return new SyncToolSpecification(
-        new McpSchema.Tool(name, "matrix tool " + name, "{\"type\":\"object\"}"),
-        (exchange, arguments) -> call.apply(arguments));
+    return new SyncToolSpecification(tool(name), (exchange, arguments) -> call.apply(arguments));
+  }
+
+  static AsyncToolSpecification asyncTool(
+      String name, Function<Map<String, Object>, McpSchema.CallToolResult> call) {
+    return new AsyncToolSpecification(
+        tool(name),
+        (exchange, arguments) ->
+            Mono.fromCallable(() -> call.apply(arguments))
+                .subscribeOn(Schedulers.boundedElastic()));
   }
 
   static McpSchema.CallToolResult result(String text, boolean error) {

@@ -36,6 +36,7 @@ import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.RuntimeToolWeave;
 import dev.comfyagent.instrument.weave.SdkRequestIdWeave;
 import dev.comfyagent.instrument.weave.SdkServerContributor;
+import dev.comfyagent.instrument.weave.SdkSessionsWeave;
 import dev.comfyagent.instrument.weave.SdkSyncToolWeave;
 import dev.comfyagent.instrument.weave.SdkToolCallWeave;
 import dev.comfyagent.instrument.weave.SessionRegistryWeave;
@@ -343,6 +344,9 @@ final class Agent implements AgentContext {
     }
     if (config.enabled(Option.WEAVE_SESSIONS)) {
       targets.add(new SessionRegistryWeave());
+      if (config.enabled(Option.WEAVE_SDK)) {
+        targets.add(new SdkSessionsWeave());
+      }
     }
     for (ToolPattern pattern : config.toolPatterns()) {
       targets.add(new PatternToolWeave(pattern, config.trace()));

@@ -212,7 +212,10 @@ public enum AgentConfiguration {
               agents.size() == 1
                   && !agents.get(0).contains("opentelemetry-javaagent")
                   && agents.get(0).contains("=trace=" + traceSwitch() + ",")
-                  && agents.get(0).contains(exportOptions());
+                  && agents.get(0).contains(exportOptions())
+                  // The traced configuration without exports must not pass for one with them.
+                  && agents.get(0).contains(",metrics.http=") == (this == AGENT_METRICS_HTTP)
+                  && agents.get(0).contains(",otlp.endpoint=") == (this == AGENT_OTLP);
           case OPENTELEMETRY ->
               agents.size() == 1
                   && agents.get(0).contains("opentelemetry-javaagent")

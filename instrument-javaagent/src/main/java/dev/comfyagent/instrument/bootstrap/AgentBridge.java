@@ -170,6 +170,14 @@ public final class AgentBridge {
     }
   }
 
+  /** See {@link BridgeDispatch#sdkTransportSeen}. */
+  public static void sdkTransportSeen(Object transport) {
+    BridgeDispatch d = dispatch;
+    if (d != null) {
+      d.sdkTransportSeen(transport);
+    }
+  }
+
   /** See {@link BridgeDispatch#instanceSeen}. */
   public static void instanceSeen(Class<?> declaringType, Object instance) {
     BridgeDispatch d = dispatch;

@@ -87,6 +87,9 @@ public interface BridgeDispatch {
   /** A session of the runtime's registry was opened or closed. */
   void sessionRegistryChanged(Object registry);
 
+  /** An MCP SDK server transport was given its session factory: its sessions can be counted. */
+  void sdkTransportSeen(Object transport);
+
   /**
    * An instance of a class the hooks asked to see (a memory probe's class) was constructed, or,
    * after a late attach, one of its public methods was called.

@@ -104,7 +104,10 @@ public enum Option {
       OptionKind.SWITCH,
       "observe Resilience4j circuit breakers and rate limiters"),
   WEAVE_SESSIONS(
-      "weave.sessions", "on", OptionKind.SWITCH, "observe the runtime's session registry"),
+      "weave.sessions",
+      "on",
+      OptionKind.SWITCH,
+      "count sessions: the runtime's registry, else the MCP SDK transport's"),
   STATS_TOOL(
       "stats.tool",
       "get_agent_stats",

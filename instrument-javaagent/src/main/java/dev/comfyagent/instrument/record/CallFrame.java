@@ -34,6 +34,13 @@ final class CallFrame implements ToolCallView {
   Object jsonRpcId;
   String traceparent;
 
+  /**
+   * Set on a frame that only stands for a call running elsewhere (an asynchronous tool call, or a
+   * call whose work was handed to a Reactor scheduler): it is the parent of the calls started
+   * inside it, counts nothing, and no call joins it.
+   */
+  HostReader.CallScope scopeOf;
+
   void clear() {
     layer = null;
     receiver = null;
@@ -52,6 +59,7 @@ final class CallFrame implements ToolCallView {
     sessionId = null;
     jsonRpcId = null;
     traceparent = null;
+    scopeOf = null;
   }
 
   /** The frame that counts this call: this one, or the one it joined. */

@@ -59,7 +59,10 @@ public interface HostReader {
   /** The current {@code getState()} of a Resilience4j circuit breaker, or null. */
   String circuitBreakerState(Object circuitBreaker);
 
-  /** The {@code size()} of the runtime's session registry, or -1. */
+  /**
+   * The {@code size()} of the runtime's session registry, or the sessions an MCP SDK server
+   * transport holds (its {@code sessions} map's size, or 1 for its one {@code session}), or -1.
+   */
   int sessionCount(Object registry);
 
   /**
@@ -69,6 +72,29 @@ public interface HostReader {
    * @throws IllegalStateException when {@code mono} is not a Reactor {@code Mono}
    */
   Object observeMono(Object mono, MonoObserver observer);
+
+  /**
+   * The same Reactor {@code Mono}, subscribed to its source within {@code scope}: the scope is
+   * entered on the thread that subscribes for as long as the source's subscription runs there (a
+   * {@code Mono.fromCallable} runs its callable then), and work the source hands to a Reactor
+   * scheduler meanwhile runs within the scope that {@code current} gives at the time it is
+   * scheduled (see {@link #subscribeWithin}'s implementation: a {@code Schedulers.onScheduleHook}
+   * of the host's Reactor, registered once). Every signal passes through unchanged, the
+   * subscriber's Reactor context included.
+   *
+   * @throws IllegalStateException when {@code mono} is not a Reactor {@code Mono} of 3.4 or later
+   */
+  Object subscribeWithin(
+      Object mono, CallScope scope, java.util.function.Supplier<CallScope> current);
+
+  /** Something entered on a thread and left on the same thread. */
+  interface CallScope {
+    /** Enters the scope on the calling thread; returns what {@link #exit} needs. */
+    Object enter();
+
+    /** Leaves what {@link #enter} entered, on the same thread. */
+    void exit(Object token);
+  }
 
   /** Receives the outcome of an observed {@code Mono}; at most one method is called once. */
   interface MonoObserver {

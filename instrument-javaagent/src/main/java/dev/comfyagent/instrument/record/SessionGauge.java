@@ -6,9 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 
 /**
- * Active sessions of the runtime's session registries: read live from the registries (held weakly)
- * with their {@code size()}, plus the peak seen at any open or close since the previous metrics
- * line.
+ * Active sessions: those of the runtime's session registries, read live from the registries (held
+ * weakly) with their {@code size()}, plus the peak seen at any open or close since the previous
+ * metrics line. On a server without such a registry (any MCP server but agent-runtime) the MCP SDK
+ * transports' own sessions are counted instead: one for stdio, the session map's size for the HTTP
+ * transports, read live at each line (their opens and closes between lines are not seen). On
+ * agent-runtime the runtime's editing sessions are what {@code sessions} means, so a registry, once
+ * seen, hides the transport's one stdio session.
  *
  * <p>Thread-safe.
  */
@@ -16,11 +20,14 @@ public final class SessionGauge {
 
   private final CopyOnWriteArrayList<WeakReference<Object>> registries =
       new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<WeakReference<Object>> transports =
+      new CopyOnWriteArrayList<>();
   private final AtomicInteger peakSinceLine = new AtomicInteger();
   private final ToIntFunction<Object> size;
 
   /**
-   * @param size reads a registry's {@code size()}, or -1 when it cannot
+   * @param size reads a registry's {@code size()} or a transport's session count, or -1 when it
+   *     cannot
    */
   public SessionGauge(ToIntFunction<Object> size) {
     this.size = size;
@@ -28,13 +35,23 @@ public final class SessionGauge {
 
   /** A registry was constructed. */
   public void registryCreated(Object registry) {
-    registries.removeIf(ref -> ref.get() == null);
-    for (WeakReference<Object> ref : registries) {
-      if (ref.get() == registry) {
+    remember(registries, registry);
+  }
+
+  /** An MCP SDK server transport can now make sessions. */
+  public void transportSeen(Object transport) {
+    remember(transports, transport);
+    peakSinceLine.accumulateAndGet(active(), Math::max);
+  }
+
+  private static void remember(CopyOnWriteArrayList<WeakReference<Object>> sources, Object source) {
+    sources.removeIf(ref -> ref.get() == null);
+    for (WeakReference<Object> ref : sources) {
+      if (ref.get() == source) {
         return;
       }
     }
-    registries.add(new WeakReference<>(registry));
+    sources.add(new WeakReference<>(source));
   }
 
   /** A session was opened or closed in {@code registry}. */
@@ -53,10 +70,13 @@ public final class SessionGauge {
     peakSinceLine.accumulateAndGet(active(), Math::max);
   }
 
-  /** Sessions open now, over all live registries; 0 when there is none. */
+  /**
+   * Sessions open now, over all live registries (over the SDK transports when no registry was
+   * seen); 0 when there is none.
+   */
   public int active() {
     int total = 0;
-    for (WeakReference<Object> ref : registries) {
+    for (WeakReference<Object> ref : registries.isEmpty() ? transports : registries) {
       Object registry = ref.get();
       if (registry != null) {
         total += Math.max(0, size.applyAsInt(registry));
@@ -65,9 +85,9 @@ public final class SessionGauge {
     return total;
   }
 
-  /** Whether any registry was seen. */
+  /** Whether any registry or SDK transport was seen. */
   public boolean observed() {
-    return !registries.isEmpty();
+    return !registries.isEmpty() || !transports.isEmpty();
   }
 
   /** The highest count seen since the previous call with {@code startNewLine}. */

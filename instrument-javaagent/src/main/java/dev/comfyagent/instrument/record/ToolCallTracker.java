@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * assembles a {@code Mono}. When the tool is synchronous the SDK wraps it during assembly (which
  * {@link #syncAdapterAssembled} sees); the synchronous adapter later runs and counts it, so the
  * asynchronous frame records nothing. Otherwise the returned {@code Mono} is observed and the call
- * is counted when it terminates, timed from the handler's start.
+ * is counted when it terminates, timed from the handler's start. With tracing on, the {@code Mono}
+ * is also subscribed within the call's {@linkplain ParentScope scope} ({@link
+ * HostReader#subscribeWithin}): a timed method that the tool runs when its {@code Mono} is
+ * subscribed, or on a Reactor scheduler it hands work to, is the call's child, in its chain.
  *
  * <p><b>Hot path.</b> With tracing off, a tracked call allocates nothing: frames are pooled per
  * thread, names are looked up in a lock-free map, latencies go to HdrHistogram recorders.
@@ -46,6 +49,7 @@ public final class ToolCallTracker {
   private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
   private final WeakIdentityHandoff<Handoff> handoffs = new WeakIdentityHandoff<>(10_000);
   private volatile ToolCallHook[] hooks = NO_HOOKS;
+  private final java.util.function.Supplier<HostReader.CallScope> currentScope = this::currentScope;
 
   /**
    * @param registry where calls are counted
@@ -326,7 +330,9 @@ public final class ToolCallTracker {
       if (frame.claimedBySyncAdapter && !frame.joined) {
         return mono;
       }
-      return host.observeMono(mono, new AsyncCall(frame));
+      AsyncCall call = new AsyncCall(frame);
+      Object observed = host.observeMono(mono, call);
+      return traces == null ? observed : host.subscribeWithin(observed, call.scope, currentScope);
     } finally {
       stack.pop(frame);
     }
@@ -350,6 +356,75 @@ public final class ToolCallTracker {
   /** Ends what {@link #enterJsonRpc} started. */
   public void exitJsonRpc(Object token) {
     stacks.get().pendingJsonRpcId = token == NO_PENDING_ID ? null : token;
+  }
+
+  /**
+   * The scope of the call running on the calling thread, to carry to work it hands to a Reactor
+   * scheduler; null when no call runs here or tracing is off (only traces need the chain).
+   */
+  HostReader.CallScope currentScope() {
+    if (traces == null) {
+      return null;
+    }
+    CallFrame top = stacks.get().top();
+    if (top == null) {
+      return null;
+    }
+    CallFrame call = top.counting();
+    if (call.scopeOf != null) {
+      return call.scopeOf;
+    }
+    return call.correlationId == null
+        ? null
+        : new ParentScope(
+            call.toolName, call.correlationId, call.sequence, seq(call), call.sessionId);
+  }
+
+  /**
+   * A call seen from another thread: entered there, it stands on that thread's stack as the parent
+   * of the calls started inside it (same correlation id, {@code parent} its {@code seq}, same
+   * session), and counts nothing itself.
+   */
+  private final class ParentScope implements HostReader.CallScope {
+    private final String toolName;
+    private final String correlationId;
+    private final AtomicInteger sequence;
+    private final int seq;
+    private final String sessionId;
+
+    ParentScope(
+        String toolName, String correlationId, AtomicInteger sequence, int seq, String sessionId) {
+      this.toolName = toolName;
+      this.correlationId = correlationId;
+      this.sequence = sequence;
+      this.seq = seq;
+      this.sessionId = sessionId;
+    }
+
+    @Override
+    public Object enter() {
+      CallFrame frame = stacks.get().push();
+      frame.layer = Layer.SDK_ASYNC;
+      frame.toolName = toolName;
+      frame.correlationId = correlationId;
+      frame.sequence = sequence;
+      frame.seq = seq;
+      frame.sessionId = sessionId;
+      frame.joined = true; // no call joins a stand-in: each call inside is a child
+      frame.scopeOf = this;
+      return frame;
+    }
+
+    @Override
+    public void exit(Object token) {
+      CallStack stack = stacks.get();
+      if (token instanceof CallFrame frame && stack.contains(frame)) {
+        stack.pop(frame);
+      } else {
+        health.internalError(
+            "tool call scope exit", new IllegalStateException("scope not on this thread"));
+      }
+    }
   }
 
   /** Frames active on the calling thread (for tests and diagnostics). */
@@ -517,9 +592,15 @@ public final class ToolCallTracker {
     private final Object jsonRpcId;
     private final String innerErrorType;
     private final String traceparent;
+    private final ParentScope scope;
 
     AsyncCall(CallFrame frame) {
       seq(frame);
+      this.scope =
+          traces == null
+              ? null
+              : new ParentScope(
+                  frame.toolName, frame.correlationId, frame.sequence, frame.seq, frame.sessionId);
       this.stats = frame.stats;
       this.startNanos = frame.startNanos;
       this.startMillis = frame.startMillis;

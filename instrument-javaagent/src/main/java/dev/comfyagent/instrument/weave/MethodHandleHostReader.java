@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * <p>Member names read: {@code name()} and {@code isError()} of tools and results, {@code
  * name()/arguments()/meta()} of the SDK's {@code CallToolRequest}, {@code sessionId()} of its
  * exchange, {@code id()} of a JSON-RPC request, {@code getName()/getState()} of Resilience4j,
- * {@code size()} of the session registry, SLF4J's static {@code MDC.get(String)}, and Reactor's
- * {@code Mono.doOnSuccess/doOnError/doOnCancel}.
+ * {@code size()} of the session registry (or an MCP SDK transport's {@code sessions}/{@code
+ * session} field), SLF4J's static {@code MDC.get(String)}, and Reactor's {@code
+ * Mono.doOnSuccess/doOnError/doOnCancel}.
  *
  * <p>Thread-safe.
  */
@@ -63,6 +64,44 @@ public final class MethodHandleHostReader implements HostReader {
         @Override
         protected ConcurrentHashMap<String, PatternSite> computeValue(Class<?> type) {
           return new ConcurrentHashMap<>();
+        }
+      };
+
+  /**
+   * The field in which an MCP SDK server transport keeps its sessions: {@code sessions} (a map by
+   * session id: the HTTP transports) or {@code session} (the stdio transport's one), read as {@code
+   * (Object) -> Object}; null when the class has neither or they cannot be read.
+   */
+  private static final ClassValue<MethodHandle> TRANSPORT_SESSIONS =
+      new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+          for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (String name : new String[] {"sessions", "session"}) {
+              try {
+                java.lang.reflect.Field field = c.getDeclaredField(name);
+                if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+                    || (name.equals("sessions") && !Map.class.isAssignableFrom(field.getType()))) {
+                  continue;
+                }
+                field.setAccessible(true);
+                return MethodHandles.lookup()
+                    .unreflectGetter(field)
+                    .asType(MethodType.methodType(Object.class, Object.class));
+              } catch (ReflectiveOperationException | RuntimeException e) {
+                // not this name, or not readable (a transport in a named module): next
+              }
+            }
+          }
+          return null;
+        }
+      };
+
+  private static final ClassValue<ReactorScoping> SCOPING =
+      new ClassValue<>() {
+        @Override
+        protected ReactorScoping computeValue(Class<?> mono) {
+          return ReactorScoping.of(mono);
         }
       };
 
@@ -178,9 +217,23 @@ public final class MethodHandleHostReader implements HostReader {
 
   @Override
   public int sessionCount(Object registry) {
-    MethodHandle size = registry == null ? null : SIZE.handle(registry);
+    if (registry == null) {
+      return -1;
+    }
+    MethodHandle size = SIZE.handle(registry);
     try {
-      return size == null ? -1 : (int) size.invokeExact(registry);
+      if (size != null) {
+        return (int) size.invokeExact(registry);
+      }
+      MethodHandle sessions = TRANSPORT_SESSIONS.get(registry.getClass());
+      if (sessions == null) {
+        return -1;
+      }
+      Object held = (Object) sessions.invokeExact(registry);
+      if (held instanceof Map<?, ?> map) {
+        return map.size();
+      }
+      return held == null ? 0 : 1;
     } catch (Throwable e) {
       return -1;
     }
@@ -201,6 +254,22 @@ public final class MethodHandleHostReader implements HostReader {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("observing " + mono.getClass().getName(), e);
+    }
+  }
+
+  @Override
+  public Object subscribeWithin(
+      Object mono, CallScope scope, java.util.function.Supplier<CallScope> current) {
+    Class<?> type = HostMethods.superclassNamed(mono.getClass(), "reactor.core.publisher.Mono");
+    if (type == null) {
+      throw new IllegalStateException(mono.getClass().getName() + " is not a Reactor Mono");
+    }
+    try {
+      return SCOPING.get(type).subscribeWithin(mono, scope, current);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("scoping " + mono.getClass().getName(), e);
     }
   }
 

@@ -22,7 +22,8 @@ import net.bytebuddy.asm.Advice;
  * the three-argument {@code lambda$handleIncomingRequest$N(RequestHandler, JSONRPCRequest,
  * exchange)} of SDK 0.8 to 0.10; and {@code McpStreamableServerSession}'s {@code
  * lambda$responseStream$N(McpStreamableServerTransport, JSONRPCRequest...)}, where a streamable
- * HTTP session hands a request to its handler (0.14 on, checked with javap).
+ * HTTP session hands a request to its handler (0.14 to 1.0, checked with javap), and from 1.1 on
+ * its stream's {@code lambda$handle$N(JSONRPCRequest, ContextView)}.
  */
 public final class SdkRequestIdWeave implements WeaveTarget {
 
@@ -32,6 +33,8 @@ public final class SdkRequestIdWeave implements WeaveTarget {
   static final String JSON_RPC_REQUEST = "io.modelcontextprotocol.spec.McpSchema$JSONRPCRequest";
   static final String STREAMABLE_SESSION =
       "io.modelcontextprotocol.spec.McpStreamableServerSession";
+  static final String STREAMABLE_STREAM = STREAMABLE_SESSION + "$McpStreamableServerSessionStream";
+  static final String CONTEXT_VIEW = "reactor.util.context.ContextView";
   static final String STREAMABLE_TRANSPORT =
       "io.modelcontextprotocol.spec.McpStreamableServerTransport";
 
@@ -72,6 +75,14 @@ public final class SdkRequestIdWeave implements WeaveTarget {
                     .and(takesArgument(0, named(STREAMABLE_TRANSPORT)))
                     .and(takesArgument(1, named(JSON_RPC_REQUEST))),
                 LegacyAdvice.class.getName()))
+        .type(named(STREAMABLE_STREAM))
+        .transform(
+            advice.advice(
+                nameStartsWith("lambda$handle$")
+                    .and(takesArguments(2))
+                    .and(takesArgument(0, named(JSON_RPC_REQUEST)))
+                    .and(takesArgument(1, named(CONTEXT_VIEW))),
+                FirstArgumentAdvice.class.getName()))
         .type(named(STATELESS_HANDLER))
         .transform(
             advice.advice(
@@ -106,6 +117,25 @@ public final class SdkRequestIdWeave implements WeaveTarget {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.Argument(1) Object request) {
+      return AgentBridge.enterJsonRpcRequest(request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      AgentBridge.exitJsonRpcRequest(token);
+    }
+  }
+
+  /**
+   * Notes the request at argument 0: a streamable HTTP session's stream of SDK 1.1 on hands the
+   * request to its handler in {@code lambda$handle$N(JSONRPCRequest, ContextView)}, when the
+   * response stream is subscribed.
+   */
+  static final class FirstArgumentAdvice {
+    private FirstArgumentAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.Argument(0) Object request) {
       return AgentBridge.enterJsonRpcRequest(request);
     }
 

@@ -222,6 +222,15 @@ public final class WeaveDispatch implements BridgeDispatch {
     }
   }
 
+  @Override
+  public void sdkTransportSeen(Object transport) {
+    try {
+      sessions.transportSeen(transport);
+    } catch (Throwable e) {
+      health.internalError("MCP SDK transport", e);
+    }
+  }
+
   /** Adds a listener for the instances that {@link InstanceCaptureWeave}s see. */
   public void addInstanceListener(InstanceListener listener) {
     instanceListeners.add(listener);

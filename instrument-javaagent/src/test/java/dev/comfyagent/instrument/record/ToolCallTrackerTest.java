@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 class ToolCallTrackerTest {
 
@@ -183,6 +185,57 @@ class ToolCallTrackerTest {
               assertThat(e.jsonRpcId()).isEqualTo("req-1");
               assertThat(e.inputSummary()).isEqualTo("n=1");
             });
+  }
+
+  @Test
+  void anAsyncToolsWorkIsItsChildWhenSubscribedAndOnTheReactorWorkerItHandsWorkTo() {
+    for (boolean hop : new boolean[] {false, true}) {
+      events.clear();
+      Object frame =
+          tracker.enterSdkAsync(
+              null, Map.of("name", "render", "_meta", Map.of("correlation_id", "chain-" + hop)));
+      Mono<String> work =
+          Mono.fromCallable(
+              () -> {
+                Object inner =
+                    tracker.enterCode(
+                        Layer.TOOL, new NamedTool("inner"), NamedTool.class, SITE, arguments);
+                tracker.exit(inner, ToolResult.text("ok"), null);
+                return Thread.currentThread().getName();
+              });
+      Mono<?> tool = hop ? work.subscribeOn(Schedulers.boundedElastic()) : work;
+      Mono<?> observed = (Mono<?>) tracker.exitSdkAsync(frame, tool, null);
+      assertThat(tracker.depthOnThisThread()).isZero();
+
+      Object ranOn = observed.block(Duration.ofSeconds(10));
+
+      assertThat(String.valueOf(ranOn)).as("hop " + hop).contains(hop ? "boundedElastic" : "");
+      assertThat(events).extracting(TraceEvent::toolName).containsExactly("inner", "render");
+      assertThat(events).extracting(TraceEvent::correlationId).containsOnly("chain-" + hop);
+      assertThat(events).extracting(TraceEvent::seq).containsExactly(2, 1);
+      assertThat(events).extracting(TraceEvent::parentSeq).containsExactly(1, 0);
+    }
+    assertThat(tracker.depthOnThisThread()).isZero();
+    assertThat(health.internalErrors()).isZero();
+  }
+
+  @Test
+  void anAsyncToolsMonoKeepsItsSubscribersReactorContextAndCancellation() {
+    Object frame = tracker.enterSdkAsync(null, Map.of("name", "context"));
+    Mono<?> observed =
+        (Mono<?>)
+            tracker.exitSdkAsync(frame, Mono.deferContextual(c -> Mono.just(c.get("k"))), null);
+    assertThat(observed.contextWrite(Context.of("k", "v")).block(Duration.ofSeconds(10)))
+        .isEqualTo("v");
+    java.util.concurrent.atomic.AtomicBoolean cancelled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Object pending = tracker.enterSdkAsync(null, Map.of("name", "pending"));
+    Mono<?> never =
+        (Mono<?>)
+            tracker.exitSdkAsync(pending, Mono.never().doOnCancel(() -> cancelled.set(true)), null);
+    never.subscribe().dispose();
+    assertThat(cancelled).isTrue();
+    assertThat(events).extracting(TraceEvent::errorType).containsExactly(null, "cancelled");
   }
 
   @Test

@@ -17,7 +17,12 @@ import java.util.function.BiFunction;
  * own objects and JDK functional interfaces ({@code BiFunction}, {@code Callable}) implemented by
  * the agent. Nothing of the agent's shaded libraries reaches the host.
  *
- * <p>Looked up once per features class (SDK 2.1.0 names, checked with javap). Thread-safe.
+ * <p>Looked up once per features class, through the API each release has (checked with javap on
+ * 0.8.1, 0.9.0, 0.10.0, 0.14.1, 0.17.2, 1.0.0, 1.1.5, 2.1.0 and 2.2.0): how a tool is built (see
+ * {@link ToolShape}), a {@code CallToolResult} builder (0.9 on) or constructor (0.8), {@code
+ * ServerCapabilities.mutate()} (0.11 on) or the record's constructor, and the specification's
+ * {@code (Tool, BiFunction)} constructor, whose handler receives the arguments map (0.8 to 0.17) or
+ * the {@code CallToolRequest} (1.0 on). Thread-safe.
  */
 final class SdkTypes {
 
@@ -36,11 +41,17 @@ final class SdkTypes {
         }
       };
 
+  private final ToolShape toolShape;
   private final MethodHandle toolBuilder;
+  private final MethodHandle toolName0;
   private final MethodHandle toolTitle;
   private final MethodHandle toolDescription;
+  private final MethodHandle toolInputSchema;
   private final MethodHandle toolAnnotations;
   private final MethodHandle toolBuild;
+  private final MethodHandle toolConstructor;
+  private final MethodHandle jsonSchema;
+  private final int jsonSchemaArity;
   private final MethodHandle annotationsBuilder;
   private final MethodHandle annotationsTitle;
   private final MethodHandle annotationsReadOnly;
@@ -56,67 +67,160 @@ final class SdkTypes {
   private final MethodHandle resultStructured;
   private final MethodHandle resultIsError;
   private final MethodHandle resultBuild;
+  private final MethodHandle resultConstructor;
+  private final MethodHandle textContent;
   private final MethodHandle monoFromCallable;
+  private final Class<?> capabilitiesType;
   private final MethodHandle capabilitiesTools;
   private final MethodHandle capabilitiesMutate;
   private final MethodHandle capabilitiesBuilderTools;
   private final MethodHandle capabilitiesBuild;
+  private final MethodHandle toolCapabilities;
   private final MethodHandle requestArguments;
+
+  /**
+   * How a release builds an {@code McpSchema.Tool} (checked with javap on each release's jar):
+   * {@code Tool.builder(String, Map)} from 2.0, {@code Tool.builder()} with a {@code JsonSchema}
+   * record from 0.11 to 1.1, the {@code Tool(String, String, JsonSchema)} constructor in 0.8 to
+   * 0.10.
+   */
+  private enum ToolShape {
+    NAMED_BUILDER,
+    EMPTY_BUILDER,
+    CONSTRUCTOR
+  }
 
   private SdkTypes(Class<?> featuresType) throws ReflectiveOperationException {
     ClassLoader loader = featuresType.getClassLoader();
     Class<?> tool = load(SCHEMA + "$Tool", loader);
-    Class<?> toolBuilderType = load(SCHEMA + "$Tool$Builder", loader);
-    Class<?> annotations = load(SCHEMA + "$ToolAnnotations", loader);
-    Class<?> annotationsBuilderType = load(SCHEMA + "$ToolAnnotations$Builder", loader);
     Class<?> result = load(SCHEMA + "$CallToolResult", loader);
-    Class<?> resultBuilderType = load(SCHEMA + "$CallToolResult$Builder", loader);
     Class<?> capabilities = load(SCHEMA + "$ServerCapabilities", loader);
-    Class<?> capabilitiesBuilder = load(SCHEMA + "$ServerCapabilities$Builder", loader);
-    Class<?> toolCapabilities = load(SCHEMA + "$ServerCapabilities$ToolCapabilities", loader);
-    Class<?> request = load(SCHEMA + "$CallToolRequest", loader);
+    Class<?> toolCapabilitiesType = load(SCHEMA + "$ServerCapabilities$ToolCapabilities", loader);
     Class<?> specificationType = load(featuresType.getName() + "ToolSpecification", loader);
     Class<?> mono = load("reactor.core.publisher.Mono", loader);
+    Class<?> toolBuilderType = optionalClass(SCHEMA + "$Tool$Builder", loader);
+    Class<?> schemaType = optionalClass(SCHEMA + "$JsonSchema", loader);
+    Class<?> annotations = optionalClass(SCHEMA + "$ToolAnnotations", loader);
+    Class<?> annotationsBuilderType = optionalClass(SCHEMA + "$ToolAnnotations$Builder", loader);
 
-    toolBuilder =
-        PUBLIC.findStatic(
-            tool, "builder", MethodType.methodType(toolBuilderType, String.class, Map.class));
-    toolTitle = setter(toolBuilderType, "title", String.class);
-    toolDescription = setter(toolBuilderType, "description", String.class);
-    toolAnnotations = setter(toolBuilderType, "annotations", annotations);
-    toolBuild = PUBLIC.findVirtual(toolBuilderType, "build", MethodType.methodType(tool));
+    MethodHandle named =
+        toolBuilderType == null
+            ? null
+            : optionalStatic(tool, "builder", toolBuilderType, String.class, Map.class);
+    MethodHandle empty =
+        toolBuilderType == null ? null : optionalStatic(tool, "builder", toolBuilderType);
+    toolShape =
+        named != null
+            ? ToolShape.NAMED_BUILDER
+            : empty != null ? ToolShape.EMPTY_BUILDER : ToolShape.CONSTRUCTOR;
+    toolBuilder = named != null ? named : empty;
+    boolean builds = toolShape != ToolShape.CONSTRUCTOR;
+    toolName0 = builds ? optionalSetter(toolBuilderType, "name", String.class) : null;
+    toolTitle = builds ? optionalSetter(toolBuilderType, "title", String.class) : null;
+    toolDescription = builds ? setter(toolBuilderType, "description", String.class) : null;
+    toolInputSchema =
+        toolShape == ToolShape.EMPTY_BUILDER
+            ? setter(toolBuilderType, "inputSchema", schemaType)
+            : null;
+    toolAnnotations =
+        builds && annotations != null
+            ? optionalSetter(toolBuilderType, "annotations", annotations)
+            : null;
+    toolBuild =
+        builds ? PUBLIC.findVirtual(toolBuilderType, "build", MethodType.methodType(tool)) : null;
+    toolConstructor =
+        toolShape == ToolShape.CONSTRUCTOR
+            ? PUBLIC.findConstructor(
+                tool, MethodType.methodType(void.class, String.class, String.class, schemaType))
+            : null;
+    if (toolShape == ToolShape.NAMED_BUILDER) {
+      jsonSchema = null;
+      jsonSchemaArity = 0;
+    } else {
+      // JsonSchema(type, properties, required, additionalProperties[, $defs, definitions])
+      java.lang.reflect.RecordComponent[] parts = schemaType.getRecordComponents();
+      Class<?>[] types = new Class<?>[parts == null ? 0 : parts.length];
+      for (int i = 0; i < types.length; i++) {
+        types[i] = parts[i].getType();
+      }
+      if (types.length < 4) {
+        throw new NoSuchMethodException(schemaType.getName() + " has no known constructor");
+      }
+      jsonSchema = PUBLIC.findConstructor(schemaType, MethodType.methodType(void.class, types));
+      jsonSchemaArity = types.length;
+    }
+    boolean annotated = annotationsBuilderType != null && toolAnnotations != null;
     annotationsBuilder =
-        PUBLIC.findStatic(annotations, "builder", MethodType.methodType(annotationsBuilderType));
-    annotationsTitle = setter(annotationsBuilderType, "title", String.class);
-    annotationsReadOnly = setter(annotationsBuilderType, "readOnlyHint", Boolean.class);
-    annotationsDestructive = setter(annotationsBuilderType, "destructiveHint", Boolean.class);
-    annotationsIdempotent = setter(annotationsBuilderType, "idempotentHint", Boolean.class);
-    annotationsOpenWorld = setter(annotationsBuilderType, "openWorldHint", Boolean.class);
+        annotated
+            ? PUBLIC.findStatic(
+                annotations, "builder", MethodType.methodType(annotationsBuilderType))
+            : null;
+    annotationsTitle = annotated ? setter(annotationsBuilderType, "title", String.class) : null;
+    annotationsReadOnly =
+        annotated ? setter(annotationsBuilderType, "readOnlyHint", Boolean.class) : null;
+    annotationsDestructive =
+        annotated ? setter(annotationsBuilderType, "destructiveHint", Boolean.class) : null;
+    annotationsIdempotent =
+        annotated ? setter(annotationsBuilderType, "idempotentHint", Boolean.class) : null;
+    annotationsOpenWorld =
+        annotated ? setter(annotationsBuilderType, "openWorldHint", Boolean.class) : null;
     annotationsBuild =
-        PUBLIC.findVirtual(annotationsBuilderType, "build", MethodType.methodType(annotations));
+        annotated
+            ? PUBLIC.findVirtual(
+                annotationsBuilderType, "build", MethodType.methodType(annotations))
+            : null;
+
     specification =
         PUBLIC.findConstructor(
             specificationType, MethodType.methodType(void.class, tool, BiFunction.class));
     specificationTool = PUBLIC.findVirtual(specificationType, "tool", MethodType.methodType(tool));
     toolName = PUBLIC.findVirtual(tool, "name", MethodType.methodType(String.class));
-    resultBuilder = PUBLIC.findStatic(result, "builder", MethodType.methodType(resultBuilderType));
-    resultText = setter(resultBuilderType, "addTextContent", String.class);
-    resultStructured = setter(resultBuilderType, "structuredContent", Object.class);
-    resultIsError = setter(resultBuilderType, "isError", Boolean.class);
-    resultBuild = PUBLIC.findVirtual(resultBuilderType, "build", MethodType.methodType(result));
+
+    Class<?> resultBuilderType = optionalClass(SCHEMA + "$CallToolResult$Builder", loader);
+    resultBuilder =
+        resultBuilderType == null ? null : optionalStatic(result, "builder", resultBuilderType);
+    if (resultBuilder != null) {
+      resultText = setter(resultBuilderType, "addTextContent", String.class);
+      resultStructured = optionalSetter(resultBuilderType, "structuredContent", Object.class);
+      resultIsError = setter(resultBuilderType, "isError", Boolean.class);
+      resultBuild = PUBLIC.findVirtual(resultBuilderType, "build", MethodType.methodType(result));
+      resultConstructor = null;
+      textContent = null;
+    } else {
+      // 0.8: CallToolResult(List<Content>, Boolean) with a TextContent(String)
+      resultText = null;
+      resultStructured = null;
+      resultIsError = null;
+      resultBuild = null;
+      resultConstructor =
+          PUBLIC.findConstructor(
+              result, MethodType.methodType(void.class, List.class, Boolean.class));
+      textContent =
+          PUBLIC.findConstructor(
+              load(SCHEMA + "$TextContent", loader),
+              MethodType.methodType(void.class, String.class));
+    }
     monoFromCallable =
         PUBLIC.findStatic(mono, "fromCallable", MethodType.methodType(mono, Callable.class));
+    capabilitiesType = capabilities;
     capabilitiesTools =
-        PUBLIC.findVirtual(capabilities, "tools", MethodType.methodType(toolCapabilities));
+        PUBLIC.findVirtual(capabilities, "tools", MethodType.methodType(toolCapabilitiesType));
+    Class<?> capabilitiesBuilder = optionalClass(SCHEMA + "$ServerCapabilities$Builder", loader);
     capabilitiesMutate =
-        PUBLIC.findVirtual(capabilities, "mutate", MethodType.methodType(capabilitiesBuilder));
-    capabilitiesBuilderTools = setter(capabilitiesBuilder, "tools", Boolean.class);
+        capabilitiesBuilder == null
+            ? null
+            : optionalVirtual(capabilities, "mutate", capabilitiesBuilder);
+    capabilitiesBuilderTools =
+        capabilitiesMutate == null ? null : setter(capabilitiesBuilder, "tools", Boolean.class);
     capabilitiesBuild =
-        PUBLIC.findVirtual(capabilitiesBuilder, "build", MethodType.methodType(capabilities));
-    requestArguments = HostMethods.noArgs(request, "arguments", Map.class);
-    if (requestArguments == null) {
-      throw new NoSuchMethodException(request.getName() + "#arguments");
-    }
+        capabilitiesMutate == null
+            ? null
+            : PUBLIC.findVirtual(capabilitiesBuilder, "build", MethodType.methodType(capabilities));
+    toolCapabilities =
+        PUBLIC.findConstructor(
+            toolCapabilitiesType, MethodType.methodType(void.class, Boolean.class));
+    Class<?> request = optionalClass(SCHEMA + "$CallToolRequest", loader);
+    requestArguments = request == null ? null : HostMethods.noArgs(request, "arguments", Map.class);
   }
 
   /** The SDK types of the server whose features record is {@code featuresType}, if complete. */
@@ -124,20 +228,46 @@ final class SdkTypes {
     return BY_FEATURES.get(featuresType);
   }
 
-  /** An {@code McpSchema.Tool} marked read-only, idempotent, not destructive, closed world. */
+  /**
+   * An {@code McpSchema.Tool} marked read-only, idempotent, not destructive, closed world (where
+   * the release has tool annotations and titles; 0.8 to 0.10 have neither).
+   */
   Object tool(String name, String title, String description, Map<String, Object> inputSchema)
       throws Throwable {
-    Object annotations = annotationsBuilder.invoke();
-    annotations = annotationsTitle.invoke(annotations, title);
-    annotations = annotationsReadOnly.invoke(annotations, Boolean.TRUE);
-    annotations = annotationsDestructive.invoke(annotations, Boolean.FALSE);
-    annotations = annotationsIdempotent.invoke(annotations, Boolean.TRUE);
-    annotations = annotationsOpenWorld.invoke(annotations, Boolean.FALSE);
-    Object builder = toolBuilder.invoke(name, inputSchema);
-    builder = toolTitle.invoke(builder, title);
+    if (toolShape == ToolShape.CONSTRUCTOR) {
+      return toolConstructor.invoke(name, description, schema(inputSchema));
+    }
+    Object builder =
+        toolShape == ToolShape.NAMED_BUILDER
+            ? toolBuilder.invoke(name, inputSchema)
+            : toolName0.invoke(toolBuilder.invoke(), name);
+    if (toolInputSchema != null) {
+      builder = toolInputSchema.invoke(builder, schema(inputSchema));
+    }
+    if (toolTitle != null) {
+      builder = toolTitle.invoke(builder, title);
+    }
     builder = toolDescription.invoke(builder, description);
-    builder = toolAnnotations.invoke(builder, annotationsBuild.invoke(annotations));
+    if (annotationsBuilder != null) {
+      Object annotations = annotationsBuilder.invoke();
+      annotations = annotationsTitle.invoke(annotations, title);
+      annotations = annotationsReadOnly.invoke(annotations, Boolean.TRUE);
+      annotations = annotationsDestructive.invoke(annotations, Boolean.FALSE);
+      annotations = annotationsIdempotent.invoke(annotations, Boolean.TRUE);
+      annotations = annotationsOpenWorld.invoke(annotations, Boolean.FALSE);
+      builder = toolAnnotations.invoke(builder, annotationsBuild.invoke(annotations));
+    }
     return toolBuild.invoke(builder);
+  }
+
+  /** The release's {@code JsonSchema} record of an object schema given as a map. */
+  private Object schema(Map<String, Object> inputSchema) throws Throwable {
+    Object[] values = new Object[jsonSchemaArity];
+    values[0] = inputSchema.get("type");
+    values[1] = inputSchema.get("properties");
+    values[2] = inputSchema.get("required");
+    values[3] = inputSchema.get("additionalProperties");
+    return jsonSchema.invokeWithArguments(values);
   }
 
   /** The server's asynchronous tool specification of {@code tool}, answered by {@code handler}. */
@@ -159,11 +289,17 @@ final class SdkTypes {
     return specifications.stream().map(this::toolName).filter(n -> n != null).toList();
   }
 
-  /** A {@code CallToolResult} with one text content and structured content. */
+  /**
+   * A {@code CallToolResult} with one text content, and structured content where the release has it
+   * (0.11 on).
+   */
   Object result(String text, Map<String, Object> structured, boolean isError) throws Throwable {
+    if (resultBuilder == null) {
+      return resultConstructor.invoke(List.of(textContent.invoke(text)), Boolean.valueOf(isError));
+    }
     Object builder = resultBuilder.invoke();
     builder = resultText.invoke(builder, text);
-    if (structured != null) {
+    if (structured != null && resultStructured != null) {
       builder = resultStructured.invoke(builder, (Object) structured);
     }
     builder = resultIsError.invoke(builder, Boolean.valueOf(isError));
@@ -175,9 +311,17 @@ final class SdkTypes {
     return monoFromCallable.invoke(callable);
   }
 
-  /** The {@code arguments()} of a {@code CallToolRequest}, or null. */
+  /**
+   * The arguments of a call: the {@code arguments()} of a {@code CallToolRequest} (0.14 on), or the
+   * map itself where the release hands the handler the arguments (0.8 to 0.17); null otherwise.
+   */
   Map<?, ?> arguments(Object request) throws Throwable {
-    return request == null ? null : (Map<?, ?>) (Object) requestArguments.invoke(request);
+    if (request instanceof Map<?, ?> map) {
+      return map;
+    }
+    return request == null || requestArguments == null
+        ? null
+        : (Map<?, ?>) (Object) requestArguments.invoke(request);
   }
 
   /**
@@ -188,9 +332,25 @@ final class SdkTypes {
     if (capabilities == null || capabilitiesTools.invoke(capabilities) != null) {
       return capabilities;
     }
-    Object builder = capabilitiesMutate.invoke(capabilities);
-    builder = capabilitiesBuilderTools.invoke(builder, Boolean.FALSE);
-    return capabilitiesBuild.invoke(builder);
+    if (capabilitiesMutate != null) {
+      Object builder = capabilitiesMutate.invoke(capabilities);
+      builder = capabilitiesBuilderTools.invoke(builder, Boolean.FALSE);
+      return capabilitiesBuild.invoke(builder);
+    }
+    // Releases without mutate() (before 0.11): the record again, its tools component set.
+    java.lang.reflect.RecordComponent[] parts = capabilitiesType.getRecordComponents();
+    Class<?>[] types = new Class<?>[parts.length];
+    Object[] values = new Object[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      types[i] = parts[i].getType();
+      values[i] =
+          parts[i].getName().equals("tools")
+              ? toolCapabilities.invoke(Boolean.FALSE)
+              : parts[i].getAccessor().invoke(capabilities);
+    }
+    return PUBLIC
+        .findConstructor(capabilitiesType, MethodType.methodType(void.class, types))
+        .invokeWithArguments(values);
   }
 
   private static MethodHandle setter(Class<?> builder, String name, Class<?> parameter)
@@ -198,7 +358,37 @@ final class SdkTypes {
     return PUBLIC.findVirtual(builder, name, MethodType.methodType(builder, parameter));
   }
 
+  private static MethodHandle optionalSetter(Class<?> builder, String name, Class<?> parameter) {
+    return optionalVirtual(builder, name, builder, parameter);
+  }
+
+  private static MethodHandle optionalVirtual(
+      Class<?> type, String name, Class<?> returns, Class<?>... parameters) {
+    try {
+      return PUBLIC.findVirtual(type, name, MethodType.methodType(returns, parameters));
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
+
+  private static MethodHandle optionalStatic(
+      Class<?> type, String name, Class<?> returns, Class<?>... parameters) {
+    try {
+      return PUBLIC.findStatic(type, name, MethodType.methodType(returns, parameters));
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
+
   private static Class<?> load(String name, ClassLoader loader) throws ClassNotFoundException {
     return Class.forName(name, false, loader);
+  }
+
+  private static Class<?> optionalClass(String name, ClassLoader loader) {
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
   }
 }

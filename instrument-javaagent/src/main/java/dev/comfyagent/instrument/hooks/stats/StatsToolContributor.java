@@ -49,7 +49,7 @@ final class StatsToolContributor implements SdkServerContributor {
         AgentHealth.diagnostic(
             "this MCP SDK ("
                 + featuresType.getName()
-                + ") is not the one the agent knows (2.x); "
+                + ") is not one the agent knows (0.8 to 2.x); "
                 + name
                 + " is not added to its servers");
       }

@@ -7,9 +7,9 @@ import java.util.function.BiFunction;
 
 /**
  * The call handler of the agent's stats tool on one server: the SDK calls it with the exchange (or
- * the stateless transport context) and the {@code CallToolRequest}, and gets a Reactor {@code Mono}
- * that builds the answer when subscribed. Implemented against JDK types only; the SDK's own objects
- * come from {@link SdkTypes}.
+ * the stateless transport context) and the {@code CallToolRequest} (the arguments map before SDK
+ * 1.0), and gets a Reactor {@code Mono} that builds the answer when subscribed. Implemented against
+ * JDK types only; the SDK's own objects come from {@link SdkTypes}.
  *
  * <p>A wrong argument (an unknown name, a {@code tool} that is not a string or names no known tool)
  * is answered with an {@code isError} result naming the problem; nothing is thrown at the SDK.

@@ -16,6 +16,7 @@ import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.weave.InProcessWeaver;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.SdkServerFeaturesWeave;
+import dev.comfyagent.instrument.weave.SdkSessionsWeave;
 import dev.comfyagent.instrument.weave.WeaveDispatch;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -95,7 +96,8 @@ class StatsToolWeavingTest {
     assertThat(AgentBridge.install(dispatch)).isTrue();
     transformer =
         InProcessWeaver.sharingLoader(health, getClass().getClassLoader())
-            .install(instrumentation, List.of(new SdkServerFeaturesWeave()));
+            .install(
+                instrumentation, List.of(new SdkServerFeaturesWeave(), new SdkSessionsWeave()));
   }
 
   @AfterAll
@@ -122,6 +124,26 @@ class StatsToolWeavingTest {
         assertThat(stats.annotations().destructiveHint()).isFalse();
         assertThat(stats.inputSchema()).containsEntry("type", "object");
         assertThat(stats.description()).contains("p50/p95/p99");
+      } finally {
+        server.close();
+      }
+    }
+    assertThat(health.internalErrors()).isZero();
+  }
+
+  @Test
+  void theStdioTransportsOneSessionIsCountedOnAServerThatIsNotTheRuntime() throws IOException {
+    try (Stdio stdio = new Stdio()) {
+      int before = sessions.active();
+      McpSyncServer server =
+          McpServer.sync(stdio.transport(json))
+              .serverInfo("sessions", "1")
+              .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+              .build();
+      try {
+        assertThat(sessions.observed()).isTrue();
+        assertThat(sessions.active()).isEqualTo(before + 1);
+        assertThat(stats.activeSessions()).hasValue(before + 1);
       } finally {
         server.close();
       }
