@@ -12,6 +12,7 @@ import dev.comfyagent.runtime.files.AllowedRoots;
 import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.session.SessionStore;
 import dev.comfyagent.runtime.session.SessionTools;
+import dev.comfyagent.runtime.status.StatusTools;
 import dev.comfyagent.runtime.tool.ToolRegistry;
 import dev.comfyagent.runtime.workflow.WorkflowTools;
 import java.time.Clock;
@@ -97,23 +98,28 @@ public final class RuntimeAssembly implements AutoCloseable {
   }
 
   private void registerTools() {
-    DiscoverTools.create(catalog, nodeSearch, models, sessions).forEach(tools::register);
+    DiscoverTools.create(catalog, nodeSearch, models).forEach(tools::register);
     SessionTools.create(sessions, sessionStore).forEach(tools::register);
     registerWorkflowAndExecutionTools();
   }
 
-  /** The UNDERSTAND, PILOT and VERIFY tools, which live in the workflow and execute packages. */
+  /**
+   * The UNDERSTAND, PILOT and VERIFY tools, which live in the workflow, execute and status
+   * packages; the session registry is the workflows' {@code CurrentWorkflows}.
+   */
   private void registerWorkflowAndExecutionTools() {
-    WorkflowTools.create(sessions, catalog, allowedRoots).forEach(tools::register);
-    ExecutionTools.create(
+    WorkflowTools.create(sessions, catalog, managerMap, allowedRoots).forEach(tools::register);
+    ExecutionTools execution =
+        ExecutionTools.create(
             comfyUi,
             sessions,
             executionSettings(),
             classType ->
                 managerMap.packsProviding(classType).stream()
                     .map(pack -> "\"" + pack.title() + "\" (" + pack.repoUrl() + ")")
-                    .toList())
-        .forEach(tools::register);
+                    .toList());
+    execution.tools().forEach(tools::register);
+    StatusTools.create(comfyUi, execution::connectionOf).forEach(tools::register);
   }
 
   /** The documented execution defaults, with the overall timeout from the settings. */

@@ -72,11 +72,12 @@ public interface ComfyUiClient {
 
   /**
    * {@code POST /queue {"delete": [promptId]}}: removes a prompt that is still waiting in the queue
-   * (ComfyUI's {@code /interrupt} only stops the running one).
+   * (ComfyUI's {@code /interrupt} only stops the running one). Removing a prompt that is not
+   * waiting changes nothing.
+   *
+   * @throws ComfyUiUnavailableException when ComfyUI cannot be reached
    */
-  default void deleteFromQueue(String promptId) {
-    throw new ComfyUiException("removing queued prompts is not supported by " + endpoint());
-  }
+  void deleteFromQueue(String promptId);
 
   /**
    * The {@code /view} URL of an output file, for showing it to the artist.

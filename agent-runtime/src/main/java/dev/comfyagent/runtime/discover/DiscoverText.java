@@ -1,11 +1,8 @@
 package dev.comfyagent.runtime.discover;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeMatch.Installation;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,33 +14,6 @@ final class DiscoverText {
   static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private DiscoverText() {}
-
-  /** {@code pack "ComfyUI Impact Pack" (https://github.com/...)}. */
-  static String pack(NodePack pack) {
-    return "pack \"" + pack.title() + "\" (" + pack.repoUrl() + ")";
-  }
-
-  static ObjectNode packJson(NodePack pack) {
-    ObjectNode json = JSON.objectNode();
-    json.put("title", pack.title());
-    json.put("repo_url", pack.repoUrl());
-    if (!pack.id().isEmpty()) {
-      json.put("id", pack.id());
-    }
-    if (!pack.author().isEmpty()) {
-      json.put("author", pack.author());
-    }
-    if (!pack.description().isEmpty()) {
-      json.put("description", shorten(pack.description(), 500));
-    }
-    return json;
-  }
-
-  static ArrayNode packsJson(List<NodePack> packs) {
-    ArrayNode array = JSON.arrayNode();
-    packs.forEach(p -> array.add(packJson(p)));
-    return array;
-  }
 
   /** {@code installed}, {@code not installed} or {@code installed status unknown}. */
   static String installation(Installation installation) {
@@ -96,10 +66,5 @@ final class DiscoverText {
 
   static String shorten(String text, int max) {
     return text.length() <= max ? text : text.substring(0, Math.max(0, max - 3)) + "...";
-  }
-
-  /** A node id list for text: {@code node 12} or {@code nodes 12, 14}. */
-  static String nodeIds(List<String> ids) {
-    return (ids.size() == 1 ? "node " : "nodes ") + String.join(", ", ids);
   }
 }

@@ -196,11 +196,11 @@ public final class GetNodeInfoTool implements Tool {
         .append('\n');
     text.append(packs.size() == 1 ? "It is provided by " : "It is provided by these packs:");
     if (packs.size() == 1) {
-      text.append(DiscoverText.pack(packs.get(0))).append('.');
+      text.append(packs.get(0).mention()).append('.');
       appendPackDescription(text, packs.get(0));
     } else {
       for (NodePack pack : packs) {
-        text.append("\n- ").append(DiscoverText.pack(pack));
+        text.append("\n- ").append(pack.mention());
         appendPackDescription(text, pack);
       }
     }
@@ -210,7 +210,7 @@ public final class GetNodeInfoTool implements Tool {
     ObjectNode structured = JSON.objectNode();
     structured.put("class_type", classType);
     structured.set("installed", installedKnown ? JSON.booleanNode(false) : JSON.nullNode());
-    structured.set("packs", DiscoverText.packsJson(packs));
+    structured.set("packs", NodePack.toJson(packs));
     return ToolResult.of(text.toString(), structured);
   }
 
@@ -267,7 +267,7 @@ public final class GetNodeInfoTool implements Tool {
     }
     List<NodePack> packs = search.managerMap().packsProviding(def.classType());
     if (!packs.isEmpty() && def.pythonModule().startsWith("custom_nodes")) {
-      text.append("From ").append(DiscoverText.pack(packs.get(0))).append('\n');
+      text.append("From ").append(packs.get(0).mention()).append('\n');
     }
     if (staleNote != null) {
       text.append("Note: ").append(staleNote).append(".\n");
@@ -367,7 +367,7 @@ public final class GetNodeInfoTool implements Tool {
       o.put("is_list", out.isList());
     }
     if (!packs.isEmpty()) {
-      json.set("packs", DiscoverText.packsJson(packs));
+      json.set("packs", NodePack.toJson(packs));
     }
     return json;
   }

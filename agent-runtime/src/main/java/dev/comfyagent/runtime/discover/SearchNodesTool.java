@@ -154,7 +154,7 @@ public final class SearchNodesTool implements Tool {
     }
     line.append(" - ").append(DiscoverText.installation(m.installation()));
     if (m.installation() != Installation.INSTALLED && !m.packs().isEmpty()) {
-      line.append(", from ").append(DiscoverText.pack(m.packs().get(0)));
+      line.append(", from ").append(m.packs().get(0).mention());
       if (m.packs().size() > 1) {
         line.append(" (and ").append(m.packs().size() - 1).append(" other packs)");
       }
@@ -175,7 +175,7 @@ public final class SearchNodesTool implements Tool {
     }
     json.set("installed", DiscoverText.installedJson(m.installation()));
     json.put("match", DiscoverText.tier(m.tier()));
-    json.set("packs", DiscoverText.packsJson(m.packs()));
+    json.set("packs", NodePack.toJson(m.packs()));
     return json;
   }
 }

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.PromptErrors;
 import dev.comfyagent.runtime.comfy.PromptRejectedException;
-import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.comfy.QueueView;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
+import dev.comfyagent.runtime.workflow.CurrentWorkflows;
 import dev.comfyagent.runtime.workflow.Workflow;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +30,7 @@ import java.util.function.Function;
 final class ExecuteWorkflowTool implements Tool {
 
   private final ComfyUiClient client;
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final ExecutionTracker tracker;
   private final ExecutionSettings settings;
   private final Function<String, List<String>> packsProviding;
@@ -37,13 +38,13 @@ final class ExecuteWorkflowTool implements Tool {
 
   ExecuteWorkflowTool(
       ComfyUiClient client,
-      SessionRegistry sessions,
+      CurrentWorkflows workflows,
       ExecutionTracker tracker,
       ExecutionSettings settings,
       Function<String, List<String>> packsProviding) {
     this.packsProviding = packsProviding;
     this.client = client;
-    this.sessions = sessions;
+    this.workflows = workflows;
     this.tracker = tracker;
     this.settings = settings;
     this.schema =
@@ -86,7 +87,7 @@ final class ExecuteWorkflowTool implements Tool {
         ToolArguments.of(arguments)
             .optionalInt("wait_seconds", 0, (int) settings.maxWait().toSeconds())
             .orElse((int) settings.defaultWait().toSeconds());
-    Workflow workflow = sessions.current(context.connectionId()).workflow().requireCurrent();
+    Workflow workflow = workflows.currentWorkflow(context.connectionId()).requireCurrent();
 
     BlockingQueue<Execution.Progress> reports = new LinkedBlockingQueue<>();
     Consumer<Execution.Progress> listener = context.progressRequested() ? reports::offer : null;

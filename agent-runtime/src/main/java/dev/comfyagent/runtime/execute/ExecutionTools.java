@@ -1,53 +1,74 @@
 package dev.comfyagent.runtime.execute;
 
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.workflow.CurrentWorkflows;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The VERIFY tools: {@code execute_workflow}, {@code get_execution_status}, {@code
- * interrupt_execution}, {@code get_queue_status}, {@code get_system_stats}, {@code
- * is_comfyui_running}.
+ * The VERIFY tools that render: {@code execute_workflow}, {@code get_execution_status}, {@code
+ * interrupt_execution}, sharing one tracker of the renders this runtime started.
  *
  * <p>Usage:
  *
  * <pre>{@code
  * ComfyUiClient comfy = new HttpComfyUiClient(ComfyUiSettings.defaults());
- * ExecutionTools.create(comfy, sessions, ExecutionSettings.defaults()).forEach(registry::register);
+ * ExecutionTools execution = ExecutionTools.create(comfy, sessions, ExecutionSettings.defaults());
+ * execution.tools().forEach(registry::register);
+ * StatusTools.create(comfy, execution::connectionOf).forEach(registry::register);
  * }</pre>
  *
- * <p>The tools share one execution tracker, whose daemon threads follow renders in the background.
+ * <p>The tracker's daemon threads follow renders in the background. Thread-safe.
  */
 public final class ExecutionTools {
 
-  private ExecutionTools() {}
+  private final ExecutionTracker tracker;
+  private final List<Tool> tools;
 
-  /** The six tools, sharing one tracker of executions; no pack is named for a missing node. */
-  public static List<Tool> create(
-      ComfyUiClient client, SessionRegistry sessions, ExecutionSettings settings) {
-    return create(client, sessions, settings, classType -> List.of());
+  private ExecutionTools(ExecutionTracker tracker, List<Tool> tools) {
+    this.tracker = tracker;
+    this.tools = tools;
+  }
+
+  /** The three tools, sharing one tracker of executions; no pack is named for a missing node. */
+  public static ExecutionTools create(
+      ComfyUiClient client, CurrentWorkflows workflows, ExecutionSettings settings) {
+    return create(client, workflows, settings, classType -> List.of());
   }
 
   /**
-   * The six tools, sharing one tracker of executions.
+   * The three tools, sharing one tracker of executions.
    *
+   * @param workflows where {@code execute_workflow} finds the connection's current workflow
    * @param packsProviding the custom-node packs that provide a node type, each as {@code "Title"
    *     (repository)}, named when ComfyUI refuses a workflow for a node type it does not have
    */
-  public static List<Tool> create(
+  public static ExecutionTools create(
       ComfyUiClient client,
-      SessionRegistry sessions,
+      CurrentWorkflows workflows,
       ExecutionSettings settings,
       Function<String, List<String>> packsProviding) {
     ExecutionTracker tracker = new ExecutionTracker(client, settings);
-    return List.of(
-        new ExecuteWorkflowTool(client, sessions, tracker, settings, packsProviding),
-        new GetExecutionStatusTool(client, tracker),
-        new InterruptExecutionTool(client, tracker),
-        new GetQueueStatusTool(client, tracker),
-        new GetSystemStatsTool(client),
-        new IsComfyUiRunningTool(client));
+    return new ExecutionTools(
+        tracker,
+        List.of(
+            new ExecuteWorkflowTool(client, workflows, tracker, settings, packsProviding),
+            new GetExecutionStatusTool(client, tracker),
+            new InterruptExecutionTool(client, tracker)));
+  }
+
+  /** {@code execute_workflow}, {@code get_execution_status}, {@code interrupt_execution}. */
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  /**
+   * The connection that queued the prompt sent with ComfyUI {@code client_id} {@code clientId},
+   * while the tracker remembers it; empty for prompts this runtime did not queue.
+   */
+  public Optional<String> connectionOf(String clientId) {
+    return tracker.byClientId(clientId).map(Execution::connectionId);
   }
 }

@@ -6,6 +6,7 @@ import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.ComfyUiException;
 import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import dev.comfyagent.runtime.comfy.EventSubscription;
+import dev.comfyagent.runtime.comfy.QueueView;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

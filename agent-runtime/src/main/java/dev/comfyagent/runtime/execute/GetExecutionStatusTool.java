@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
 import dev.comfyagent.runtime.comfy.ComfyUiException;
+import dev.comfyagent.runtime.comfy.QueueView;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;

@@ -3,6 +3,7 @@ package dev.comfyagent.runtime.execute;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.comfy.QueueView;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolArguments;

@@ -1,5 +1,6 @@
 package dev.comfyagent.runtime.session;
 
+import dev.comfyagent.runtime.workflow.CurrentWorkflows;
 import dev.comfyagent.runtime.workflow.WorkflowState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,13 +30,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Methods that open a session are named {@code open…}, methods that close one {@code close…},
- * and {@link #size()} counts the sessions open: these names are part of the contract with the
- * instrument-javaagent (active-session count and memory probe profile); keep them.
+ * methods that open a scratch session on a connection's first use {@code current…} ({@link
+ * #current}, {@link #currentWorkflow}), and {@link #size()} counts the sessions open. The
+ * instrument-javaagent reads {@code size()} after each of them (active-session count, memory probe
+ * profile): these names are part of its contract; keep them.
  *
  * <p>Thread-safe: every change happens under one lock; {@link #size()} reads a volatile count and
  * never blocks.
  */
-public final class SessionRegistry {
+public final class SessionRegistry implements CurrentWorkflows {
 
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
@@ -73,6 +76,7 @@ public final class SessionRegistry {
   }
 
   /** The undo bound given to every new session's workflow. */
+  @Override
   public int undoLimit() {
     return undoLimit;
   }
@@ -88,6 +92,15 @@ public final class SessionRegistry {
       WorkflowSession current = currentByConnection.get(connectionId);
       return current != null ? current : openScratchSession(connectionId);
     }
+  }
+
+  /**
+   * The workflow of the connection's current session (a scratch session is opened on first use, as
+   * by {@link #current}).
+   */
+  @Override
+  public WorkflowState currentWorkflow(String connectionId) {
+    return current(connectionId).workflow();
   }
 
   /**

@@ -25,9 +25,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Contract: {@link #name()}, {@link #description()} and {@link #inputSchema()} return the same
  * value on every call. {@link #call} may be invoked concurrently from several threads (one per
  * in-flight request); implementations keep per-connection state in the services they are given,
- * never in fields keyed by thread. A user mistake is reported by throwing {@link ToolException}
- * (the registry turns it into an {@code isError} result with the exception's message); any other
- * exception is treated as a defect, logged with its stack trace and reported as an internal error.
+ * never in fields keyed by thread. A user mistake is reported by throwing {@link ToolException}:
+ * the MCP layer that calls the tool ({@code mcp.McpToolAdapter}) turns it into an {@code isError}
+ * result with the exception's message; it turns any other exception or error into an {@code
+ * isError} result that names the defect and the call's correlation id, and logs the stack trace.
+ * The {@link ToolRegistry} only holds the tools; it catches nothing.
  */
 public interface Tool {
 

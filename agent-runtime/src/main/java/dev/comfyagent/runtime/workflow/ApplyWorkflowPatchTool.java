@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
@@ -20,11 +19,11 @@ import java.util.Optional;
  */
 public final class ApplyWorkflowPatchTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
 
-  public ApplyWorkflowPatchTool(SessionRegistry sessions, NodeCatalog catalog) {
-    this.sessions = sessions;
+  public ApplyWorkflowPatchTool(CurrentWorkflows workflows, NodeCatalog catalog) {
+    this.workflows = workflows;
     this.catalog = catalog;
   }
 
@@ -51,7 +50,7 @@ public final class ApplyWorkflowPatchTool implements Tool {
         .property(
             "patch",
             true,
-            WorkflowToolSupport.patchSchema(
+            PatchArgument.schema(
                 "RFC 6902 operations, e.g. [{\"op\": \"replace\", \"path\": \"/3/inputs/seed\","
                     + " \"value\": 42}]; a JSON string holding the array is accepted too"))
         .build();
@@ -59,10 +58,10 @@ public final class ApplyWorkflowPatchTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    WorkflowState state = WorkflowToolSupport.state(sessions, context);
+    WorkflowState state = workflows.currentWorkflow(context.connectionId());
     state.requireCurrent();
     try {
-      JsonPatch patch = WorkflowToolSupport.patchArgument(arguments);
+      JsonPatch patch = PatchArgument.read(arguments);
       if (patch.isEmpty()) {
         throw new InvalidArgumentException("the patch has no operations; nothing to do");
       }
@@ -70,7 +69,7 @@ public final class ApplyWorkflowPatchTool implements Tool {
       Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
       return state.apply(patch, name(), change -> report(change, definitions));
     } catch (PatchException e) {
-      return WorkflowToolSupport.patchFailed(e);
+      return PatchArgument.failed(e);
     }
   }
 
@@ -82,7 +81,7 @@ public final class ApplyWorkflowPatchTool implements Tool {
     StringBuilder text = new StringBuilder();
     if (!change.patch().changesSomething()) {
       text.append("All ")
-          .append(WorkflowToolSupport.plural(change.patch().size(), "test"))
+          .append(WorkflowText.plural(change.patch().size(), "test"))
           .append(" passed; nothing was changed.");
     } else if (!change.changed()) {
       text.append("Nothing was changed: the patch only writes values the workflow already has")
@@ -92,11 +91,11 @@ public final class ApplyWorkflowPatchTool implements Tool {
           .append('.');
     } else {
       text.append("Applied ")
-          .append(WorkflowToolSupport.plural(change.patch().size(), "operation"))
+          .append(WorkflowText.plural(change.patch().size(), "operation"))
           .append(" (undo depth now ")
           .append(change.undoDepth())
           .append("):\n")
-          .append(WorkflowToolSupport.listChanges(lines));
+          .append(WorkflowText.changeList(lines));
     }
     if (!introduced.isEmpty()) {
       text.append("\nNew problems (validate_workflow for all):");

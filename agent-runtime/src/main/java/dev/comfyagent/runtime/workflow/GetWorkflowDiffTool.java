@@ -2,7 +2,6 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -11,10 +10,10 @@ import dev.comfyagent.runtime.tool.ToolResult;
 /** {@code get_workflow_diff}: the RFC 6902 patch from the loaded base to the current workflow. */
 public final class GetWorkflowDiffTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
 
-  public GetWorkflowDiffTool(SessionRegistry sessions) {
-    this.sessions = sessions;
+  public GetWorkflowDiffTool(CurrentWorkflows workflows) {
+    this.workflows = workflows;
   }
 
   @Override
@@ -41,16 +40,16 @@ public final class GetWorkflowDiffTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    WorkflowState state = WorkflowToolSupport.state(sessions, context);
+    WorkflowState state = workflows.currentWorkflow(context.connectionId());
     Workflow current = state.requireCurrent();
     Workflow base = state.base().orElse(current);
     JsonPatch diff = state.diffFromBase();
     String text =
         diff.isEmpty()
             ? "The current workflow is identical to the loaded one."
-            : WorkflowToolSupport.plural(diff.size(), "change")
+            : WorkflowText.plural(diff.size(), "change")
                 + " since the workflow was loaded:\n"
-                + WorkflowToolSupport.listChanges(WorkflowChanges.describe(base, current))
+                + WorkflowText.changeList(WorkflowChanges.describe(base, current))
                 + "\nRFC 6902 patch: "
                 + diff;
     ObjectNode json = JsonNodeFactory.instance.objectNode();

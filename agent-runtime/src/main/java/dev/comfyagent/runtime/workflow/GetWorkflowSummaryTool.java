@@ -2,7 +2,6 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -14,11 +13,11 @@ import dev.comfyagent.runtime.tool.ToolResult;
  */
 public final class GetWorkflowSummaryTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
 
-  public GetWorkflowSummaryTool(SessionRegistry sessions, NodeCatalog catalog) {
-    this.sessions = sessions;
+  public GetWorkflowSummaryTool(CurrentWorkflows workflows, NodeCatalog catalog) {
+    this.workflows = workflows;
     this.catalog = catalog;
   }
 
@@ -48,7 +47,7 @@ public final class GetWorkflowSummaryTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    Workflow workflow = WorkflowToolSupport.state(sessions, context).requireCurrent();
+    Workflow workflow = workflows.currentWorkflow(context.connectionId()).requireCurrent();
     WorkflowSummary summary = WorkflowSummary.of(workflow, catalog.tryDefinitions());
     return ToolResult.of(summary.text(), summary.toJson());
   }

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
 import dev.comfyagent.runtime.files.AllowedRoots;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
+import dev.comfyagent.runtime.tool.ToolArguments;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolResult;
@@ -30,12 +30,12 @@ public final class LoadWorkflowTool implements Tool {
   /** Larger files are refused before reading; real workflows are a few megabytes at most. */
   static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
   private final AllowedRoots roots;
 
-  public LoadWorkflowTool(SessionRegistry sessions, NodeCatalog catalog, AllowedRoots roots) {
-    this.sessions = sessions;
+  public LoadWorkflowTool(CurrentWorkflows workflows, NodeCatalog catalog, AllowedRoots roots) {
+    this.workflows = workflows;
     this.catalog = catalog;
     this.roots = roots;
   }
@@ -77,9 +77,10 @@ public final class LoadWorkflowTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    boolean hasPath = arguments.hasNonNull("path");
-    boolean hasInline = arguments.hasNonNull("workflow");
-    if (hasPath == hasInline) {
+    ToolArguments args = ToolArguments.of(arguments);
+    Optional<String> path = args.optionalString("path");
+    Optional<JsonNode> inline = args.optionalAny("workflow");
+    if (path.isPresent() == inline.isPresent()) {
       throw new InvalidArgumentException(
           roots.isEnabled()
               ? "give exactly one of 'path' (a file under "
@@ -90,31 +91,28 @@ public final class LoadWorkflowTool implements Tool {
     }
     String source;
     JsonNode document;
-    if (hasPath) {
-      String userPath = arguments.get("path").isTextual() ? arguments.get("path").asText() : null;
-      if (userPath == null) {
-        throw new InvalidArgumentException("argument 'path' must be a string");
-      }
+    if (path.isPresent()) {
+      String userPath = path.get();
       Path file = roots.resolveForRead(userPath);
       source = userPath;
       document = WorkflowJson.parseFile(read(file, userPath), userPath);
     } else {
-      JsonNode inline = arguments.get("workflow");
       source = "the inline workflow";
-      document = inline.isTextual() ? WorkflowJson.parse(inline.asText(), source) : inline;
+      JsonNode workflow = inline.get();
+      document = workflow.isTextual() ? WorkflowJson.parse(workflow.asText(), source) : workflow;
     }
     NodeCatalog.Lookup lookup = catalog.lookup();
     Optional<NodeDefinitions> definitions = lookup.definitions();
     LoadedWorkflow loaded = WorkflowReader.read(document, definitions, source);
     // The answer is built before the workflow is installed: a failure leaves the previous one.
-    return WorkflowToolSupport.state(sessions, context)
+    return workflows
+        .currentWorkflow(context.connectionId())
         .load(loaded.workflow(), workflow -> answer(loaded, source, lookup));
   }
 
   private static ToolResult answer(
       LoadedWorkflow loaded, String source, NodeCatalog.Lookup lookup) {
-    Optional<NodeDefinitions> definitions = lookup.definitions();
-    WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), definitions);
+    WorkflowSummary summary = WorkflowSummary.of(loaded.workflow(), lookup.definitions());
     ValidationReport report = ValidationReport.of(loaded.workflow(), lookup);
     StringBuilder text = new StringBuilder();
     text.append("Loaded ")
@@ -122,9 +120,9 @@ public final class LoadWorkflowTool implements Tool {
         .append(" (")
         .append(loaded.format().description())
         .append("): ")
-        .append(WorkflowToolSupport.plural(summary.nodeCount(), "node"))
+        .append(WorkflowText.plural(summary.nodeCount(), "node"))
         .append(", ")
-        .append(WorkflowToolSupport.plural(summary.links().size(), "link"))
+        .append(WorkflowText.plural(summary.links().size(), "link"))
         .append(". It is now the current workflow and the base for diffs and reset.");
     List<String> classes = new ArrayList<>();
     summary

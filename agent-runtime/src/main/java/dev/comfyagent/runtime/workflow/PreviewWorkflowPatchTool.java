@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -19,11 +18,11 @@ import java.util.Optional;
  */
 public final class PreviewWorkflowPatchTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
 
-  public PreviewWorkflowPatchTool(SessionRegistry sessions, NodeCatalog catalog) {
-    this.sessions = sessions;
+  public PreviewWorkflowPatchTool(CurrentWorkflows workflows, NodeCatalog catalog) {
+    this.workflows = workflows;
     this.catalog = catalog;
   }
 
@@ -46,7 +45,7 @@ public final class PreviewWorkflowPatchTool implements Tool {
         .property(
             "patch",
             true,
-            WorkflowToolSupport.patchSchema(
+            PatchArgument.schema(
                 "RFC 6902 operations, as for apply_workflow_patch (a JSON string is accepted)"))
         .build();
   }
@@ -58,13 +57,13 @@ public final class PreviewWorkflowPatchTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    WorkflowState state = WorkflowToolSupport.state(sessions, context);
+    WorkflowState state = workflows.currentWorkflow(context.connectionId());
     Workflow before = state.requireCurrent();
     Workflow after;
     try {
-      after = WorkflowPatcher.apply(before, WorkflowToolSupport.patchArgument(arguments)).result();
+      after = WorkflowPatcher.apply(before, PatchArgument.read(arguments)).result();
     } catch (PatchException e) {
-      return WorkflowToolSupport.patchFailed(e);
+      return PatchArgument.failed(e);
     }
     Optional<NodeDefinitions> definitions = catalog.tryDefinitions();
     List<String> lines = WorkflowChanges.describe(before, after);
@@ -76,9 +75,9 @@ public final class PreviewWorkflowPatchTool implements Tool {
       text.append(" change nothing.");
     } else {
       text.append(" make ")
-          .append(WorkflowToolSupport.plural(lines.size(), "change"))
+          .append(WorkflowText.plural(lines.size(), "change"))
           .append(":\n")
-          .append(WorkflowToolSupport.listChanges(lines));
+          .append(WorkflowText.changeList(lines));
     }
     if (introduced.isEmpty()) {
       text.append("\nIt introduces no validation problems")

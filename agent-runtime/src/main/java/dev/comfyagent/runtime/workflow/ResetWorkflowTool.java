@@ -2,7 +2,6 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -11,10 +10,10 @@ import dev.comfyagent.runtime.tool.ToolResult;
 /** {@code reset_workflow}: back to the workflow as loaded, as one undoable step. */
 public final class ResetWorkflowTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
 
-  public ResetWorkflowTool(SessionRegistry sessions) {
-    this.sessions = sessions;
+  public ResetWorkflowTool(CurrentWorkflows workflows) {
+    this.workflows = workflows;
   }
 
   @Override
@@ -36,7 +35,7 @@ public final class ResetWorkflowTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    return WorkflowToolSupport.state(sessions, context).reset(ResetWorkflowTool::answer);
+    return workflows.currentWorkflow(context.connectionId()).reset(ResetWorkflowTool::answer);
   }
 
   /** The answer to a reset, built before the reset is made. */
@@ -52,8 +51,7 @@ public final class ResetWorkflowTool implements Tool {
         "Reset to the loaded workflow (undo_workflow_patch brings the changes back; undo depth now "
             + change.undoDepth()
             + "). Reverted:\n"
-            + WorkflowToolSupport.listChanges(
-                WorkflowChanges.describe(change.before(), change.after())),
+            + WorkflowText.changeList(WorkflowChanges.describe(change.before(), change.after())),
         json);
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.files.AllowedRoots;
 import dev.comfyagent.runtime.files.AtomicFileWriter;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolArguments;
@@ -22,11 +21,11 @@ import java.nio.file.Path;
  */
 public final class SaveWorkflowTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final AllowedRoots roots;
 
-  public SaveWorkflowTool(SessionRegistry sessions, AllowedRoots roots) {
-    this.sessions = sessions;
+  public SaveWorkflowTool(CurrentWorkflows workflows, AllowedRoots roots) {
+    this.workflows = workflows;
     this.roots = roots;
   }
 
@@ -61,7 +60,7 @@ public final class SaveWorkflowTool implements Tool {
     ToolArguments args = ToolArguments.of(arguments);
     String userPath = args.requiredString("path");
     boolean overwrite = args.optionalBoolean("overwrite").orElse(false);
-    Workflow workflow = WorkflowToolSupport.state(sessions, context).requireCurrent();
+    Workflow workflow = workflows.currentWorkflow(context.connectionId()).requireCurrent();
     Path target = roots.resolveForWrite(userPath);
     byte[] bytes = (workflow.toPrettyJson() + "\n").getBytes(StandardCharsets.UTF_8);
     try {

@@ -8,7 +8,6 @@ import dev.comfyagent.runtime.discover.InputSpec;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinition;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
@@ -32,11 +31,11 @@ import java.util.Optional;
  */
 public final class SetInputTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
 
-  public SetInputTool(SessionRegistry sessions, NodeCatalog catalog) {
-    this.sessions = sessions;
+  public SetInputTool(CurrentWorkflows workflows, NodeCatalog catalog) {
+    this.workflows = workflows;
     this.catalog = catalog;
   }
 
@@ -68,9 +67,9 @@ public final class SetInputTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    WorkflowState state = WorkflowToolSupport.state(sessions, context);
+    WorkflowState state = workflows.currentWorkflow(context.connectionId());
     Workflow workflow = state.requireCurrent();
-    String nodeId = WorkflowToolSupport.nodeId(arguments, "node_id");
+    String nodeId = nodeIdArgument(arguments);
     String input = ToolArguments.of(arguments).requiredString("input");
     JsonNode value = ToolArguments.of(arguments).requiredAny("value").deepCopy();
     if (!workflow.hasNode(nodeId)) {
@@ -229,5 +228,21 @@ public final class SetInputTool implements Tool {
     } catch (NumberFormatException | ArithmeticException e) {
       return value;
     }
+  }
+
+  /** The {@code node_id} argument: a string, or an integer as assistants often send. */
+  private static String nodeIdArgument(ObjectNode arguments) {
+    JsonNode value = arguments.get("node_id");
+    if (value == null || value.isNull()) {
+      throw new InvalidArgumentException("argument 'node_id' is required (a node id like \"3\")");
+    }
+    if (value.isTextual() && !value.asText().isBlank()) {
+      return value.asText();
+    }
+    if (value.isIntegralNumber()) {
+      return value.asText();
+    }
+    throw new InvalidArgumentException(
+        "argument 'node_id' must be a node id like \"3\", got " + LiteralCheck.show(value));
   }
 }

@@ -2,7 +2,6 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.discover.NodeCatalog;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -11,11 +10,11 @@ import dev.comfyagent.runtime.tool.ToolResult;
 /** {@code validate_workflow}: checks the current workflow against ComfyUI's node catalog. */
 public final class ValidateWorkflowTool implements Tool {
 
-  private final SessionRegistry sessions;
+  private final CurrentWorkflows workflows;
   private final NodeCatalog catalog;
 
-  public ValidateWorkflowTool(SessionRegistry sessions, NodeCatalog catalog) {
-    this.sessions = sessions;
+  public ValidateWorkflowTool(CurrentWorkflows workflows, NodeCatalog catalog) {
+    this.workflows = workflows;
     this.catalog = catalog;
   }
 
@@ -46,7 +45,7 @@ public final class ValidateWorkflowTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode arguments, ToolContext context) {
-    Workflow workflow = WorkflowToolSupport.state(sessions, context).requireCurrent();
+    Workflow workflow = workflows.currentWorkflow(context.connectionId()).requireCurrent();
     ValidationReport report = ValidationReport.of(workflow, catalog.lookup());
     return ToolResult.of(report.text(), report.toJson());
   }

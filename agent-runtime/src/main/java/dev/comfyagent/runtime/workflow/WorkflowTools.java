@@ -1,8 +1,8 @@
 package dev.comfyagent.runtime.workflow;
 
+import dev.comfyagent.runtime.discover.ManagerNodeMap;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.files.AllowedRoots;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.Tool;
 import java.util.List;
 
@@ -12,26 +12,37 @@ import java.util.List;
  * <p>Usage:
  *
  * <pre>{@code
- * WorkflowTools.create(sessions, catalog, roots).forEach(registry::register);
+ * WorkflowTools.create(workflows, catalog, roots).forEach(registry::register);
  * }</pre>
  */
 public final class WorkflowTools {
 
   private WorkflowTools() {}
 
-  /** One instance of each workflow tool, sharing the given services. */
+  /**
+   * One instance of each workflow tool, sharing the given services.
+   *
+   * @param workflows where each connection's workflow is kept ({@code SessionRegistry})
+   * @param catalog ComfyUI's node types, to convert, validate and summarise against
+   * @param managerMap ComfyUI-Manager's packs, named for node types ComfyUI lacks
+   * @param roots the folders {@code load_workflow} and {@code save_workflow} may use
+   */
   public static List<Tool> create(
-      SessionRegistry sessions, NodeCatalog catalog, AllowedRoots roots) {
+      CurrentWorkflows workflows,
+      NodeCatalog catalog,
+      ManagerNodeMap managerMap,
+      AllowedRoots roots) {
     return List.of(
-        new LoadWorkflowTool(sessions, catalog, roots),
-        new GetWorkflowSummaryTool(sessions, catalog),
-        new ValidateWorkflowTool(sessions, catalog),
-        new ApplyWorkflowPatchTool(sessions, catalog),
-        new PreviewWorkflowPatchTool(sessions, catalog),
-        new SetInputTool(sessions, catalog),
-        new UndoWorkflowPatchTool(sessions),
-        new GetWorkflowDiffTool(sessions),
-        new ResetWorkflowTool(sessions),
-        new SaveWorkflowTool(sessions, roots));
+        new LoadWorkflowTool(workflows, catalog, roots),
+        new GetWorkflowSummaryTool(workflows, catalog),
+        new ValidateWorkflowTool(workflows, catalog),
+        new ApplyWorkflowPatchTool(workflows, catalog),
+        new PreviewWorkflowPatchTool(workflows, catalog),
+        new SetInputTool(workflows, catalog),
+        new UndoWorkflowPatchTool(workflows),
+        new GetWorkflowDiffTool(workflows),
+        new ResetWorkflowTool(workflows),
+        new SaveWorkflowTool(workflows, roots),
+        new FindMissingNodesTool(workflows, catalog, managerMap));
   }
 }

@@ -58,6 +58,8 @@ class RuntimeAssemblyTest {
     env.put("COMFYUI_PATH", comfy.toString());
 
     try (RuntimeAssembly runtime = assemble(env)) {
+      // size() never reads the files: it is 0 until something (the warm-up) has read them.
+      assertThat(runtime.managerMap().size()).isZero();
       runtime.warmUp();
       assertThat(runtime.nodeSearch().awaitPrepared(Duration.ofSeconds(30))).isTrue();
 

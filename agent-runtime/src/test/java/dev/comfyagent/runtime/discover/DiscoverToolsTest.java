@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
 import dev.comfyagent.runtime.tool.ToolResult;
-import dev.comfyagent.runtime.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,18 +32,15 @@ class DiscoverToolsTest {
   private final NodeCatalog catalog =
       new NodeCatalog(client::objectInfo, Duration.ofMinutes(5), clock);
   private final NodeSearch search = new NodeSearch(catalog, DiscoverFixtures.managerMap());
-  private final SessionRegistry sessions = new SessionRegistry(50);
   private final Map<String, Tool> tools =
-      DiscoverTools.create(
-              catalog, search, new ModelCatalog(client, Duration.ofMinutes(5), clock), sessions)
+      DiscoverTools.create(catalog, search, new ModelCatalog(client, Duration.ofMinutes(5), clock))
           .stream()
           .collect(Collectors.toMap(Tool::name, t -> t));
 
   @Test
-  void offersTheFourDiscoverToolsWithObjectSchemas() {
+  void offersTheThreeDiscoverToolsWithObjectSchemas() {
     assertThat(tools.keySet())
-        .containsExactlyInAnyOrder(
-            "search_nodes", "get_node_info", "list_models", "find_missing_nodes");
+        .containsExactlyInAnyOrder("search_nodes", "get_node_info", "list_models");
     assertThat(tools.values()).allMatch(Tool::readOnly);
     assertThat(tools.values())
         .allMatch(t -> "object".equals(t.inputSchema().path("type").asText()));
@@ -219,60 +214,6 @@ class DiscoverToolsTest {
         .hasMessageContaining("ComfyUI at 127.0.0.1:8188 is not reachable");
   }
 
-  @Test
-  void findMissingNodesGroupsMissingTypesByPack() throws Exception {
-    load(
-        "{\"3\": {\"class_type\": \"KSampler\", \"inputs\": {}},"
-            + " \"12\": {\"class_type\": \"FaceDetailer\", \"inputs\": {}},"
-            + " \"14\": {\"class_type\": \"FaceDetailer\", \"inputs\": {}},"
-            + " \"15\": {\"class_type\": \"SAMLoader\", \"inputs\": {}},"
-            + " \"20\": {\"class_type\": \"MyStudioNode\", \"inputs\": {}}}");
-
-    ToolResult result = call("find_missing_nodes", "{}");
-
-    assertThat(result.text())
-        .isEqualTo(
-            "3 of 4 node types of the workflow are not installed in the connected ComfyUI:\n"
-                + "- install pack \"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)"
-                + " for FaceDetailer (nodes 12, 14)\n"
-                + "- install pack \"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)"
-                + " for SAMLoader (node 15) (ComfyUI-Manager's choice; also provided by pack"
-                + " \"segment anything\" (https://github.com/storyicon/comfyui_segment_anything))\n"
-                + "- unknown to ComfyUI-Manager: MyStudioNode (node 20)\n"
-                + "Install the packs with ComfyUI-Manager (or git clone them into custom_nodes) and"
-                + " restart ComfyUI.");
-    List<String> missing =
-        result.structuredContent().path("missing").findValuesAsText("class_type");
-    assertThat(missing).containsExactly("FaceDetailer", "SAMLoader", "MyStudioNode");
-  }
-
-  @Test
-  void findMissingNodesSaysWhenEverythingIsInstalled() throws Exception {
-    load("{\"3\": {\"class_type\": \"KSampler\", \"inputs\": {}}}");
-
-    assertThat(call("find_missing_nodes", "{}").text())
-        .isEqualTo(
-            "All 1 node types of the workflow (1 nodes) are installed in the connected ComfyUI.");
-  }
-
-  @Test
-  void findMissingNodesNeedsAWorkflow() {
-    assertThatThrownBy(() -> call("find_missing_nodes", "{}"))
-        .isInstanceOf(ToolException.class)
-        .hasMessageContaining("no workflow is loaded");
-  }
-
-  @Test
-  void findMissingNodesCannotAnswerWithoutEverReachingComfyUi() throws Exception {
-    load("{\"3\": {\"class_type\": \"KSampler\", \"inputs\": {}}}");
-    client.reachable(false);
-
-    assertThatThrownBy(() -> call("find_missing_nodes", "{}"))
-        .isInstanceOf(ToolException.class)
-        .hasMessageStartingWith(
-            "cannot tell which node types are missing: ComfyUI at 127.0.0.1:8188");
-  }
-
   /**
    * ComfyUI-Manager's map as large catalogs have it: a node type that four packs declare, and a
    * pack with a node type whose name is an installed node's display name.
@@ -295,10 +236,7 @@ class DiscoverToolsTest {
             new java.io.ByteArrayInputStream("{\"custom_nodes\": []}".getBytes(UTF_8)));
     NodeSearch crowdedSearch = new NodeSearch(catalog, crowded);
     return DiscoverTools.create(
-            catalog,
-            crowdedSearch,
-            new ModelCatalog(client, Duration.ofMinutes(5), clock),
-            sessions)
+            catalog, crowdedSearch, new ModelCatalog(client, Duration.ofMinutes(5), clock))
         .stream()
         .collect(Collectors.toMap(Tool::name, t -> t));
   }
@@ -319,31 +257,6 @@ class DiscoverToolsTest {
         .doesNotContain("ComfyUI-Manager does not know it");
     assertThat(result.structuredContent().path("class_type").asText())
         .isEqualTo("CheckpointLoaderSimple");
-  }
-
-  @Test
-  void findMissingNodesNamesEveryPackThatProvidesAType() throws Exception {
-    Tool findMissing = toolsWithACrowdedManagerMap().get("find_missing_nodes");
-    load(
-        "{\"3\": {\"class_type\": \"KSampler\", \"inputs\": {}},"
-            + " \"12\": {\"class_type\": \"FaceDetailer\", \"inputs\": {}}}");
-
-    ToolResult result = findMissing.call(JSON.createObjectNode(), CONTEXT);
-
-    assertThat(result.structuredContent().at("/missing/0/packs")).hasSize(4);
-    assertThat(result.text())
-        .contains("- install one of 4 packs for FaceDetailer (node 12): ")
-        .contains("pack \"impact\" (https://github.com/example/impact)")
-        .contains("pack \"impact-fork\" (https://github.com/example/impact-fork)")
-        .contains("pack \"face-tools\" (https://github.com/example/face-tools)")
-        .contains("pack \"detailer-suite\" (https://github.com/example/detailer-suite)");
-  }
-
-  private void load(String api) throws Exception {
-    sessions
-        .current(CONTEXT.connectionId())
-        .workflow()
-        .load(Workflow.ofApi((ObjectNode) JSON.readTree(api)));
   }
 
   private ToolResult call(String tool, String arguments) {

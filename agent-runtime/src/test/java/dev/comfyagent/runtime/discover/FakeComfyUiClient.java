@@ -122,6 +122,11 @@ public final class FakeComfyUiClient implements ComfyUiClient {
   }
 
   @Override
+  public void deleteFromQueue(String promptId) {
+    check();
+  }
+
+  @Override
   public EventSubscription subscribe(String clientId, ComfyUiEventListener listener) {
     check();
     return () -> {};

@@ -9,6 +9,7 @@ import dev.comfyagent.runtime.comfy.ComfyUiSettings;
 import dev.comfyagent.runtime.comfy.ComfyUiUnavailableException;
 import dev.comfyagent.runtime.comfy.HttpComfyUiClient;
 import dev.comfyagent.runtime.session.SessionRegistry;
+import dev.comfyagent.runtime.status.StatusTools;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,14 @@ class ExecutionToolsTest {
   }
 
   private Map<String, Tool> toolsWith(ExecutionSettings settings) {
-    return ExecutionTools.create(client, sessions, settings).stream()
+    return verifyTools(ExecutionTools.create(client, sessions, settings));
+  }
+
+  /** The execute tools and the status tools, wired as the runtime wires them. */
+  private Map<String, Tool> verifyTools(ExecutionTools execution) {
+    return Stream.concat(
+            execution.tools().stream(),
+            StatusTools.create(client, execution::connectionOf).stream())
         .collect(Collectors.toMap(Tool::name, t -> t));
   }
 
@@ -126,7 +135,7 @@ class ExecutionToolsTest {
   }
 
   @Test
-  void createsTheSixVerifyTools() {
+  void theExecuteAndStatusToolsMakeTheSixVerifyTools() {
     assertThat(tools.keySet())
         .containsExactlyInAnyOrder(
             "execute_workflow",
@@ -209,7 +218,8 @@ class ExecutionToolsTest {
   @Test
   void aWorkflowRefusedForAMissingNodeTypeNamesThePacksThatProvideIt() throws Exception {
     tools =
-        ExecutionTools.create(
+        verifyTools(
+            ExecutionTools.create(
                 client,
                 sessions,
                 defaults(),
@@ -218,9 +228,7 @@ class ExecutionToolsTest {
                         ? List.of(
                             "\"ComfyUI Impact Pack\" (https://github.com/ltdrdata/ComfyUI-Impact-Pack)",
                             "\"Impact fork\" (https://github.com/example/impact-fork)")
-                        : List.of())
-            .stream()
-            .collect(Collectors.toMap(Tool::name, t -> t));
+                        : List.of()));
     ObjectNode prompt = txt2img();
     ((ObjectNode) prompt.get("3")).put("class_type", "FaceDetailer");
     load(prompt);
@@ -507,36 +515,6 @@ class ExecutionToolsTest {
         .isInstanceOf(ComfyUiUnavailableException.class)
         .hasMessageContaining("127.0.0.1:" + comfy.port())
         .hasMessageContaining("circuit breaker");
-  }
-
-  @Test
-  void systemStatsReadLikeAMachineDescription() throws Exception {
-    ToolResult result = call("get_system_stats", "{}");
-
-    assertThat(result.text())
-        .startsWith("ComfyUI 0.3.66 at 127.0.0.1:" + comfy.port())
-        .contains("GPU 0: NVIDIA GeForce RTX 4090 (cuda), VRAM 1.2 of 23.6 GB used")
-        .contains("RAM ")
-        .contains("simulator");
-    assertThat(result.structuredContent().has("devices")).isTrue();
-  }
-
-  @Test
-  void isComfyUiRunningAnswersYesOrWhyNotAndNeverFails() throws Exception {
-    assertThat(call("is_comfyui_running", "{}").text())
-        .startsWith("Yes: ComfyUI 0.3.66 is running at 127.0.0.1:" + comfy.port())
-        .contains("NVIDIA GeForce RTX 4090")
-        .endsWith("circuit breaker CLOSED.");
-
-    comfy.goDown();
-    ToolResult down = call("is_comfyui_running", "{}");
-
-    assertThat(down.isError()).isFalse();
-    assertThat(down.text())
-        .startsWith(
-            "No: ComfyUI at 127.0.0.1:" + comfy.port() + " is not reachable (connection refused)");
-    assertThat(down.structuredContent().get("running").asBoolean()).isFalse();
-    assertThat(down.structuredContent().get("breaker_state").asText()).isEqualTo("CLOSED");
   }
 
   @Test

@@ -30,6 +30,7 @@ class ArgumentCheckTest {
       WorkflowTools.create(
               new SessionRegistry(50),
               NodeCatalog.fixed(NodeDefinitions.parse(JSON.createObjectNode())),
+              dev.comfyagent.runtime.discover.ManagerNodeMap.none("not part of this test"),
               AllowedRoots.of(java.util.List.of(java.nio.file.Path.of(""))))
           .stream()
           .collect(Collectors.toMap(Tool::name, Function.identity()));

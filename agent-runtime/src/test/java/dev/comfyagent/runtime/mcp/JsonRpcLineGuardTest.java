@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -93,25 +95,45 @@ class JsonRpcLineGuardTest {
     int n = guard.read(line);
     assertThat(new String(line, 0, n, StandardCharsets.UTF_8)).contains("tools/call");
 
-    Thread answer =
+    CompletableFuture<Integer> end = new CompletableFuture<>();
+    Thread reader =
         new Thread(
             () -> {
               try {
-                Thread.sleep(300);
-                out.forSdk()
-                    .write(
-                        "{\"jsonrpc\":\"2.0\",\"id\":\"r1\",\"result\":{}}\n"
-                            .getBytes(StandardCharsets.UTF_8));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
+                end.complete(guard.read());
+              } catch (Throwable e) {
+                end.completeExceptionally(e);
               }
             });
-    answer.start();
-    assertThat(guard.read()).isEqualTo(-1);
+    reader.start();
 
-    // The end of input came only after the answer was written.
+    // No sleep decides the order: wait until the reader either has the end of input (the guard
+    // did not hold it back) or is waiting inside the guard for the request's answer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!end.isDone() && !waitsForAnswers(reader) && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(end).as("the end of input while r1 is unanswered").isNotDone();
+    assertThat(ended).hasValue(0);
+
+    out.forSdk()
+        .write(
+            "{\"jsonrpc\":\"2.0\",\"id\":\"r1\",\"result\":{}}\n".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(end.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+    assertThat(ended).hasValue(1);
     assertThat(answers()).hasSize(1);
-    answer.join();
+    reader.join();
+  }
+
+  private static boolean waitsForAnswers(Thread reader) {
+    for (StackTraceElement frame : reader.getStackTrace()) {
+      if (frame.getClassName().equals(InFlightRequests.class.getName())
+          && frame.getMethodName().equals("awaitAnswered")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test

@@ -70,10 +70,40 @@ class McpToolAdapterTest {
 
   @Test
   void sendsNoArgumentsAsAnEmptyObject() {
+    // A tool without required arguments, so that the schema check lets the call through.
+    AtomicReference<ObjectNode> received = new AtomicReference<>();
+    Tool noArguments =
+        new EchoTool() {
+          @Override
+          public ObjectNode inputSchema() {
+            return InputSchema.object().build();
+          }
+
+          @Override
+          public ToolResult call(ObjectNode arguments, ToolContext toolContext) {
+            received.set(arguments);
+            return ToolResult.text("ran");
+          }
+        };
+
+    CallToolResult result =
+        adapter
+            .specification(noArguments)
+            .callHandler()
+            .apply(null, new CallToolRequest("echo", null, null));
+
+    assertThat(result.isError()).isFalse();
+    assertThat(received.get()).isNotNull();
+    assertThat(received.get().isEmpty()).isTrue();
+  }
+
+  @Test
+  void refusesMissingRequiredArgumentsBeforeTheToolRuns() {
     CallToolResult result = call(null, null);
 
     assertThat(result.isError()).isTrue();
     assertThat(((TextContent) result.content().get(0)).text()).contains("text");
+    assertThat(context.get()).isNull();
   }
 
   @Test
@@ -91,7 +121,7 @@ class McpToolAdapterTest {
     return spec.callHandler().apply(null, request);
   }
 
-  private final class EchoTool implements Tool {
+  private class EchoTool implements Tool {
     @Override
     public String name() {
       return "echo";

@@ -147,6 +147,77 @@ class SessionRegistryTest {
     assertThatThrownBy(() -> new SessionRegistry(5, 0)).hasMessageContaining("named session");
   }
 
+  @Test
+  void acceptsBoundsOfOne() {
+    SessionRegistry smallest = new SessionRegistry(1, 1);
+
+    assertThat(smallest.undoLimit()).isEqualTo(1);
+    assertThat(smallest.maxOpenNamed()).isEqualTo(1);
+    assertThat(smallest.currentWorkflow("a").undoHistory().limit()).isEqualTo(1);
+  }
+
+  @Test
+  void savingUnderTheNameOfAnotherOpenSessionClosesThatOneForEveryConnection() {
+    WorkflowSession old = sessions.openNamedSession("a", named("hero"));
+    WorkflowSession scratch = sessions.current("b");
+    assertThat(sessions.size()).isEqualTo(2);
+
+    sessions.nameSession("b", scratch, "hero");
+
+    assertThat(sessions.findOpen("hero")).containsSame(scratch);
+    assertThat(sessions.current("a")).isSameAs(scratch).isNotSameAs(old);
+    assertThat(sessions.size()).isEqualTo(1);
+  }
+
+  @Test
+  void namingASessionBeyondTheBoundClosesTheLeastRecentlyUsedCleanOne() {
+    sessions.openNamedSession("x", named("one"));
+    sessions.openNamedSession("x", named("two"));
+    sessions.closeConnection("x");
+    WorkflowSession scratch = sessions.current("a");
+
+    sessions.nameSession("a", scratch, "three");
+
+    assertThat(sessions.openNames()).containsExactly("two", "three");
+    assertThat(sessions.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aNamedSessionInUseIsClosedForTheBoundOnceItsConnectionCloses() {
+    sessions.openNamedSession("a", named("one"));
+    sessions.openNamedSession("b", named("two"));
+    sessions.openNamedSession("c", named("three"));
+    assertThat(sessions.openNames()).hasSize(3);
+
+    sessions.closeConnection("a");
+
+    assertThat(sessions.openNames()).containsExactly("two", "three");
+    assertThat(sessions.size()).isEqualTo(2);
+  }
+
+  @Test
+  void sharingANamedSessionClosesTheScratchSessionItReplaces() {
+    sessions.openNamedSession("a", named("hero"));
+    sessions.current("b");
+    assertThat(sessions.size()).isEqualTo(2);
+
+    sessions.openSharedSession("b", "hero");
+
+    assertThat(sessions.size()).isEqualTo(1);
+  }
+
+  @Test
+  void closingANamedSessionNoConnectionHoldsCountsItClosed() {
+    sessions.openNamedSession("a", named("hero"));
+    sessions.openScratchSession("a");
+    assertThat(sessions.size()).isEqualTo(2);
+
+    assertThat(sessions.closeSession("hero")).isTrue();
+
+    assertThat(sessions.size()).isEqualTo(1);
+    assertThat(sessions.findOpen("hero")).isEmpty();
+  }
+
   private static WorkflowSession named(String name) {
     WorkflowState state = new WorkflowState(50);
     state.load(Workflow.ofApi(SessionFixtures.workflow(name)));

@@ -35,9 +35,12 @@ class SessionStoreCrashTest {
     SessionStore store = new SessionStore(dir, Clock.systemUTC());
     store.write(SessionFixtures.stored("shot", "the original"));
     int killedMidWrite = 0;
+    int rounds = 0;
 
-    for (int round = 0; round < 4; round++) {
-      Path started = dir.resolve("started-" + round);
+    // At least 4 kills at random moments; more until two of them landed while a save was writing
+    // its temporary file (the case this test is for), at most 20.
+    while (rounds < 4 || (killedMidWrite < 2 && rounds < 20)) {
+      Path started = dir.resolve("started-" + rounds);
       Process child = startChild(started, "loop");
       try {
         waitFor(started, child);
@@ -46,14 +49,21 @@ class SessionStoreCrashTest {
         child.destroyForcibly();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended").isTrue();
       }
-      if (temporaryFiles().findAny().isPresent()) {
+      rounds++;
+      List<Path> leftovers = temporaryFiles().toList();
+      if (!leftovers.isEmpty()) {
         killedMidWrite++;
       }
 
       StoredSession survivor = store.read("shot");
       assertWhole(survivor);
+      // What the next save's sweep would do; here so each round counts only its own kill.
+      for (Path leftover : leftovers) {
+        Files.delete(leftover);
+      }
     }
-    log.info("{} of 4 kills left a half-written temporary file behind", killedMidWrite);
+    log.info("{} of {} kills left a half-written temporary file behind", killedMidWrite, rounds);
+    assertThat(killedMidWrite).as("kills that landed in the middle of a save").isPositive();
     assertThat(store.names()).containsExactly("shot");
     assertThat(store.list()).hasSize(1);
   }

@@ -63,6 +63,22 @@ class WorkflowSessionTest {
   }
 
   @Test
+  void takesNotesUpToTheLimitsAndNotOneMore() {
+    WorkflowSession session = new WorkflowSession(null, new WorkflowState(5));
+
+    session.addNote("x".repeat(WorkflowSession.MAX_NOTE_LENGTH), now);
+    for (int i = 1; i < WorkflowSession.MAX_NOTES; i++) {
+      session.addNote("note " + i, now);
+    }
+
+    assertThat(session.notes()).hasSize(WorkflowSession.MAX_NOTES);
+    assertThatThrownBy(() -> session.addNote("one more", now))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("this session already has 1000 notes; start a new session");
+    assertThat(session.notes()).hasSize(WorkflowSession.MAX_NOTES);
+  }
+
+  @Test
   void keepsCreationTimeAndNotesWhenRestored() {
     StoredSession stored = SessionFixtures.stored("hero", "fox");
 

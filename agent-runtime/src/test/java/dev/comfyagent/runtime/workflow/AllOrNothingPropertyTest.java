@@ -70,7 +70,11 @@ class AllOrNothingPropertyTest {
     Path root = Files.createDirectories(fs.getPath("/workflows"));
     sessions = new SessionRegistry(UNDO_LIMIT);
     tools =
-        WorkflowTools.create(sessions, Fixtures.fixedCatalog(), AllowedRoots.of(List.of(root)))
+        WorkflowTools.create(
+                sessions,
+                Fixtures.fixedCatalog(),
+                Fixtures.noManagerMap(),
+                AllowedRoots.of(List.of(root)))
             .stream()
             .collect(Collectors.toMap(Tool::name, Function.identity()));
   }

@@ -196,6 +196,7 @@ class ComfyUiNumbersTest {
     return WorkflowTools.create(
             sessions,
             NodeCatalog.fixed(Fixtures.definitions()),
+            Fixtures.noManagerMap(),
             dev.comfyagent.runtime.files.AllowedRoots.of(
                 java.util.List.of(java.nio.file.Path.of(""))))
         .stream()

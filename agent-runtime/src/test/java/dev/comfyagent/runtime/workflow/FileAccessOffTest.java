@@ -23,7 +23,9 @@ class FileAccessOffTest {
 
   private final SessionRegistry sessions = new SessionRegistry(50);
   private final Map<String, Tool> tools =
-      WorkflowTools.create(sessions, Fixtures.fixedCatalog(), AllowedRoots.none()).stream()
+      WorkflowTools.create(
+              sessions, Fixtures.fixedCatalog(), Fixtures.noManagerMap(), AllowedRoots.none())
+          .stream()
           .collect(Collectors.toMap(Tool::name, Function.identity()));
 
   private ToolResult call(String tool, String arguments) {

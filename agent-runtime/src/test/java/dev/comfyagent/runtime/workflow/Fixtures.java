@@ -2,6 +2,7 @@ package dev.comfyagent.runtime.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.runtime.discover.ManagerNodeMap;
 import dev.comfyagent.runtime.discover.NodeCatalog;
 import dev.comfyagent.runtime.discover.NodeDefinitions;
 import java.io.IOException;
@@ -53,6 +54,11 @@ final class Fixtures {
 
   static Optional<NodeDefinitions> catalog() {
     return Optional.of(definitions());
+  }
+
+  /** No ComfyUI-Manager map: {@code find_missing_nodes} names no pack. */
+  static ManagerNodeMap noManagerMap() {
+    return ManagerNodeMap.none("ComfyUI-Manager is not part of this test");
   }
 
   static NodeCatalog fixedCatalog() {

@@ -57,7 +57,9 @@ class MutatingToolFailuresTest {
   private void use(NodeCatalog catalog, Path root) {
     sessions = new SessionRegistry(50);
     tools =
-        WorkflowTools.create(sessions, catalog, AllowedRoots.of(List.of(root))).stream()
+        WorkflowTools.create(
+                sessions, catalog, Fixtures.noManagerMap(), AllowedRoots.of(List.of(root)))
+            .stream()
             .collect(Collectors.toMap(Tool::name, Function.identity()));
   }
 

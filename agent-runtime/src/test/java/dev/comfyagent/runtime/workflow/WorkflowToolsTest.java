@@ -61,7 +61,9 @@ class WorkflowToolsTest {
   private void use(NodeCatalog catalog) {
     sessions = new SessionRegistry(50);
     tools =
-        WorkflowTools.create(sessions, catalog, AllowedRoots.of(List.of(root))).stream()
+        WorkflowTools.create(
+                sessions, catalog, Fixtures.noManagerMap(), AllowedRoots.of(List.of(root)))
+            .stream()
             .collect(Collectors.toMap(Tool::name, Function.identity()));
   }
 
@@ -90,7 +92,11 @@ class WorkflowToolsTest {
   @Test
   void factoryCreatesEveryToolOnceWithSchemasAndDescriptions() {
     List<Tool> created =
-        WorkflowTools.create(sessions, Fixtures.fixedCatalog(), AllowedRoots.of(List.of(root)));
+        WorkflowTools.create(
+            sessions,
+            Fixtures.fixedCatalog(),
+            Fixtures.noManagerMap(),
+            AllowedRoots.of(List.of(root)));
     ToolRegistry registry = new ToolRegistry();
     created.forEach(registry::register);
 
@@ -106,7 +112,8 @@ class WorkflowToolsTest {
             "undo_workflow_patch",
             "get_workflow_diff",
             "reset_workflow",
-            "save_workflow");
+            "save_workflow",
+            "find_missing_nodes");
     assertThat(created)
         .allSatisfy(
             t -> {
@@ -120,7 +127,8 @@ class WorkflowToolsTest {
             "get_workflow_summary",
             "validate_workflow",
             "preview_workflow_patch",
-            "get_workflow_diff");
+            "get_workflow_diff",
+            "find_missing_nodes");
   }
 
   @ParameterizedTest
@@ -141,6 +149,21 @@ class WorkflowToolsTest {
     assertThat(result.structuredContent().get("format").asText()).isEqualTo(format);
     assertThat(result.structuredContent().at("/validation/valid").asBoolean()).isTrue();
     assertThat(current()).isEqualTo(Fixtures.sdxl());
+  }
+
+  @Test
+  void theLoadAnswerListsEachNodeTypeWithItsNodesAndTheModels() {
+    ToolResult result = call("load_workflow", "{\"path\": \"sdxl-base-refiner-api.json\"}");
+
+    assertThat(result.text())
+        .contains("\nNodes: ")
+        .contains("CheckpointLoaderSimple x2 (4, 12)")
+        .contains("; VAEDecode (17)")
+        .contains(
+            "\nModels: sd_xl_base_1.0.safetensors (node 4); sd_xl_refiner_1.0.safetensors (node 12).");
+    assertThat(result.structuredContent().at("/nodes_by_class/KSamplerAdvanced").toString())
+        .isEqualTo("[\"10\",\"11\"]");
+    assertThat(result.structuredContent().path("notes").isArray()).isTrue();
   }
 
   @Test

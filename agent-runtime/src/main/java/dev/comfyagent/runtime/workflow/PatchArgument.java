@@ -4,28 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfyagent.runtime.session.SessionRegistry;
 import dev.comfyagent.runtime.tool.InvalidArgumentException;
-import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
-import java.util.List;
 
-/** What the workflow tools share: finding the connection's state, reading patches, wording. */
-final class WorkflowToolSupport {
+/**
+ * The {@code patch} argument of {@code apply_workflow_patch} and {@code preview_workflow_patch}:
+ * its schema, how it is read, and the answer when it cannot be applied.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class PatchArgument {
 
-  static final int MAX_LISTED_CHANGES = 40;
-
-  private WorkflowToolSupport() {}
-
-  static WorkflowState state(SessionRegistry sessions, ToolContext context) {
-    return sessions.current(context.connectionId()).workflow();
-  }
+  private PatchArgument() {}
 
   /**
    * The schema of a {@code patch} argument: an array of RFC 6902 operations, or a string holding
    * one (as some assistants send it; {@link JsonPatch#parse} reads both).
    */
-  static ObjectNode patchSchema(String description) {
+  static ObjectNode schema(String description) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode op = f.objectNode();
     op.put("type", "object");
@@ -51,8 +47,13 @@ final class WorkflowToolSupport {
     return schema;
   }
 
-  /** The {@code patch} argument: an array of operations, or a JSON string holding one. */
-  static JsonPatch patchArgument(ObjectNode arguments) {
+  /**
+   * The {@code patch} argument: an array of operations, or a JSON string holding one.
+   *
+   * @throws InvalidArgumentException when it is missing
+   * @throws PatchException when it is not a well-formed patch
+   */
+  static JsonPatch read(ObjectNode arguments) {
     JsonNode patch = arguments.get("patch");
     if (patch == null || patch.isNull()) {
       throw new InvalidArgumentException(
@@ -63,54 +64,12 @@ final class WorkflowToolSupport {
   }
 
   /** A failed patch as an error result that says nothing changed and which op failed. */
-  static ToolResult patchFailed(PatchException e) {
+  static ToolResult failed(PatchException e) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("applied", false);
     json.put("failed_op", e.operationIndex());
     json.put("error", e.getMessage());
     return ToolResult.error(
         e.getMessage() + "\nNothing was changed (a patch applies all or nothing).", json);
-  }
-
-  /** Change lines, at most {@link #MAX_LISTED_CHANGES}, each prefixed with "- ". */
-  static String listChanges(List<String> lines) {
-    if (lines.isEmpty()) {
-      return "(no changes)";
-    }
-    StringBuilder out = new StringBuilder();
-    int shown = Math.min(lines.size(), MAX_LISTED_CHANGES);
-    for (int i = 0; i < shown; i++) {
-      if (i > 0) {
-        out.append('\n');
-      }
-      out.append("- ").append(lines.get(i));
-    }
-    if (lines.size() > shown) {
-      out.append("\n- ... and ")
-          .append(lines.size() - shown)
-          .append(" more (see structuredContent)");
-    }
-    return out.toString();
-  }
-
-  /** A node id argument: a string, or an integer as assistants often send. */
-  static String nodeId(ObjectNode arguments, String name) {
-    JsonNode value = arguments.get(name);
-    if (value == null || value.isNull()) {
-      throw new InvalidArgumentException(
-          "argument '" + name + "' is required (a node id like \"3\")");
-    }
-    if (value.isTextual() && !value.asText().isBlank()) {
-      return value.asText();
-    }
-    if (value.isIntegralNumber()) {
-      return value.asText();
-    }
-    throw new InvalidArgumentException(
-        "argument '" + name + "' must be a node id like \"3\", got " + LiteralCheck.show(value));
-  }
-
-  static String plural(long n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
   }
 }

@@ -1,10 +1,11 @@
-package dev.comfyagent.runtime.execute;
+package dev.comfyagent.runtime.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.comfy.ComfyUiClient;
+import dev.comfyagent.runtime.comfy.QueueView;
 import dev.comfyagent.runtime.tool.InputSchema;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
@@ -17,11 +18,11 @@ import dev.comfyagent.runtime.tool.ToolResult;
 final class GetQueueStatusTool implements Tool {
 
   private final ComfyUiClient client;
-  private final ExecutionTracker tracker;
+  private final PromptOrigins origins;
 
-  GetQueueStatusTool(ComfyUiClient client, ExecutionTracker tracker) {
+  GetQueueStatusTool(ComfyUiClient client, PromptOrigins origins) {
     this.client = client;
-    this.tracker = tracker;
+    this.origins = origins;
   }
 
   @Override
@@ -75,11 +76,7 @@ final class GetQueueStatusTool implements Tool {
     String promptId = item.path(1).asText();
     int nodes = item.path(2).size();
     String clientId = item.path(3).path("client_id").asText("");
-    boolean ours =
-        tracker
-            .byClientId(clientId)
-            .map(e -> e.connectionId().equals(context.connectionId()))
-            .orElse(false);
+    boolean ours = origins.connectionOf(clientId).map(context.connectionId()::equals).orElse(false);
     out.put("prompt_id", promptId);
     out.put("number", item.path(0).asLong());
     out.put("nodes", nodes);

@@ -1,4 +1,4 @@
-package dev.comfyagent.runtime.execute;
+package dev.comfyagent.runtime.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

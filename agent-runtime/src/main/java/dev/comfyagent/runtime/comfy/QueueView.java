@@ -1,16 +1,25 @@
-package dev.comfyagent.runtime.execute;
+package dev.comfyagent.runtime.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /**
- * Reads ComfyUI's {@code GET /queue} answer: items are {@code [number, prompt_id, prompt,
- * extra_data, outputs_to_execute]}.
+ * Reads ComfyUI's {@code GET /queue} answer ({@link ComfyUiClient#queue()}): items are {@code
+ * [number, prompt_id, prompt, extra_data, outputs_to_execute]}.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * QueueView queue = new QueueView(client.queue());
+ * if (queue.placeOf(promptId) == QueueView.Place.PENDING) { ... }
+ * }</pre>
+ *
+ * <p>A read-only view of one answer; thread-safe as long as nobody changes the JSON it reads.
  */
-final class QueueView {
+public final class QueueView {
 
   /** Where a prompt is in the queue. */
-  enum Place {
+  public enum Place {
     RUNNING,
     PENDING,
     ABSENT
@@ -18,19 +27,23 @@ final class QueueView {
 
   private final JsonNode queue;
 
-  QueueView(JsonNode queue) {
+  /** A view of {@code queue}, the JSON of {@code GET /queue}. */
+  public QueueView(JsonNode queue) {
     this.queue = queue;
   }
 
-  JsonNode running() {
+  /** The running items (usually one), or an empty node. */
+  public JsonNode running() {
     return queue.path("queue_running");
   }
 
-  JsonNode pending() {
+  /** The waiting items in queue order, or an empty node. */
+  public JsonNode pending() {
     return queue.path("queue_pending");
   }
 
-  Place placeOf(String promptId) {
+  /** Whether the prompt is running, waiting or not in the queue. */
+  public Place placeOf(String promptId) {
     for (JsonNode item : running()) {
       if (promptId.equals(item.path(1).asText())) {
         return Place.RUNNING;
@@ -45,7 +58,7 @@ final class QueueView {
   }
 
   /** "waiting in ComfyUI's queue at position 2 of 3, 1 running ahead of it", when pending. */
-  Optional<String> describeWait(String promptId) {
+  public Optional<String> describeWait(String promptId) {
     int position = 0;
     for (JsonNode item : pending()) {
       position++;
@@ -64,7 +77,7 @@ final class QueueView {
   }
 
   /** The prompt (API format) of a queued item, if ComfyUI lists it. */
-  Optional<JsonNode> promptOf(String promptId) {
+  public Optional<JsonNode> promptOf(String promptId) {
     for (JsonNode list : new JsonNode[] {running(), pending()}) {
       for (JsonNode item : list) {
         if (promptId.equals(item.path(1).asText())) {
