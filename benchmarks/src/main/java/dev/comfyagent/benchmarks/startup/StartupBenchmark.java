@@ -261,7 +261,7 @@ public final class StartupBenchmark {
   }
 
   /** VmHWM of the process in KiB, or -1 where /proc is not available. */
-  static long peakRssKib(long pid) {
+  public static long peakRssKib(long pid) {
     Path status = Path.of("/proc/" + pid + "/status");
     try {
       if (Files.isReadable(status)) {
@@ -287,7 +287,8 @@ public final class StartupBenchmark {
     }
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
@@ -456,6 +457,14 @@ public final class StartupBenchmark {
       }
     }
     return out.append('"').toString();
+  }
+
+  /**
+   * The newest jar named {@code prefix*.jar} in {@code dir} whose manifest has {@code attribute}
+   * (the packaged runtime, the agent), shared with the other whole-process benchmarks.
+   */
+  public static Optional<Path> findJar(Path dir, String prefix, String attribute) {
+    return Settings.findJar(dir, prefix, attribute);
   }
 
   /** A run could not be completed; the message says which configuration and why. */
