@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Prepares, on a daemon thread while the client is still initializing, what the first {@code
  * tools/call} of a fresh JVM would otherwise pay for on the client's clock: Jackson building its
- * (de)serializers for the SDK's request and result types, and the schema validator compiling each
- * tool's input schema. On a busy 2-core machine the first call of a trivial tool ({@code
- * list_sessions}) took 80 to 200 ms for that alone, and 20 to 70 ms once prepared.
+ * (de)serializers for the SDK's request and result types, and the first run of each tool's argument
+ * check. On a busy 2-core machine the first call of a trivial tool ({@code list_sessions}) took 80
+ * to 200 ms for that alone, and 20 to 70 ms once prepared.
  *
  * <p>It reads and writes a request and a response the way the transport and the SDK do (a JSON-RPC
  * line parsed with the server's mapper, its params converted to a {@link CallToolRequest}, a {@link

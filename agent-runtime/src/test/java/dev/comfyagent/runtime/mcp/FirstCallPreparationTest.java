@@ -1,6 +1,7 @@
 package dev.comfyagent.runtime.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,11 +11,11 @@ import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolRegistry;
 import dev.comfyagent.runtime.tool.ToolResult;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -22,59 +23,36 @@ class FirstCallPreparationTest {
 
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger toolCalls = new AtomicInteger();
-  private final List<Map<String, Object>> checkedSchemas = new CopyOnWriteArrayList<>();
-
-  private final JsonSchemaValidator countingValidator =
-      new JsonSchemaValidator() {
-        @Override
-        public ValidationResponse validate(Map<String, Object> schema, Object content) {
-          checkedSchemas.add(schema);
-          return ValidationResponse.asValid(null);
-        }
-
-        @Override
-        public ValidationResponse validateSchema(Map<String, Object> schema) {
-          return ValidationResponse.asValid(null);
-        }
-      };
 
   @Test
-  void checksEveryToolsSchemaOnceAndCallsNoTool() {
-    McpToolAdapter adapter = new McpToolAdapter(json, countingValidator);
+  void convertsAResultWithStructuredContentAndCallsNoTool() throws Exception {
+    McpToolAdapter adapter = new McpToolAdapter(json, true);
     List<SyncToolSpecification> tools = adapter.specifications(registry("first", "second"));
+    CallToolRequest request =
+        new CallToolRequest("first", Map.of("text", "x", "number", 1, "flag", true));
 
+    CallToolResult result = adapter.prepareFirstCall(tools, request);
+
+    assertThat(result.isError()).isFalse();
+    assertThat(result.structuredContent()).isNotNull();
+    assertThat(toolCalls).hasValue(0);
     FirstCallPreparation.run(new JacksonMcpJsonMapper(json), adapter, tools);
-
-    assertThat(checkedSchemas)
-        .containsExactly(tools.get(0).tool().inputSchema(), tools.get(1).tool().inputSchema());
     assertThat(toolCalls).hasValue(0);
   }
 
   @Test
-  void aFailureChangesNothingAndIsNotThrown() {
-    JsonSchemaValidator broken =
-        new JsonSchemaValidator() {
-          @Override
-          public ValidationResponse validate(Map<String, Object> schema, Object content) {
-            throw new LinkageError("no schema library");
-          }
+  void aFailureIsLoggedNotThrown() {
+    List<SyncToolSpecification> tools =
+        new McpToolAdapter(json, true).specifications(registry("only"));
 
-          @Override
-          public ValidationResponse validateSchema(Map<String, Object> schema) {
-            throw new LinkageError("no schema library");
-          }
-        };
-    McpToolAdapter adapter = new McpToolAdapter(json, broken);
-
-    FirstCallPreparation.run(
-        new JacksonMcpJsonMapper(json), adapter, adapter.specifications(registry("only")));
-
+    assertThatCode(() -> FirstCallPreparation.run(new JacksonMcpJsonMapper(json), null, tools))
+        .doesNotThrowAnyException();
     assertThat(toolCalls).hasValue(0);
   }
 
   @Test
   void runsOnANamedDaemonThread() throws InterruptedException {
-    McpToolAdapter adapter = new McpToolAdapter(json, countingValidator);
+    McpToolAdapter adapter = new McpToolAdapter(json, true);
 
     Thread thread =
         FirstCallPreparation.start(
@@ -83,7 +61,8 @@ class FirstCallPreparationTest {
 
     assertThat(thread.getName()).isEqualTo(FirstCallPreparation.THREAD);
     assertThat(thread.isDaemon()).isTrue();
-    assertThat(checkedSchemas).hasSize(1);
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(toolCalls).hasValue(0);
   }
 
   private ToolRegistry registry(String... names) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Times an MCP stdio server from launch to its first {@code tools/list} answer with no agent, with
@@ -49,6 +50,10 @@ import java.util.regex.Pattern;
  * --json FILE} ({@code benchmarks/target/startup-results.json}); after {@code --}, the subject's
  * JVM arguments (default {@code -jar agent-runtime/target/agent-runtime-<v>-all.jar serve}). A
  * configuration whose agent jar is missing is skipped with a note, unless its path was given.
+ * {@code --baseline-agent-jar PATH} runs another build of the agent in the same rounds (A/B).
+ * {@code --check} judges the goals against OpenTelemetry of the same run (startup penalty at most
+ * {@code --max-ratio} of OpenTelemetry's, 0.10; peak RSS added at most {@code --max-rss-added-mib},
+ * 25) and exits with 3 when one is missed.
  *
  * <p>The subjects get {@code LOG_DIR} and {@code SESSIONS_DIR} in a temporary directory, and no
  * {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS}, so only the agents named here attach.
@@ -105,6 +110,12 @@ public final class StartupBenchmark {
         --manager-map FILE  the extension-node-map.json to use (the generated 40,000 node types)
         --comfyui-url URL   a running ComfyUI (default: start the simulator's jar)
         --simulator-jar P   comfyui-simulator/target/comfyui-simulator-*-all.jar
+        --baseline-agent-jar PATH
+                            also run this other build of the agent (agent-baseline), in the
+                            same rounds, and print what this one changes against it
+        --check             exit 3 when this agent misses the goals against OpenTelemetry of
+                            the same run: startup penalty at most --max-ratio of OpenTelemetry's
+                            (0.10), peak RSS added at most --max-rss-added-mib (25)
         -- ARGS             the subject (-jar agent-runtime/target/agent-runtime-<v>-all.jar serve)
       """;
 
@@ -117,7 +128,8 @@ public final class StartupBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @return 0 when every configuration answered, 1 when a run failed, 2 for bad options
+   * @return 0 when every configuration answered (and, with {@code --check}, the goals are met), 1
+   *     when a run failed, 2 for bad options, 3 when {@code --check} found a goal missed
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
@@ -184,7 +196,7 @@ public final class StartupBenchmark {
       }
       writeJson(settings, results);
       out.println("JSON: " + settings.json.toAbsolutePath());
-      return 0;
+      return settings.check ? check(out, settings, results) : 0;
     } catch (RunFailedException e) {
       err.println("StartupBenchmark: " + e.getMessage());
       return 1;
@@ -360,7 +372,7 @@ public final class StartupBenchmark {
   }
 
   /** VmHWM of the process in KiB, or -1 where /proc is not available. */
-  static long peakRssKib(long pid) {
+  public static long peakRssKib(long pid) {
     Path status = Path.of("/proc/" + pid + "/status");
     try {
       if (Files.isReadable(status)) {
@@ -386,7 +398,8 @@ public final class StartupBenchmark {
     }
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
@@ -463,6 +476,16 @@ public final class StartupBenchmark {
           otelAdds,
           otelAdds > 0 ? agentAdds / otelAdds : Double.NaN);
     }
+    Optional<Result> baseline =
+        results.stream().filter(r -> r.configuration.id.equals("agent-baseline")).findFirst();
+    if (agent.isPresent() && baseline.isPresent()) {
+      out.printf(
+          Locale.ROOT,
+          "This agent vs the baseline jar, paired by round: tools/list %+.0f ms, peak RSS %+.1f"
+              + " MiB%n",
+          pairedDifference(agent.get(), baseline.get(), s -> s.toolsListMs),
+          pairedDifference(agent.get(), baseline.get(), s -> s.peakRssKib / 1024.0));
+    }
     long noisy =
         results.stream().flatMap(r -> r.samples.stream()).filter(s -> s.stdoutNoise > 0).count();
     if (noisy > 0) {
@@ -513,6 +536,79 @@ public final class StartupBenchmark {
             + " (asked again every "
             + COMPLETE_POLL_MS
             + " ms)");
+  }
+
+  /**
+   * The goals against OpenTelemetry, judged on this run: the agent's startup penalty at most {@code
+   * maxRatio} of OpenTelemetry's, its peak RSS at most {@code maxRssAddedMib} above no agent's.
+   * Prints one line per goal.
+   *
+   * @return 0 when both are met, 3 when one is missed or cannot be judged
+   */
+  static int check(PrintStream out, Settings settings, List<Result> results) {
+    Optional<Result> none = byId(results, "none");
+    Optional<Result> agent = byId(results, "agent");
+    Optional<Result> otel = byId(results, "otel");
+    if (none.isEmpty() || agent.isEmpty() || otel.isEmpty()) {
+      out.println(
+          "Check: cannot judge the goals without none, agent and otel in the same run: MISSED");
+      return 3;
+    }
+    double base = none.get().median(s -> s.toolsListMs);
+    double agentAdds = agent.get().median(s -> s.toolsListMs) - base;
+    double otelAdds = otel.get().median(s -> s.toolsListMs) - base;
+    double ratio = otelAdds > 0 ? Math.max(0, agentAdds) / otelAdds : Double.NaN;
+    boolean startupMet = ratio <= settings.maxRatio;
+    out.printf(
+        Locale.ROOT,
+        "Check: startup penalty %.3f of OpenTelemetry's (%+.0f ms vs %+.0f ms), goal at most"
+            + " %.3f: %s%n",
+        ratio,
+        agentAdds,
+        otelAdds,
+        settings.maxRatio,
+        startupMet ? "met" : "MISSED");
+    boolean rssKnown =
+        Stream.of(none.get(), agent.get())
+            .flatMap(r -> r.samples.stream())
+            .allMatch(s -> s.peakRssKib >= 0);
+    boolean rssMet = false;
+    if (rssKnown) {
+      double rssAdded =
+          agent.get().median(s -> s.peakRssKib / 1024.0)
+              - none.get().median(s -> s.peakRssKib / 1024.0);
+      rssMet = rssAdded <= settings.maxRssAddedMib;
+      out.printf(
+          Locale.ROOT,
+          "Check: peak RSS at the first tools/list %+.1f MiB, goal at most %+.1f MiB: %s%n",
+          rssAdded,
+          settings.maxRssAddedMib,
+          rssMet ? "met" : "MISSED");
+    } else {
+      out.println("Check: peak RSS is not readable on this system: MISSED");
+    }
+    return startupMet && rssMet ? 0 : 3;
+  }
+
+  private static Optional<Result> byId(List<Result> results, String id) {
+    return results.stream().filter(r -> r.configuration.id.equals(id)).findFirst();
+  }
+
+  /**
+   * The median over rounds of {@code a}'s figure minus {@code b}'s in the same round: runs are
+   * interleaved round by round, so a pair shares the machine's state.
+   */
+  static double pairedDifference(
+      Result a, Result b, java.util.function.ToDoubleFunction<Sample> f) {
+    int n = Math.min(a.samples.size(), b.samples.size());
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double[] differences = new double[n];
+    for (int i = 0; i < n; i++) {
+      differences[i] = f.applyAsDouble(a.samples.get(i)) - f.applyAsDouble(b.samples.get(i));
+    }
+    return median(differences);
   }
 
   private static void writeJson(Settings settings, List<Result> results) throws IOException {
@@ -738,6 +834,14 @@ public final class StartupBenchmark {
     }
   }
 
+  /**
+   * The newest jar named {@code prefix*.jar} in {@code dir} whose manifest has {@code attribute}
+   * (the packaged runtime, the agent), shared with the other whole-process benchmarks.
+   */
+  public static Optional<Path> findJar(Path dir, String prefix, String attribute) {
+    return Settings.findJar(dir, prefix, attribute);
+  }
+
   /** A run could not be completed; the message says which configuration and why. */
   static final class RunFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -798,7 +902,7 @@ public final class StartupBenchmark {
     List<String> jvmArgs(Path runDir) {
       List<String> args = new ArrayList<>();
       switch (id) {
-        case "agent" -> {
+        case "agent", "agent-baseline" -> {
           String options = "output.dir=" + runDir.resolve("agent").toAbsolutePath();
           if (agentOptions != null && !agentOptions.isBlank()) {
             options = agentOptions + "," + options;
@@ -833,9 +937,15 @@ public final class StartupBenchmark {
             "--search-query",
             "--manager-map",
             "--comfyui-url",
-            "--simulator-jar");
+            "--simulator-jar",
+            "--baseline-agent-jar",
+            "--max-ratio",
+            "--max-rss-added-mib");
 
     int runs = 5;
+    boolean check;
+    double maxRatio = 0.10;
+    double maxRssAddedMib = 25;
     int warmup = 1;
     long timeoutSeconds = 120;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -853,6 +963,7 @@ public final class StartupBenchmark {
       String agentJar = null;
       String agentOptions = "";
       String otelJar = null;
+      String baselineJar = null;
       List<String> only = List.of("none", "agent", "otel");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -864,11 +975,15 @@ public final class StartupBenchmark {
           s.firstSearch = true;
           continue;
         }
+        if ("--check".equals(a)) {
+          s.check = true;
+          continue;
+        }
         if (!VALUED_OPTIONS.contains(a)) {
           throw new IllegalArgumentException(
               "unknown option "
                   + a
-                  + "; valid: "
+                  + "; valid: --check, "
                   + String.join(", ", VALUED_OPTIONS)
                   + ", --first-search, -- <subject JVM arguments>");
         }
@@ -890,6 +1005,9 @@ public final class StartupBenchmark {
           case "--manager-map" -> s.managerMap = Path.of(value);
           case "--comfyui-url" -> s.comfyUiUrl = value;
           case "--simulator-jar" -> s.simulatorJar = Path.of(value);
+          case "--baseline-agent-jar" -> baselineJar = value;
+          case "--max-ratio" -> s.maxRatio = fraction(a, value);
+          case "--max-rss-added-mib" -> s.maxRssAddedMib = fraction(a, value);
           default -> throw new IllegalStateException("unhandled option " + a);
         }
         i++;
@@ -939,6 +1057,18 @@ public final class StartupBenchmark {
               "StartupBenchmark: skipping this agent: no instrument-javaagent/target/"
                   + "instrument-javaagent-*.jar with a Premain-Class (build it, or pass --agent-jar)");
         }
+      }
+      if (baselineJar != null) {
+        if (!Files.isRegularFile(Path.of(baselineJar))) {
+          throw new IllegalArgumentException(
+              "--baseline-agent-jar " + baselineJar + " does not exist");
+        }
+        s.configurations.add(
+            new Configuration(
+                "agent-baseline",
+                "instrument-javaagent (baseline)",
+                Path.of(baselineJar),
+                agentOptions));
       }
       if (only.contains("otel")) {
         Path jar =
@@ -992,6 +1122,18 @@ public final class StartupBenchmark {
                                 + " package builds it), or pass --comfyui-url"));
       } else if (!Files.isRegularFile(simulatorJar)) {
         throw new IllegalArgumentException("--simulator-jar " + simulatorJar + " does not exist");
+      }
+    }
+
+    private static double fraction(String option, String value) {
+      try {
+        double d = Double.parseDouble(value);
+        if (!(d >= 0) || Double.isInfinite(d)) {
+          throw new NumberFormatException();
+        }
+        return d;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs a number of 0 or more, got " + value);
       }
     }
 

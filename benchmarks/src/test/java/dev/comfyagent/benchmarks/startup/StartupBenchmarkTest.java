@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,5 +205,117 @@ class StartupBenchmarkTest {
   @Test
   void quotesJsonStrings() {
     assertThat(StartupBenchmark.quote("C:\\x \"y\"\n")).isEqualTo("\"C:\\\\x \\\"y\\\"\\n\"");
+  }
+
+  @Test
+  void checkPassesWhenThePenaltyIsATenthOfOpenTelemetrysAndTheMemoryWithinBounds() {
+    List<StartupBenchmark.Result> results =
+        results(new double[] {1000, 1090, 4000}, new double[] {130, 150, 330});
+
+    int status = StartupBenchmark.check(print(), settings(), results);
+
+    assertThat(status).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Check: startup penalty 0.030 of OpenTelemetry's (+90 ms vs +3000 ms)")
+        .contains("goal at most 0.100: met")
+        .contains("Check: peak RSS at the first tools/list +20.0 MiB, goal at most +25.0 MiB: met");
+  }
+
+  @Test
+  void checkFailsWithStatusThreeWhenEitherGoalIsMissed() {
+    assertThat(
+            StartupBenchmark.check(
+                print(),
+                settings(),
+                results(new double[] {1000, 1400, 4000}, new double[] {130, 140, 330})))
+        .isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("0.133").contains("MISSED");
+    out.reset();
+    assertThat(
+            StartupBenchmark.check(
+                print(),
+                settings(),
+                results(new double[] {1000, 1100, 4000}, new double[] {130, 160, 330})))
+        .isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("+30.0 MiB, goal at most +25.0 MiB: MISSED");
+  }
+
+  @Test
+  @Timeout(120)
+  void checkWithoutOpenTelemetryInTheRunCannotJudgeAndFails() {
+    int status =
+        run(
+            "--only",
+            "none",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--check",
+            "--json",
+            dir.resolve("c.json").toString(),
+            "--",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HelloMcpServer.class.getName());
+
+    assertThat(status).isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("cannot judge the goals");
+  }
+
+  @Test
+  void rejectsABaselineAgentJarThatDoesNotExist() {
+    assertThat(
+            run(
+                "--only",
+                "none",
+                "--baseline-agent-jar",
+                dir.resolve("old.jar").toString(),
+                "--",
+                "-version"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("old.jar does not exist");
+  }
+
+  @Test
+  void theBaselineIsComparedRoundByRound() {
+    StartupBenchmark.Result agent = result("agent", 500, 700, 520);
+    StartupBenchmark.Result baseline = result("agent-baseline", 560, 690, 600);
+
+    // Differences -60, +10, -80 give -60; the medians' difference would be -40.
+    assertThat(StartupBenchmark.pairedDifference(agent, baseline, s -> s.toolsListMs))
+        .isEqualTo(-60);
+  }
+
+  private PrintStream print() {
+    return new PrintStream(out, true, StandardCharsets.UTF_8);
+  }
+
+  private static StartupBenchmark.Settings settings() {
+    return new StartupBenchmark.Settings();
+  }
+
+  /** none, agent, otel with one run each: tools/list times and peak RSS in MiB. */
+  private static List<StartupBenchmark.Result> results(double[] millis, double[] rssMib) {
+    String[] ids = {"none", "agent", "otel"};
+    List<StartupBenchmark.Result> results = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      StartupBenchmark.Result r = result(ids[i], millis[i]);
+      r.samples.get(0).peakRssKib = (long) (rssMib[i] * 1024);
+      results.add(r);
+    }
+    return results;
+  }
+
+  private static StartupBenchmark.Result result(String id, double... millis) {
+    StartupBenchmark.Result r =
+        new StartupBenchmark.Result(new StartupBenchmark.Configuration(id, id, null, null));
+    for (double ms : millis) {
+      StartupBenchmark.Sample s = new StartupBenchmark.Sample();
+      s.toolsListMs = ms;
+      r.samples.add(s);
+    }
+    return r;
   }
 }

@@ -1,42 +1,38 @@
 package dev.comfyagent.instrument.weave;
 
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Applies advice classes to the methods they are meant for, as Byte Buddy's {@code
- * AgentBuilder.Transformer.ForAdvice} does, but resolves each advice class once for the whole
- * agent: {@code ForAdvice} reads and parses the advice class again for every class it weaves, which
- * made up about a third of the time agent-runtime's start spent weaving (its two dozen tools share
- * one advice class). Advice code names only JDK types and the bootstrap bridge, so one resolution
- * serves every host class loader.
+ * Advice classes and the methods they are meant for, as one ASM visitor wrapper for the class being
+ * woven. Each advice class is resolved once for the whole agent (Byte Buddy's {@code
+ * AgentBuilder.Transformer.ForAdvice} reads and parses the advice class again for every class it
+ * weaves, which made up about a third of the time agent-runtime's start spent weaving: its two
+ * dozen tools share one advice class). Advice code names only JDK types and the bootstrap bridge,
+ * so one resolution serves every host class loader.
  *
  * <p>Usage (a {@link WeaveTarget} receives the template and adds its advice):
  *
  * <pre>{@code
- * builder.type(named("com.acme.Server"))
+ * rules.type(named("com.acme.Server"))
  *     .transform(advice.advice(named("handle"), HandleAdvice.class.getName()));
  * }</pre>
  *
  * <p>Immutable and thread-safe; the resolved advice is shared by every transformer made from the
  * same template.
  */
-public final class AdviceTransformer implements AgentBuilder.Transformer {
+public final class AdviceTransformer {
 
   private final Resolved resolved;
   private final List<Entry> entries;
+  private volatile AsmVisitorWrapper wrapper;
 
   private AdviceTransformer(Resolved resolved, List<Entry> entries) {
     this.resolved = resolved;
@@ -65,18 +61,21 @@ public final class AdviceTransformer implements AgentBuilder.Transformer {
     return new AdviceTransformer(resolved, List.copyOf(more));
   }
 
-  @Override
-  public DynamicType.Builder<?> transform(
-      DynamicType.Builder<?> builder,
-      TypeDescription type,
-      ClassLoader loader,
-      JavaModule module,
-      ProtectionDomain protectionDomain) {
-    AsmVisitorWrapper.ForDeclaredMethods visitor = new AsmVisitorWrapper.ForDeclaredMethods();
-    for (Entry entry : entries) {
-      visitor = visitor.invokable(entry.methods(), resolved.advice(entry.adviceClassName()));
+  /**
+   * The advice as a visitor wrapper for the methods of a woven class: made on first use, then
+   * shared by every class this transformer weaves.
+   */
+  AsmVisitorWrapper wrapper() {
+    AsmVisitorWrapper made = wrapper;
+    if (made == null) {
+      AsmVisitorWrapper.ForDeclaredMethods visitor = new AsmVisitorWrapper.ForDeclaredMethods();
+      for (Entry entry : entries) {
+        visitor = visitor.invokable(entry.methods(), resolved.advice(entry.adviceClassName()));
+      }
+      made = visitor;
+      wrapper = made;
     }
-    return builder.visit(visitor);
+    return made;
   }
 
   private record Entry(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {}

@@ -6,7 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -34,8 +33,8 @@ public final class CircuitBreakerWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
-    return builder
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
+    return rules
         .type(named(STATE_MACHINE))
         .transform(
             advice

@@ -10,7 +10,6 @@ import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -49,9 +48,9 @@ public final class InstanceCaptureWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     if (classNames.isEmpty()) {
-      return builder;
+      return rules;
     }
     AdviceTransformer transformer =
         advice.advice(isConstructor(), ConstructedAdvice.class.getName());
@@ -61,7 +60,7 @@ public final class InstanceCaptureWeave implements WeaveTarget {
               isPublic().and(not(isStatic())).and(not(isConstructor())),
               UsedAdvice.class.getName());
     }
-    return builder.type(namedOneOf(classNames.toArray(new String[0]))).transform(transformer);
+    return rules.type(namedOneOf(classNames.toArray(new String[0]))).transform(transformer);
   }
 
   /** Reports an instance once its constructor returned. */

@@ -12,7 +12,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.ToolPattern;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -65,7 +64,7 @@ public final class PatternToolWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     ElementMatcher.Junction<TypeDescription> types =
         pattern.includeSubtypes()
             ? not(isInterface()).and(hasSuperType(named(pattern.typeGlob())))
@@ -77,7 +76,7 @@ public final class PatternToolWeave implements WeaveTarget {
             .and(not(isBridge()))
             .and(not(isSynthetic()));
     String adviceClass = (tracing ? TracedAdvice.class : UntracedAdvice.class).getName();
-    return builder.type(types).transform(advice.advice(methods, adviceClass));
+    return rules.type(types).transform(advice.advice(methods, adviceClass));
   }
 
   /** Times a matched method and captures its arguments for the input summary. */

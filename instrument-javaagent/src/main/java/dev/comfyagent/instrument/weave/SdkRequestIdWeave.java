@@ -7,7 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -49,8 +48,8 @@ public final class SdkRequestIdWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
-    return builder
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
+    return rules
         .type(named(SESSION))
         .transform(
             advice

@@ -6,7 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -43,8 +42,8 @@ public final class SdkServerFeaturesWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
-    return builder
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
+    return rules
         .type(named(FEATURES).or(named(STATELESS_FEATURES)))
         .transform(
             advice.advice(

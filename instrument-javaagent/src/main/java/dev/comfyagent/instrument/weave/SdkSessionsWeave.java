@@ -8,7 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -37,8 +36,8 @@ public final class SdkSessionsWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
-    return builder
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
+    return rules
         .type(nameStartsWith(TRANSPORTS))
         .transform(
             advice.advice(

@@ -9,7 +9,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -37,8 +36,8 @@ public final class SessionRegistryWeave implements WeaveTarget {
   }
 
   @Override
-  public AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice) {
-    return builder
+  public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
+    return rules
         .type(named(REGISTRY))
         .transform(
             advice

@@ -1,7 +1,6 @@
 package dev.comfyagent.instrument.weave;
 
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * One place the agent weaves: which classes and methods, with which advice, and why. Each
@@ -34,10 +33,10 @@ public interface WeaveTarget {
   }
 
   /**
-   * Adds this target's type matchers and advice to {@code builder}.
+   * Adds this target's type matchers and advice to {@code rules}.
    *
    * @param advice a transformer template that finds advice classes in the agent's class loader and
    *     routes suppressed advice exceptions to the agent's error count
    */
-  AgentBuilder weave(AgentBuilder builder, AdviceTransformer advice);
+  WeaveRules weave(WeaveRules rules, AdviceTransformer advice);
 }

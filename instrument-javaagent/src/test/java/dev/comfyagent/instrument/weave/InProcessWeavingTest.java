@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +62,7 @@ class InProcessWeavingTest {
   private final WeaveDispatch dispatch =
       new WeaveDispatch(tracker, breakers, limiters, sessions, host, health);
   private Instrumentation instrumentation;
-  private ResettableClassFileTransformer transformer;
+  private Weaver.Installed transformer;
 
   @BeforeAll
   void weave() {
@@ -89,7 +87,7 @@ class InProcessWeavingTest {
 
   @AfterAll
   void unweave() {
-    transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    transformer.reset();
     AgentBridge.uninstall(dispatch);
     assertThat(AgentBridge.installed()).isFalse();
   }

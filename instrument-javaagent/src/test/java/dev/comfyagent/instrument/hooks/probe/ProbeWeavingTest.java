@@ -15,6 +15,7 @@ import dev.comfyagent.instrument.weave.InProcessWeaver;
 import dev.comfyagent.instrument.weave.InstanceCaptureWeave;
 import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.WeaveDispatch;
+import dev.comfyagent.instrument.weave.Weaver;
 import dev.comfyagent.runtime.discover.ManagerNodeMap;
 import dev.comfyagent.runtime.workflow.UndoHistory;
 import dev.comfyagent.weavefixtures.TileCache;
@@ -27,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,7 @@ class ProbeWeavingTest {
           host,
           health);
   private Instrumentation instrumentation;
-  private ResettableClassFileTransformer transformer;
+  private Weaver.Installed transformer;
 
   private MemoryProbes weave(boolean attachedLate, List<ProbeSpec> specs) {
     MemoryProbes probes = new MemoryProbes(specs, notices::add);
@@ -80,7 +79,7 @@ class ProbeWeavingTest {
   @AfterEach
   void unweave() {
     if (transformer != null) {
-      transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+      transformer.reset();
     }
     AgentBridge.uninstall(dispatch);
   }

@@ -18,6 +18,7 @@ import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.SdkServerFeaturesWeave;
 import dev.comfyagent.instrument.weave.SdkSessionsWeave;
 import dev.comfyagent.instrument.weave.WeaveDispatch;
+import dev.comfyagent.instrument.weave.Weaver;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -37,8 +38,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +84,7 @@ class StatsToolWeavingTest {
           Map::of);
   private final McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
   private Instrumentation instrumentation;
-  private ResettableClassFileTransformer transformer;
+  private Weaver.Installed transformer;
 
   @BeforeAll
   void weave() {
@@ -102,7 +101,7 @@ class StatsToolWeavingTest {
 
   @AfterAll
   void unweave() {
-    transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    transformer.reset();
     AgentBridge.uninstall(dispatch);
   }
 

@@ -1,0 +1,191 @@
+package dev.comfyagent.benchmarks.roundtrip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.benchmarks.overhead.ConstantResultTool;
+import dev.comfyagent.benchmarks.startup.HelloMcpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoundTripBenchmarkTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return RoundTripBenchmark.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Timeout(180)
+  void timesWholeToolCallsOfAnMcpStdioServerRoundByRound() throws IOException {
+    Path json = dir.resolve("roundtrip.json");
+
+    int status =
+        run(
+            "--only",
+            "none",
+            "--rounds",
+            "2",
+            "--warmup-calls",
+            "20",
+            "--calls",
+            "50",
+            "--tool",
+            ConstantResultTool.NAME,
+            "--arguments",
+            "{\"node_id\":\"3\",\"input\":\"seed\",\"value\":1}",
+            "--json",
+            json.toString(),
+            "--",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HelloMcpServer.class.getName());
+
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Whole " + ConstantResultTool.NAME + " calls through stdio")
+        .contains("median of 2 rounds in ABBA order")
+        .contains("no agent");
+    JsonNode written = new ObjectMapper().readTree(json.toFile());
+    JsonNode none = written.get("results").get(0);
+    assertThat(none.get("configuration").asText()).isEqualTo("none");
+    assertThat(none.get("p50_us").get("samples")).hasSize(2);
+    assertThat(none.get("p50_us").get("median").asDouble()).isPositive();
+    assertThat(none.get("p99_us").get("median").asDouble())
+        .isGreaterThanOrEqualTo(none.get("p50_us").get("median").asDouble());
+    assertThat(written.get("calls").asInt()).isEqualTo(50);
+  }
+
+  @Test
+  @Timeout(120)
+  void aToolTheServerDoesNotHaveFailsTheRunNamingTheConfiguration() {
+    int status =
+        run(
+            "--only",
+            "none",
+            "--rounds",
+            "1",
+            "--warmup-calls",
+            "1",
+            "--calls",
+            "1",
+            "--tool",
+            "no_such_tool",
+            "--json",
+            dir.resolve("x.json").toString(),
+            "--",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HelloMcpServer.class.getName());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("RoundTripBenchmark: none:");
+  }
+
+  @Test
+  void anAgentRunIsRefusedWhenTheAgentCountedFewerCallsThanWereMeasured() throws IOException {
+    RoundTripBenchmark.Settings settings = new RoundTripBenchmark.Settings();
+    settings.calls = 100;
+    settings.tool = "list_sessions";
+    Path agent = Files.createDirectories(dir.resolve("agent"));
+    Files.writeString(
+        agent.resolve("metrics.jsonl"),
+        "{\"type\":\"final\",\"total\":{\"tools\":{\"list_sessions\":{\"calls\":40}}}}\n");
+
+    assertThatThrownBy(
+            () ->
+                RoundTripBenchmark.Configuration.TRACE_OFF.checkObserved(
+                    dir, settings, new RoundTripBenchmark.Sample()))
+        .isInstanceOf(RoundTripBenchmark.RunFailedException.class)
+        .hasMessageContaining("counted 40 calls of list_sessions, fewer than the 100 measured");
+  }
+
+  @Test
+  void anUntracedRunThatWroteTraceLinesIsRefused() throws IOException {
+    RoundTripBenchmark.Settings settings = new RoundTripBenchmark.Settings();
+    settings.calls = 10;
+    settings.tool = "list_sessions";
+    Path agent = Files.createDirectories(dir.resolve("agent"));
+    Files.writeString(
+        agent.resolve("metrics.jsonl"),
+        "{\"type\":\"final\",\"total\":{\"tools\":{\"list_sessions\":{\"calls\":10}}}}\n");
+    Files.writeString(agent.resolve("traces.jsonl"), "{}\n");
+    RoundTripBenchmark.Sample sample = new RoundTripBenchmark.Sample();
+
+    assertThatThrownBy(
+            () -> RoundTripBenchmark.Configuration.TRACE_OFF.checkObserved(dir, settings, sample))
+        .hasMessageContaining("trace-off: trace lines written");
+    RoundTripBenchmark.Configuration.TRACE_ON.checkObserved(dir, settings, sample);
+    assertThat(sample.agentCalls).isEqualTo(10);
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    long[] sorted = new long[100];
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = i + 1;
+    }
+
+    assertThat(RoundTripBenchmark.percentile(sorted, 0.50)).isEqualTo(50);
+    assertThat(RoundTripBenchmark.percentile(sorted, 0.99)).isEqualTo(99);
+    assertThat(RoundTripBenchmark.percentile(new long[] {7}, 0.99)).isEqualTo(7);
+  }
+
+  @Test
+  void whatAnAgentAddsIsTheMedianOfItsDifferencesToNoAgentInTheSameRound() {
+    RoundTripBenchmark.Result none =
+        new RoundTripBenchmark.Result(RoundTripBenchmark.Configuration.NONE);
+    RoundTripBenchmark.Result agent =
+        new RoundTripBenchmark.Result(RoundTripBenchmark.Configuration.TRACE_OFF);
+    double[][] rounds = {{400, 410}, {500, 503}, {450, 470}};
+    for (int round = 0; round < rounds.length; round++) {
+      none.samples.add(sample(round, rounds[round][0]));
+      agent.samples.add(sample(round, rounds[round][1]));
+    }
+
+    // Differences 10, 3, 20: the median is 10, while the medians' difference would be 20.
+    assertThat(agent.pairedDifference(none, s -> s.p50Us)).isEqualTo(10.0);
+  }
+
+  @Test
+  void rejectsArgumentsThatAreNotAJsonObject() {
+    assertThat(run("--arguments", "[1,2]")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--arguments needs a JSON object");
+  }
+
+  @Test
+  void rejectsAnUnknownConfiguration() {
+    assertThat(run("--only", "none,fast")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--only takes none, trace-off, trace-on, otel; got fast");
+  }
+
+  @Test
+  void helpPrintsTheOptionsAndExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--warmup-calls N");
+  }
+
+  private static RoundTripBenchmark.Sample sample(int round, double p50) {
+    RoundTripBenchmark.Sample s = new RoundTripBenchmark.Sample();
+    s.round = round;
+    s.p50Us = p50;
+    return s;
+  }
+}
