@@ -74,8 +74,11 @@ public final class WorkflowPatcher {
     application.checkStructure(ops);
     List<PatchOperation> inverse = new ArrayList<>(application.inverse);
     Collections.reverse(inverse);
-    // Nothing written but values equal to those there: the same workflow, spelling and all.
-    Workflow result = application.changed ? Workflow.adopt(application.root) : workflow;
+    // Nothing written but values equal to those there, or writes that cancel out (an add and a
+    // remove of one key, x to y and back): the same workflow, spelling and all, so that no undo
+    // step is spent on a patch that changed nothing.
+    boolean changed = application.changed && !JsonValues.same(application.root, workflow.tree());
+    Workflow result = changed ? Workflow.adopt(application.root) : workflow;
     return new Result(result, JsonPatch.of(inverse));
   }
 
@@ -83,8 +86,8 @@ public final class WorkflowPatcher {
    * The outcome of a successful patch.
    *
    * @param result the patched workflow; the same instance when nothing changed: only {@code test}s
-   *     ran, or every write found an equal value already there ({@link JsonValues#same}), which is
-   *     then kept as it was spelled
+   *     ran, every write found an equal value already there ({@link JsonValues#same}), or the
+   *     writes cancelled out; the original is then kept as it was spelled
    * @param inverse applied to {@code result}, gives back the original workflow
    */
   public record Result(Workflow result, JsonPatch inverse) {}

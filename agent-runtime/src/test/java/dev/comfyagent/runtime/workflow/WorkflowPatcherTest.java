@@ -166,6 +166,25 @@ class WorkflowPatcherTest {
   }
 
   @Test
+  void writesThatCancelOutReturnTheSameWorkflow() {
+    WorkflowPatcher.Result addAndRemove =
+        WorkflowPatcher.apply(
+            sdxl,
+            Fixtures.patch(
+                "[{\"op\":\"add\",\"path\":\"/10/inputs/extra\",\"value\":1},"
+                    + "{\"op\":\"remove\",\"path\":\"/10/inputs/extra\"}]"));
+    WorkflowPatcher.Result thereAndBack =
+        WorkflowPatcher.apply(
+            sdxl,
+            Fixtures.patch(
+                "[{\"op\":\"replace\",\"path\":\"/10/inputs/cfg\",\"value\":3},"
+                    + "{\"op\":\"replace\",\"path\":\"/10/inputs/cfg\",\"value\":7.5}]"));
+
+    assertThat(addAndRemove.result()).isSameAs(sdxl);
+    assertThat(thereAndBack.result()).isSameAs(sdxl);
+  }
+
+  @Test
   void copiesTheRootOnlyOnceForManyOperations() {
     StringBuilder ops = new StringBuilder("[");
     for (int i = 0; i < 20; i++) {
