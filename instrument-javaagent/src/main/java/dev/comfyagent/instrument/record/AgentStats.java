@@ -73,6 +73,19 @@ public final class AgentStats {
     return figures;
   }
 
+  /**
+   * Calls of tools past {@code metrics.tools.max} distinct names, counted under {@value
+   * ToolStatsRegistry#OVERFLOW} since start; 0 while every name has its own figures.
+   */
+  public long toolCallsFolded() {
+    return tools.folded();
+  }
+
+  /** The bound on distinct tool names with figures of their own ({@code metrics.tools.max}). */
+  public int toolNamesMax() {
+    return tools.maxTools();
+  }
+
   /** One tool's figures since start, if it was called. */
   public Optional<ToolFigures> tool(String name) {
     return tools.find(name).map(ToolStats::total);

@@ -5,6 +5,7 @@ import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.RateLimiterBoard;
 import dev.comfyagent.instrument.record.ToolFigures;
+import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -132,6 +133,7 @@ final class StatsReport {
             + " dropped, "
             + stats.health().internalErrors()
             + " internal errors swallowed"
+            + folded()
             + (stats.health().toolCallsObservable()
                 ? ""
                 : "; NO tool call of this server can be observed (unsupported SDK release)"));
@@ -171,6 +173,20 @@ final class StatsReport {
     return new Answer(text.toString().stripTrailing(), structured, false);
   }
 
+  /** Empty while every tool has figures of its own; else says how many calls went to _other. */
+  private String folded() {
+    long folded = stats.toolCallsFolded();
+    if (folded == 0) {
+      return "";
+    }
+    return "; "
+        + folded
+        + " calls of tools past metrics.tools.max="
+        + stats.toolNamesMax()
+        + " counted under "
+        + ToolStatsRegistry.OVERFLOW;
+  }
+
   private Map<String, Object> agentJson() {
     AgentHealth health = stats.health();
     Map<String, Object> agent = new LinkedHashMap<>();
@@ -179,6 +195,7 @@ final class StatsReport {
     agent.put("trace_lines_written", stats.traceLinesWritten());
     agent.put("trace_lines_dropped", stats.traceLinesDropped());
     agent.put("internal_errors", health.internalErrors());
+    agent.put("tool_calls_folded", stats.toolCallsFolded());
     agent.put("tool_calls_observable", health.toolCallsObservable());
     agent.put("output_dir", outputDir.toAbsolutePath().normalize().toString());
     return agent;

@@ -134,6 +134,7 @@ class StatsReportTest {
     assertThat(json.get("custom")).isEqualTo(Map.of("x", 1));
     Map<?, ?> agent = (Map<?, ?>) json.get("agent");
     assertThat(agent.get("trace_lines_dropped")).isEqualTo(1L);
+    assertThat(agent.get("tool_calls_folded")).isEqualTo(0L);
     assertThat(agent.get("output_dir")).isEqualTo("/var/log/comfy-agent");
   }
 
@@ -168,6 +169,36 @@ class StatsReportTest {
                 + " Known tools: execute_workflow, list_models, load_workflow, still_running. Call without 'tool'"
                 + " for every tool's figures.");
     assertThat(answer.structured()).isNull();
+  }
+
+  @Test
+  void callsFoldedPastTheToolBoundAreCountedInTheAgentLine() {
+    ToolStatsRegistry bounded = new ToolStatsRegistry(2);
+    for (String name : List.of("a", "b", "c", "d", "c")) {
+      bounded.forName(name).record(1_000_000L, true);
+    }
+    StatsReport.Answer answer =
+        new StatsReport(
+                new AgentStats(
+                    System.nanoTime(),
+                    bounded,
+                    new CircuitBreakerBoard(),
+                    new RateLimiterBoard(),
+                    new SessionGauge(r -> 0),
+                    health,
+                    new MethodHandleHostReader(),
+                    () -> 0,
+                    () -> 0,
+                    Map::of),
+                Path.of("logs"),
+                () -> "0.1.0")
+            .answer(List.of(), null);
+
+    assertThat(answer.text())
+        .contains("; 3 calls of tools past metrics.tools.max=2 counted under _other")
+        .containsPattern("_other +3 ");
+    assertThat(((Map<?, ?>) answer.structured().get("agent")).get("tool_calls_folded"))
+        .isEqualTo(3L);
   }
 
   @Test
