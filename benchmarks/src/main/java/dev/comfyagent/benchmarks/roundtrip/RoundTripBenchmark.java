@@ -111,7 +111,7 @@ public final class RoundTripBenchmark {
       }
       for (int round = 0; round < settings.rounds; round++) {
         List<Result> order = new ArrayList<>(results);
-        if (round % 2 == 1) {
+        if (round % 2 != 0) {
           java.util.Collections.reverse(order);
         }
         for (Result r : order) {
@@ -392,6 +392,10 @@ public final class RoundTripBenchmark {
       m.put("calls_per_second", r.summary(s -> s.callsPerSecond));
       m.put("peak_rss_mib", r.summary(s -> s.peakRssMib));
       m.put("load_average", r.summary(s -> s.loadAverage));
+      // What each run saw, so a reader can tell a tool that answered isError, and that the agent
+      // counted every call (none for the runs without it).
+      m.put("tool_answers_with_error", r.samples.stream().anyMatch(s -> s.toolAnswersWithError));
+      m.put("agent_calls", r.samples.stream().mapToLong(s -> s.agentCalls).boxed().toList());
       if (none != null && r != none) {
         m.put("added_p50_us", round1(r.pairedDifference(none, s -> s.p50Us)));
         m.put("added_p99_us", round1(r.pairedDifference(none, s -> s.p99Us)));
@@ -605,8 +609,8 @@ public final class RoundTripBenchmark {
       }
       try (var files = Files.list(dir)) {
         return files
-            .filter(p -> p.getFileName().toString().startsWith(prefix))
-            .filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+            .filter(p -> String.valueOf(p.getFileName()).startsWith(prefix))
+            .filter(p -> String.valueOf(p.getFileName()).endsWith(".jsonl"))
             .findFirst()
             .orElse(null);
       }
@@ -740,6 +744,9 @@ public final class RoundTripBenchmark {
     /** Where the servers' folders go: beside the JSON file, so a run's files stay together. */
     Path runsDir() throws IOException {
       Path parent = json.toAbsolutePath().getParent();
+      if (parent == null) {
+        throw new IllegalArgumentException("--json " + json + " has no folder to write runs in");
+      }
       Files.createDirectories(parent);
       return parent;
     }
