@@ -298,10 +298,12 @@ final class Agent implements AgentContext {
   }
 
   /**
-   * Writes what is pending and the final metrics line, closes the files, then runs the extensions'
+   * Gives the bridge back (woven code becomes a no-op: nothing is counted after the final line),
+   * writes what is pending and the final metrics line, closes the files, then runs the extensions'
    * stop actions (after the final line, so that it still carries their figures).
    */
   void stop() {
+    AgentBridge.uninstall(dispatch);
     if (traceWriter != null) {
       traceWriter.stop(DRAIN_MILLIS);
     }

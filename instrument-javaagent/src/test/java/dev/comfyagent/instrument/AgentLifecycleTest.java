@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.AgentConfig;
 import dev.comfyagent.instrument.emit.MetricsSection;
 import dev.comfyagent.instrument.record.ToolCallHook;
-import dev.comfyagent.instrument.weave.PatternToolWeave;
+import dev.comfyagent.instrument.record.ToolCallView;
 import dev.comfyagent.instrument.weave.RuntimeToolWeave;
 import dev.comfyagent.instrument.weave.StartTrigger;
-import dev.comfyagent.instrument.weave.WeaveTarget;
+import dev.comfyagent.runtime.tool.ToolResult;
+import dev.comfyagent.weavefixtures.FixtureTool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +35,11 @@ class AgentLifecycleTest {
   @TempDir Path dir;
 
   @Test
-  void createdAgentWritesAFinalMetricsLineWithItsSectionsWhenStopped() throws Exception {
+  void aStartedAgentCountsCallsUntilStoppedAndWritesThemWithItsSectionsInTheFinalLine()
+      throws Exception {
     AgentConfig config =
-        AgentConfig.resolve("output.dir=" + dir + ",tools=a.B#c", Map.of(), Map.of());
+        AgentConfig.resolve(
+            "output.dir=" + dir + ",tools=a.B#c,metrics.interval=1h", Map.of(), Map.of());
     Agent agent = Agent.create(config, null, false, getClass().getClassLoader());
     agent.addMetricsSection(
         new MetricsSection() {
@@ -60,28 +65,69 @@ class AgentLifecycleTest {
             throw new IllegalStateException("section failed");
           }
         });
-    agent.addToolCallHook(new ToolCallHook() {});
-    agent.addWeaveTarget(new RuntimeToolWeave());
-    List<WeaveTarget> targets = agent.targets();
-    assertThat(targets).hasAtLeastOneElementOfType(PatternToolWeave.class);
-    assertThat(agent.stats().tools()).isEmpty();
-    assertThat(agent.stats().activeSessions()).isEmpty();
-    assertThat(agent.outputDir()).isEqualTo(dir);
-    assertThat(agent.attachedLate()).isFalse();
-    assertThat(agent.config()).isSameAs(config);
-    assertThat(agent.host()).isNotNull();
-    agent.stop();
+    List<String> hookSaw = new CopyOnWriteArrayList<>();
+    agent.addToolCallHook(
+        new ToolCallHook() {
+          @Override
+          public Object finished(ToolCallView call, Object result, Throwable thrown) {
+            hookSaw.add(call.toolName());
+            return result;
+          }
+        });
+    RuntimeToolWeave extension = new RuntimeToolWeave();
+    agent.addWeaveTarget(extension);
+    assertThat(agent.targets())
+        .as("the options' targets first, the extensions' last")
+        .anySatisfy(t -> assertThat(t.name()).isEqualTo("tools=a.B#c"))
+        .last()
+        .isSameAs(extension);
+
+    assertThat(agent.start()).as("the weaving transformer").isNotNull();
+    FixtureTool ping = new FixtureTool("ping");
+    try {
+      call(ping, ToolResult.text("ok"));
+      call(ping, ToolResult.error("no"));
+      assertThat(agent.stats().tools())
+          .singleElement()
+          .satisfies(
+              figures -> {
+                assertThat(figures.tool()).isEqualTo("ping");
+                assertThat(figures.calls()).isEqualTo(2);
+                assertThat(figures.err()).isEqualTo(1);
+              });
+      assertThat(hookSaw).containsExactly("ping", "ping");
+    } finally {
+      agent.stop();
+    }
+    assertThat(AgentBridge.installed()).as("stopping gives the bridge back").isFalse();
+    call(ping, ToolResult.text("after the final line"));
+    assertThat(hookSaw).hasSize(2);
 
     List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
     assertThat(lines).hasSize(1);
     JsonNode line = new ObjectMapper().readTree(lines.get(0));
     assertThat(line.path("type").asText()).isEqualTo("final");
     assertThat(line.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(line.path("interval").path("tools").path("ping").path("calls").asLong())
+        .isEqualTo(2);
     assertThat(line.path("gpu").path("util").get(0).asInt()).isEqualTo(98);
     assertThat(line.has("broken")).isFalse();
     assertThat(agent.health().internalErrors()).as("the failed section is counted").isEqualTo(1);
-    assertThat(line.path("interval").path("tools").isObject()).isTrue();
-    assertThat(Files.exists(dir.resolve("traces.jsonl"))).isTrue();
+    assertThat(Files.readAllLines(dir.resolve("traces.jsonl")))
+        .hasSize(2)
+        .allSatisfy(trace -> assertThat(trace).contains("\"tool_name\":\"ping\""));
+  }
+
+  /** One tool call as the woven advice makes it, through the bootstrap bridge. */
+  private static void call(FixtureTool tool, ToolResult result) {
+    Object frame =
+        AgentBridge.enterToolCall(
+            AgentBridge.LAYER_TOOL,
+            tool,
+            FixtureTool.class,
+            "call(LObjectNode;LToolContext;)",
+            null);
+    AgentBridge.exitToolCall(frame, result, null);
   }
 
   @Test

@@ -25,6 +25,19 @@ import java.util.Map;
  * lines.clear();
  * }</pre>
  *
+ * <p><b>Assumptions and guarantees.</b>
+ *
+ * <ul>
+ *   <li>One thread owns a buffer (the trace writer's thread, or the metrics reporter under its
+ *       lock); nothing in it is synchronised.
+ *   <li>The buffer holds whole lines only: a line whose fields fail to write (an exception from
+ *       Jackson or from the caller's {@link ObjectWriter}) is cut off, leaving the buffer as it
+ *       was, and the exception is rethrown.
+ *   <li>The buffer grows to the largest batch written and keeps that capacity after {@link #clear}
+ *       (no allocation per batch once warm); {@link #bytes()} is the live array, valid until the
+ *       next write.
+ * </ul>
+ *
  * <p>Not thread-safe: one per writing thread.
  */
 final class LineBuffer {

@@ -12,6 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * maxTracked}; past that, about half are forgotten and a forgotten id starts again at 1. Ids the
  * agent generates are unique, so their counters are never stored.
  *
+ * <p><b>Assumptions and guarantees.</b>
+ *
+ * <ul>
+ *   <li>Any thread may ask for a counter; threads asking for the same id get the same counter while
+ *       it is kept, so the calls of one id take distinct, increasing {@code seq} numbers.
+ *   <li>Forgetting is not coordinated with lookups: a counter handed out just before its id is
+ *       forgotten keeps counting for its holder while a later call of that id starts again at 1.
+ *       {@code seq} is unique per id only within the bound; clients that reuse ids past it get
+ *       repeated numbers, never an error.
+ *   <li>Past {@code maxTracked}, about half the kept ids are dropped (in map order, not the
+ *       oldest): the map never holds much more than {@code maxTracked} counters.
+ * </ul>
+ *
  * <p>Thread-safe.
  */
 public final class CorrelationSequences {

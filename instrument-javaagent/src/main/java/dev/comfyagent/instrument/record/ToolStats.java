@@ -21,6 +21,24 @@ import org.HdrHistogram.Recorder;
  * ToolFigures interval = stats.sinceLastLine(true);
  * }</pre>
  *
+ * <p><b>Assumptions and guarantees.</b>
+ *
+ * <ul>
+ *   <li>{@link #record} may be called from any number of threads at once; it never blocks, never
+ *       takes this object's lock and allocates nothing. A duration over one hour counts as one
+ *       hour, a negative one as zero.
+ *   <li>The reading methods ({@link #snapshot}, {@link #sinceLastLine}, {@link #total}, {@link
+ *       #cumulative}) are serialised by this object's lock; they are called by a few threads (the
+ *       metrics thread, the stats tool, the exporters), so the lock is never contended by a tool
+ *       call.
+ *   <li>Every recorded call is in the total exactly once, and in exactly one interval: the
+ *       intervals of successive {@code snapshot(true)} calls add up to the total, however calls
+ *       race them.
+ *   <li>A call being recorded while a snapshot is taken may be in the latency histogram and not yet
+ *       in the ok/err counts, or the other way round, for that one snapshot: the two agree again
+ *       once the calls in flight have finished recording ({@link Cumulative#timed}).
+ * </ul>
+ *
  * <p>Thread-safe.
  */
 public final class ToolStats {

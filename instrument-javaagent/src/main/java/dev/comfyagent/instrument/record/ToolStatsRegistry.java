@@ -15,6 +15,19 @@ import java.util.concurrent.atomic.LongAdder;
  * also counted as {@linkplain #folded() folded}, so that a full registry shows in the agent's
  * health rather than as one busy tool.
  *
+ * <p><b>Assumptions and guarantees.</b>
+ *
+ * <ul>
+ *   <li>{@link #forName} may be called from any thread, on the hot path: for a known name it is one
+ *       lock-free map read and allocates nothing; a new name's stats are created once, whichever
+ *       thread asks first (later callers get the same {@link ToolStats}).
+ *   <li>The bound is checked before a new name is added, not atomically with it: threads adding new
+ *       names at the same instant may take the registry past {@code maxTools} by their number,
+ *       never further; every call is counted under some name.
+ *   <li>{@link #all} is a copy, consistent per entry but not across entries (a tool first seen
+ *       while it runs may be missing from it).
+ * </ul>
+ *
  * <p>Thread-safe.
  */
 public final class ToolStatsRegistry {

@@ -7,28 +7,52 @@ import java.util.Map;
  * Runs the agent's own hot path a few hundred times on throwaway objects right after startup, on a
  * background thread, so that the first real tool call does not pay for loading the agent's classes
  * and spinning its method handles: that time would otherwise be added to the first call's measured
- * duration. Nothing it does reaches the real figures.
+ * duration. Nothing it does reaches the real figures: it counts on registries, a sink and a health
+ * counter of its own, and says what it did in its {@link Outcome}.
  */
 public final class WarmUp {
 
-  private static final int ROUNDS = 300;
+  /** Rounds of the hot path: each times a stand-in tool call with a nested call in it. */
+  static final int ROUNDS = 300;
+
+  /** The tool name the stand-in tool's calls are counted under. */
+  static final String TOOL_NAME = "warm_up";
+
+  /**
+   * What a warm-up did, on its own figures.
+   *
+   * @param toolCalls calls counted under the stand-in tool's name ({@value #TOOL_NAME}) by both of
+   *     its trackers: {@code 2 * ROUNDS} when the hot path read the tool's name and timed each call
+   * @param traceEvents trace events the tracing tracker produced
+   * @param internalErrors failures the trackers swallowed and counted (0 when the path works)
+   */
+  public record Outcome(long toolCalls, long traceEvents, long internalErrors) {}
 
   private WarmUp() {}
 
-  /** Exercises a tracker built on {@code host}, with its own registry and a sink that drops. */
-  public static void run(HostReader host) {
+  /**
+   * Exercises a tracker built on {@code host}, with its own registries, health counter and a sink
+   * that counts and drops.
+   */
+  public static Outcome run(HostReader host) {
     AgentHealth quiet = new AgentHealth(false);
+    ToolStatsRegistry traced = new ToolStatsRegistry(8);
+    ToolStatsRegistry plain = new ToolStatsRegistry(8);
+    long[] events = {0};
     ToolCallTracker tracker =
         new ToolCallTracker(
-            new ToolStatsRegistry(8),
+            traced,
             host,
             new InputSummary(64, host.treeReader()),
             new CorrelationSequences(8),
-            event -> true,
+            event -> {
+              events[0]++;
+              return true;
+            },
             quiet);
     ToolCallTracker untraced =
         new ToolCallTracker(
-            new ToolStatsRegistry(8),
+            plain,
             host,
             new InputSummary(0, host.treeReader()),
             new CorrelationSequences(8),
@@ -45,13 +69,18 @@ public final class WarmUp {
         t.exit(outer, result, null);
       }
     }
+    long toolCalls = 0;
+    for (ToolStatsRegistry registry : new ToolStatsRegistry[] {traced, plain}) {
+      toolCalls += registry.find(TOOL_NAME).map(stats -> stats.total().calls()).orElse(0L);
+    }
+    return new Outcome(toolCalls, events[0], quiet.internalErrors());
   }
 
   /** A stand-in tool, read like a runtime tool through its public {@code name()}. */
   public static final class Tool {
     /** The stand-in's name. */
     public String name() {
-      return "warm_up";
+      return TOOL_NAME;
     }
   }
 

@@ -9,6 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * weakly, so a value whose taker never comes is forgotten with its key; the number of entries is
  * also bounded.
  *
+ * <p><b>Assumptions and guarantees.</b>
+ *
+ * <ul>
+ *   <li>One thread puts and another takes, for the same key object (compared by identity, never by
+ *       {@code equals}); any number of such pairs may run at once.
+ *   <li>A value is taken at most once: of two threads taking the same key, one gets it and the
+ *       other {@code null}. A put for a key that already holds a value replaces it.
+ *   <li>The handoff never keeps a key alive: once the key is collected, its value goes at the next
+ *       {@link #put}. At {@code maxEntries} values waiting, a put first drops all of them; the
+ *       takers of those get {@code null} (the call is then observed without what the value
+ *       carried), so a flood of puts whose takers never come cannot grow memory.
+ *   <li>{@link #take} on an empty handoff allocates nothing.
+ * </ul>
+ *
  * <p>Thread-safe.
  *
  * @param <V> the value type

@@ -175,4 +175,15 @@ final class JsonLines {
     }
     return true;
   }
+
+  /** What is wrong with a line, without the parser's source description. */
+  static String problem(Exception e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+      return json.getOriginalMessage()
+          + (json.getLocation() == null
+              ? ""
+              : " (column " + json.getLocation().getColumnNr() + ")");
+    }
+    return e.getMessage();
+  }
 }

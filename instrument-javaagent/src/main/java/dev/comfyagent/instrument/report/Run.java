@@ -157,4 +157,21 @@ final class Run {
     }
     return sum;
   }
+
+  /** The tool named {@code name}, added with empty per-bin series the first time. */
+  Tool tool(String name) {
+    return tools.computeIfAbsent(
+        name,
+        n -> {
+          Tool t = new Tool(n);
+          t.callsPerBin = new long[bins.count()];
+          t.errorsPerBin = new long[bins.count()];
+          return t;
+        });
+  }
+
+  /** The process of {@code instance}, added the first time. */
+  Process process(String instance) {
+    return processes.computeIfAbsent(instance, Process::new);
+  }
 }

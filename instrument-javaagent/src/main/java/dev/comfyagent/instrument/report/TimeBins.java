@@ -92,4 +92,13 @@ record TimeBins(long startMillis, long widthMillis, int count) {
   double widthSeconds() {
     return widthMillis / 1000.0;
   }
+
+  /** The middle of each bin, for plotting per-bin values. */
+  long[] centers() {
+    long[] centers = new long[count];
+    for (int i = 0; i < centers.length; i++) {
+      centers[i] = binStart(i) + widthMillis / 2;
+    }
+    return centers;
+  }
 }

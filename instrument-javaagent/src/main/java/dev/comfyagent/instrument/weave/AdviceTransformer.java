@@ -21,7 +21,7 @@ import net.bytebuddy.pool.TypePool;
  * <p>Usage (a {@link WeaveTarget} receives the template and adds its advice):
  *
  * <pre>{@code
- * rules.type(named("com.acme.Server"))
+ * rules.classes("com.acme.Server")
  *     .transform(advice.advice(named("handle"), HandleAdvice.class.getName()));
  * }</pre>
  *

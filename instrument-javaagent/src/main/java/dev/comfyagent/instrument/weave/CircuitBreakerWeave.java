@@ -5,7 +5,6 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -23,11 +22,6 @@ public final class CircuitBreakerWeave implements WeaveTarget {
       "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(STATE_MACHINE);
-  }
-
-  @Override
   public String name() {
     return "resilience4j circuit breaker";
   }
@@ -35,7 +29,7 @@ public final class CircuitBreakerWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(STATE_MACHINE))
+        .classes(STATE_MACHINE)
         .transform(
             advice
                 .advice(isConstructor(), CreatedAdvice.class.getName())

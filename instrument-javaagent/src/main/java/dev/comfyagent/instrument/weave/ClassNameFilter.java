@@ -2,7 +2,10 @@ package dev.comfyagent.instrument.weave;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The agent's first ignore rule: decides by string tests on a class's name whether Byte Buddy needs
@@ -11,18 +14,19 @@ import java.util.List;
  * supertypes through its class loader) is where an agent's start-up time goes: agent-runtime loads
  * about 2,600 classes before it answers, and a handful hold a join point.
  *
- * <p>A class is considered when its name starts with one of the {@linkplain
- * WeaveTarget#classNamePrefixes() prefixes} of the weave targets. Targets that match subtypes of a
- * type wherever they are declared ({@linkplain WeaveTarget#subtypesOf() the runtime's {@code
- * Tool}}, {@code tools=com.acme.Tool+#run}) consider a class when one of its direct supertypes,
- * read from the constant pool of its class file without parsing the rest, is neither a JDK type nor
- * a type of a well-known library (none of which can implement the runtime's interfaces), and the
- * class is not one of those itself. Everything else is passed over.
+ * <p>A class is considered when a {@linkplain WeaveRules rule} names it: by its exact name, or by a
+ * prefix of its name. The filter is made from the rules themselves, so it lets through every class
+ * a rule can match and the two cannot disagree. Rules that match subtypes of a type wherever they
+ * are declared ({@linkplain RuntimeToolWeave the runtime's {@code Tool}}, {@code
+ * tools=com.acme.Tool+#run}) consider a class when one of its direct supertypes, read from the
+ * constant pool of its class file without parsing the rest, is neither a JDK type nor a type of a
+ * well-known library (none of which can implement the runtime's interfaces), and the class is not
+ * one of those itself. Everything else is passed over.
  *
  * <p>Usage:
  *
  * <pre>{@code
- * ClassNameFilter filter = ClassNameFilter.of(targets);
+ * ClassNameFilter filter = ClassNameFilter.of(WeaveRules.of(targets, advice));
  * if (filter.considers("com/acme/PingTool", classFileBytes)) { ... hand it to Byte Buddy ... }
  * }</pre>
  *
@@ -68,41 +72,52 @@ public final class ClassNameFilter {
 
   private static final String AGENT_PACKAGE = "dev/comfyagent/instrument/";
 
+  private final Set<String> exact;
   private final String[] prefixes;
   private final String[] inert;
   private final boolean subtypesAnywhere;
 
-  private ClassNameFilter(String[] prefixes, String[] inert, boolean subtypesAnywhere) {
+  private ClassNameFilter(
+      Set<String> exact, String[] prefixes, String[] inert, boolean subtypesAnywhere) {
+    this.exact = exact;
     this.prefixes = prefixes;
     this.inert = inert;
     this.subtypesAnywhere = subtypesAnywhere;
   }
 
-  /** The filter for {@code targets}: their prefixes, and the supertype test when one needs it. */
-  public static ClassNameFilter of(List<? extends WeaveTarget> targets) {
-    return of(targets, type -> true);
+  /**
+   * The filter for {@code rules}: the classes they name, and the supertype test when one needs it.
+   */
+  public static ClassNameFilter of(WeaveRules rules) {
+    return of(rules, type -> true);
   }
 
   /**
-   * The filter for {@code targets}, with only the subtype rules whose type {@code loaded} says is
+   * The filter for {@code rules}, with only the subtype rules whose type {@code loaded} says is
    * loaded (binary names): for classes already loaded, a subtype of a type that never loaded cannot
    * exist.
    */
-  public static ClassNameFilter of(
-      List<? extends WeaveTarget> targets, java.util.function.Predicate<String> loaded) {
+  public static ClassNameFilter of(WeaveRules rules, Predicate<String> loaded) {
+    Set<String> exact = new HashSet<>();
     List<String> prefixes = new ArrayList<>();
     List<String> supertypes = new ArrayList<>();
-    for (WeaveTarget target : targets) {
-      for (String prefix : target.classNamePrefixes()) {
-        prefixes.add(internal(prefix));
-      }
-      for (String type : target.subtypesOf()) {
-        if (loaded.test(type)) {
-          supertypes.add(internal(type));
+    for (WeaveRules.Rule rule : rules.rules()) {
+      WeaveRules.ClassNames names = rule.names();
+      for (String name : names.names()) {
+        switch (names.form()) {
+          case EXACT -> exact.add(internal(name));
+          case PREFIX -> prefixes.add(internal(name));
+          case SUBTYPES -> {
+            // the type itself by name; its subtypes by their supertypes, once it is loaded
+            exact.add(internal(name));
+            if (loaded.test(name)) {
+              supertypes.add(internal(name));
+            }
+          }
         }
       }
     }
-    // A package is inert only when no target matches subtypes of a type inside it
+    // A package is inert only when no rule matches subtypes of a type inside it
     // (tools=org.apache.Foo+#run must see subtypes in other org.apache packages).
     List<String> inert = new ArrayList<>();
     for (String pkg : INERT_PACKAGES) {
@@ -111,6 +126,7 @@ public final class ClassNameFilter {
       }
     }
     return new ClassNameFilter(
+        Set.copyOf(exact),
         prefixes.stream().distinct().toArray(String[]::new),
         inert.toArray(new String[0]),
         !supertypes.isEmpty());
@@ -182,6 +198,9 @@ public final class ClassNameFilter {
     if (internalName.startsWith(AGENT_PACKAGE)) {
       return ByName.PASSED_OVER;
     }
+    if (exact.contains(internalName)) {
+      return ByName.CONSIDERED;
+    }
     for (String prefix : prefixes) {
       if (internalName.startsWith(prefix)) {
         return ByName.CONSIDERED;
@@ -207,12 +226,20 @@ public final class ClassNameFilter {
     return Arrays.asList(prefixes.clone());
   }
 
+  /** The exact class names considered, in internal form (for diagnostics and tests). */
+  Set<String> exactNames() {
+    return exact;
+  }
+
   private static String internal(String binaryName) {
     return binaryName.replace('.', '/');
   }
 
   @Override
   public String toString() {
-    return "ClassNameFilter" + Arrays.toString(prefixes) + (subtypesAnywhere ? "+subtypes" : "");
+    return "ClassNameFilter"
+        + new java.util.TreeSet<>(exact)
+        + Arrays.toString(prefixes)
+        + (subtypesAnywhere ? "+subtypes" : "");
   }
 }

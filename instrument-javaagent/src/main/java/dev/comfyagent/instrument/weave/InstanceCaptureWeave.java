@@ -3,11 +3,9 @@ package dev.comfyagent.instrument.weave;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import net.bytebuddy.asm.Advice;
@@ -38,11 +36,6 @@ public final class InstanceCaptureWeave implements WeaveTarget {
   }
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.copyOf(classNames);
-  }
-
-  @Override
   public String name() {
     return "instances of " + classNames;
   }
@@ -60,7 +53,7 @@ public final class InstanceCaptureWeave implements WeaveTarget {
               isPublic().and(not(isStatic())).and(not(isConstructor())),
               UsedAdvice.class.getName());
     }
-    return rules.type(namedOneOf(classNames.toArray(new String[0]))).transform(transformer);
+    return rules.classes(classNames.toArray(new String[0])).transform(transformer);
   }
 
   /** Reports an instance once its constructor returned. */

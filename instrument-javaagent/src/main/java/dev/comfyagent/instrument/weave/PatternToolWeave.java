@@ -1,20 +1,16 @@
 package dev.comfyagent.instrument.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.ToolPattern;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -42,22 +38,6 @@ public final class PatternToolWeave implements WeaveTarget {
     this.tracing = tracing;
   }
 
-  /**
-   * The class glob's literal beginning (all of it for an exact name), up to its first {@code *}:
-   * {@code com.acme.*Tool} considers {@code com.acme.}, {@code **#run} everything.
-   */
-  @Override
-  public List<String> classNamePrefixes() {
-    String glob = pattern.typeGlob();
-    int star = glob.indexOf('*');
-    return List.of(star < 0 ? glob : glob.substring(0, star));
-  }
-
-  @Override
-  public List<String> subtypesOf() {
-    return pattern.includeSubtypes() ? List.of(pattern.typeGlob()) : List.of();
-  }
-
   @Override
   public String name() {
     return "tools=" + pattern;
@@ -65,10 +45,17 @@ public final class PatternToolWeave implements WeaveTarget {
 
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
-    ElementMatcher.Junction<TypeDescription> types =
+    String glob = pattern.typeGlob();
+    int star = glob.indexOf('*');
+    WeaveRules.Pending types =
         pattern.includeSubtypes()
-            ? not(isInterface()).and(hasSuperType(named(pattern.typeGlob())))
-            : not(isInterface()).and(new NameMatches<>(pattern.typeRegex()));
+            ? rules.subtypesOf(glob)
+            : star < 0
+                ? rules.classes(glob)
+                // the glob's literal beginning names the classes; its regex narrows them
+                : rules
+                    .classesUnder(glob.substring(0, star))
+                    .that(new NameMatches<>(pattern.typeRegex()));
     ElementMatcher.Junction<MethodDescription> methods =
         isMethod()
             .and(new NameMatches<>(pattern.methodRegex()))
@@ -76,7 +63,7 @@ public final class PatternToolWeave implements WeaveTarget {
             .and(not(isBridge()))
             .and(not(isSynthetic()));
     String adviceClass = (tracing ? TracedAdvice.class : UntracedAdvice.class).getName();
-    return rules.type(types).transform(advice.advice(methods, adviceClass));
+    return types.that(not(isInterface())).transform(advice.advice(methods, adviceClass));
   }
 
   /** Times a matched method and captures its arguments for the input summary. */

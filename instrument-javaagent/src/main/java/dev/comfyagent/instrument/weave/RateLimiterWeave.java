@@ -4,14 +4,12 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -32,11 +30,6 @@ public final class RateLimiterWeave implements WeaveTarget {
   static final String RATE_LIMITER_PACKAGE = "io.github.resilience4j.ratelimiter.";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(RATE_LIMITER_PACKAGE);
-  }
-
-  @Override
   public String name() {
     return "resilience4j rate limiter";
   }
@@ -44,10 +37,8 @@ public final class RateLimiterWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(
-            nameStartsWith(RATE_LIMITER_PACKAGE)
-                .and(not(isInterface()))
-                .and(hasSuperType(named(RATE_LIMITER))))
+        .classesUnder(RATE_LIMITER_PACKAGE)
+        .that(not(isInterface()).and(hasSuperType(named(RATE_LIMITER))))
         .transform(
             advice
                 .advice(isConstructor(), CreatedAdvice.class.getName())

@@ -1,6 +1,5 @@
 package dev.comfyagent.instrument.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -11,7 +10,6 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -50,20 +48,6 @@ public final class RuntimeToolWeave implements WeaveTarget {
           .or(nameStartsWith("org.junit."))
           .or(nameStartsWith("org.assertj."));
 
-  /**
-   * None by name: implementations of {@code Tool} are found by {@link #subtypesOf}, in the runtime
-   * and in any server that embeds it.
-   */
-  @Override
-  public List<String> classNamePrefixes() {
-    return List.of();
-  }
-
-  @Override
-  public List<String> subtypesOf() {
-    return List.of(TOOL_INTERFACE);
-  }
-
   @Override
   public String name() {
     return "tool";
@@ -72,9 +56,9 @@ public final class RuntimeToolWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(
-            not(isInterface()).and(not(LIBRARIES)).and(hasSuperType(named(TOOL_INTERFACE))),
-            ClassLoaderSees.classNamed(TOOL_INTERFACE))
+        .subtypesOf(TOOL_INTERFACE)
+        .that(not(isInterface()).and(not(LIBRARIES)))
+        .in(ClassLoaderSees.classNamed(TOOL_INTERFACE))
         .transform(
             advice.advice(
                 named("call")

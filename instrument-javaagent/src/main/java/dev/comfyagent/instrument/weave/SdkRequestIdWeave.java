@@ -6,7 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -38,11 +37,6 @@ public final class SdkRequestIdWeave implements WeaveTarget {
       "io.modelcontextprotocol.spec.McpStreamableServerTransport";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(SESSION, STREAMABLE_SESSION, STATELESS_HANDLER);
-  }
-
-  @Override
   public String name() {
     return "sdk JSON-RPC request id";
   }
@@ -50,7 +44,7 @@ public final class SdkRequestIdWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(SESSION))
+        .classes(SESSION)
         .transform(
             advice
                 .advice(
@@ -67,14 +61,14 @@ public final class SdkRequestIdWeave implements WeaveTarget {
                         .and(takesArgument(0, named(SESSION + "$RequestHandler")))
                         .and(takesArgument(1, named(JSON_RPC_REQUEST))),
                     LegacyAdvice.class.getName()))
-        .type(named(STREAMABLE_SESSION))
+        .classes(STREAMABLE_SESSION)
         .transform(
             advice.advice(
                 nameStartsWith("lambda$responseStream$")
                     .and(takesArgument(0, named(STREAMABLE_TRANSPORT)))
                     .and(takesArgument(1, named(JSON_RPC_REQUEST))),
                 LegacyAdvice.class.getName()))
-        .type(named(STREAMABLE_STREAM))
+        .classes(STREAMABLE_STREAM)
         .transform(
             advice.advice(
                 nameStartsWith("lambda$handle$")
@@ -82,7 +76,7 @@ public final class SdkRequestIdWeave implements WeaveTarget {
                     .and(takesArgument(0, named(JSON_RPC_REQUEST)))
                     .and(takesArgument(1, named(CONTEXT_VIEW))),
                 FirstArgumentAdvice.class.getName()))
-        .type(named(STATELESS_HANDLER))
+        .classes(STATELESS_HANDLER)
         .transform(
             advice.advice(
                 named("handleRequest")

@@ -32,11 +32,6 @@ public final class SdkServerFeaturesWeave implements WeaveTarget {
   static final String CAPABILITIES = "io.modelcontextprotocol.spec.McpSchema$ServerCapabilities";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(FEATURES, STATELESS_FEATURES);
-  }
-
-  @Override
   public String name() {
     return "sdk server features";
   }
@@ -44,7 +39,7 @@ public final class SdkServerFeaturesWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(FEATURES).or(named(STATELESS_FEATURES)))
+        .classes(FEATURES, STATELESS_FEATURES)
         .transform(
             advice.advice(
                 isConstructor()

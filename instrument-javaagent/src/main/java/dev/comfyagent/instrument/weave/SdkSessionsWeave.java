@@ -1,13 +1,11 @@
 package dev.comfyagent.instrument.weave;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -26,11 +24,6 @@ public final class SdkSessionsWeave implements WeaveTarget {
   static final String TRANSPORTS = "io.modelcontextprotocol.server.transport.";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(TRANSPORTS);
-  }
-
-  @Override
   public String name() {
     return "sdk transport sessions";
   }
@@ -38,7 +31,7 @@ public final class SdkSessionsWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(nameStartsWith(TRANSPORTS))
+        .classesUnder(TRANSPORTS)
         .transform(
             advice.advice(
                 named("setSessionFactory").and(takesArguments(1)).and(not(isStatic())),

@@ -7,7 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import java.util.Map;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -39,11 +38,6 @@ public final class SdkSyncToolWeave implements WeaveTarget {
       "io.modelcontextprotocol.server.McpServerFeatures$SyncToolSpecification";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(FEATURES, STATELESS_FEATURES);
-  }
-
-  @Override
   public String name() {
     return "sdk synchronous tool adapter";
   }
@@ -51,7 +45,7 @@ public final class SdkSyncToolWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(FEATURES).or(named(STATELESS_FEATURES)))
+        .classes(FEATURES, STATELESS_FEATURES)
         .transform(
             advice
                 .advice(

@@ -7,7 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -37,11 +36,6 @@ public final class SdkToolCallWeave implements WeaveTarget {
   static final String MONO = "reactor.core.publisher.Mono";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(ASYNC_SERVER, STATELESS_SERVER);
-  }
-
-  @Override
   public String name() {
     return "sdk tools/call handler";
   }
@@ -49,7 +43,7 @@ public final class SdkToolCallWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(ASYNC_SERVER).or(named(ASYNC_SERVER_IMPL)).or(named(STATELESS_SERVER)))
+        .classes(ASYNC_SERVER, ASYNC_SERVER_IMPL, STATELESS_SERVER)
         .transform(
             advice.advice(
                 JoinPointFound.recording(

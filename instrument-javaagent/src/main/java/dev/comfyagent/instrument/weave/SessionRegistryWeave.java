@@ -4,11 +4,9 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -26,11 +24,6 @@ public final class SessionRegistryWeave implements WeaveTarget {
   public static final String REGISTRY = "dev.comfyagent.runtime.session.SessionRegistry";
 
   @Override
-  public List<String> classNamePrefixes() {
-    return List.of(REGISTRY);
-  }
-
-  @Override
   public String name() {
     return "runtime session registry";
   }
@@ -38,7 +31,7 @@ public final class SessionRegistryWeave implements WeaveTarget {
   @Override
   public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {
     return rules
-        .type(named(REGISTRY))
+        .classes(REGISTRY)
         .transform(
             advice
                 .advice(isConstructor(), CreatedAdvice.class.getName())

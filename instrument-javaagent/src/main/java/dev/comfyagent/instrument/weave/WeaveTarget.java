@@ -1,7 +1,5 @@
 package dev.comfyagent.instrument.weave;
 
-import java.util.List;
-
 /**
  * One place the agent weaves: which classes and methods, with which advice, and why. Each
  * implementation keeps its matcher and its advice side by side in one file.
@@ -16,24 +14,12 @@ public interface WeaveTarget {
   String name();
 
   /**
-   * The classes this target's matchers can match, by binary name: exact class names or package
-   * prefixes ending in a dot. A class whose name starts with none of them (and that no {@link
-   * #subtypesOf} rule needs) is passed over by {@link ClassNameFilter} before Byte Buddy describes
-   * it, so keep the list as narrow as the matchers: it is what start-up time depends on.
-   */
-  List<String> classNamePrefixes();
-
-  /**
-   * Types whose subtypes this target matches wherever they are declared, by binary name; empty (the
-   * default) when {@link #classNamePrefixes} covers every class it can match. Each such type makes
-   * the agent read the direct supertypes of classes outside the prefixes.
-   */
-  default List<String> subtypesOf() {
-    return List.of();
-  }
-
-  /**
-   * Adds this target's type matchers and advice to {@code rules}.
+   * Adds this target's rules to {@code rules}: each names its classes ({@link WeaveRules#classes},
+   * {@link WeaveRules#classesUnder} or {@link WeaveRules#subtypesOf}), may narrow them ({@link
+   * WeaveRules.Pending#that}) and gives the advice for their methods. The names are all the agent
+   * knows of which classes a target can match: the {@link ClassNameFilter} that passes every other
+   * class over before Byte Buddy describes it is made from them, so keep them as narrow as the
+   * target allows (start-up time depends on it).
    *
    * @param advice a transformer template that finds advice classes in the agent's class loader and
    *     routes suppressed advice exceptions to the agent's error count

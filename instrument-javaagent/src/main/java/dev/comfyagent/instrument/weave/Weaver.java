@@ -74,13 +74,9 @@ public final class Weaver {
    * already loaded are woven by {@link #retransformLoaded}.
    */
   public ClassFileTransformer make(List<WeaveTarget> targets) {
-    WeaveRules rules = new WeaveRules();
-    AdviceTransformer advice = adviceTemplate();
-    for (WeaveTarget target : targets) {
-      target.weave(rules, advice);
-    }
+    WeaveRules rules = WeaveRules.of(targets, adviceTemplate());
     return new AdviceWeaving(
-        ClassNameFilter.of(targets),
+        ClassNameFilter.of(rules),
         rules.rules(),
         health,
         agentLoaderIsPrivate ? agentLoader : null);
@@ -96,7 +92,7 @@ public final class Weaver {
     ClassFileTransformer weaving = make(targets);
     instrumentation.addTransformer(weaving, true);
     retransformLoaded(instrumentation, targets);
-    return new Installed(instrumentation, weaving, targets);
+    return new Installed(instrumentation, weaving, WeaveRules.of(targets, adviceTemplate()));
   }
 
   /**
@@ -110,7 +106,7 @@ public final class Weaver {
    */
   public int retransformLoaded(Instrumentation instrumentation, List<WeaveTarget> targets) {
     int done = 0;
-    for (Class<?> type : candidates(instrumentation, targets)) {
+    for (Class<?> type : candidates(instrumentation, WeaveRules.of(targets, adviceTemplate()))) {
       try {
         instrumentation.retransformClasses(type);
         done++;
@@ -121,15 +117,14 @@ public final class Weaver {
     return done;
   }
 
-  /** The loaded classes {@code targets} may weave, by the name filter. */
-  private static List<Class<?>> candidates(
-      Instrumentation instrumentation, List<WeaveTarget> targets) {
+  /** The loaded classes {@code rules} may weave, by the name filter. */
+  private static List<Class<?>> candidates(Instrumentation instrumentation, WeaveRules rules) {
     Class<?>[] loaded = instrumentation.getAllLoadedClasses();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (Class<?> type : loaded) {
       names.add(type.getName());
     }
-    ClassNameFilter filter = ClassNameFilter.of(targets, names::contains);
+    ClassNameFilter filter = ClassNameFilter.of(rules, names::contains);
     List<Class<?>> candidates = new ArrayList<>();
     for (Class<?> type : loaded) {
       try {
@@ -166,19 +161,19 @@ public final class Weaver {
   public static final class Installed {
     private final Instrumentation instrumentation;
     private final ClassFileTransformer weaving;
-    private final List<WeaveTarget> targets;
+    private final WeaveRules rules;
 
     private Installed(
-        Instrumentation instrumentation, ClassFileTransformer weaving, List<WeaveTarget> targets) {
+        Instrumentation instrumentation, ClassFileTransformer weaving, WeaveRules rules) {
       this.instrumentation = instrumentation;
       this.weaving = weaving;
-      this.targets = targets;
+      this.rules = rules;
     }
 
     /** Removes the transformer and retransforms the classes it may have woven back to theirs. */
     public void reset() {
       instrumentation.removeTransformer(weaving);
-      for (Class<?> type : candidates(instrumentation, targets)) {
+      for (Class<?> type : candidates(instrumentation, rules)) {
         try {
           instrumentation.retransformClasses(type);
         } catch (Exception | LinkageError e) {

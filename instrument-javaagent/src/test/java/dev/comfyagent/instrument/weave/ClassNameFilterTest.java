@@ -10,14 +10,29 @@ import dev.comfyagent.weavefixtures.FilterFixtures.PlainTask;
 import dev.comfyagent.weavefixtures.FixtureTool;
 import java.io.IOException;
 import java.util.List;
+import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 
 class ClassNameFilterTest {
 
   private final ClassNameFilter byNameOnly =
-      ClassNameFilter.of(List.of(new SessionRegistryWeave(), new CircuitBreakerWeave()));
+      filterOf(new SessionRegistryWeave(), new CircuitBreakerWeave());
   private final ClassNameFilter withTools =
-      ClassNameFilter.of(List.of(new SessionRegistryWeave(), new RuntimeToolWeave()));
+      filterOf(new SessionRegistryWeave(), new RuntimeToolWeave());
+
+  /** The filter the weaver makes for {@code targets}: from their rules. */
+  static ClassNameFilter filterOf(WeaveTarget... targets) {
+    return ClassNameFilter.of(rulesOf(targets));
+  }
+
+  /** The rules of {@code targets}, with advice resolved from the test class path when used. */
+  static WeaveRules rulesOf(WeaveTarget... targets) {
+    return WeaveRules.of(
+        List.of(targets),
+        AdviceTransformer.template(
+            ClassNameFilterTest.class.getClassLoader(),
+            Advice.ExceptionHandler.Default.SUPPRESSING));
+  }
 
   @Test
   void considersTheClassesATargetNames() {
@@ -71,9 +86,10 @@ class ClassNameFilterTest {
   @Test
   void aSubtypeRuleInsideALibraryPackageMakesThatPackageVisible() {
     ClassNameFilter apache =
-        ClassNameFilter.of(
-            List.of(new PatternToolWeave(ToolPattern.parse("org.apache.tools.Task+#run"), false)));
-    assertThat(apache.prefixes()).containsExactly("org/apache/tools/Task");
+        filterOf(new PatternToolWeave(ToolPattern.parse("org.apache.tools.Task+#run"), false));
+    assertThat(apache.prefixes()).isEmpty();
+    assertThat(apache.exactNames()).containsExactly("org/apache/tools/Task");
+    assertThat(apache.considers("org/apache/tools/Task", null)).isTrue();
     // elsewhere in org.apache: no longer passed over by package, so its supertypes are read
     // (here there is no class file, which leaves the class to Byte Buddy)
     assertThat(apache.considers("org/apache/other/Copy", null)).isTrue();
@@ -83,8 +99,7 @@ class ClassNameFilterTest {
   @Test
   void aGlobConsidersItsLiteralBeginning() {
     ClassNameFilter glob =
-        ClassNameFilter.of(
-            List.of(new PatternToolWeave(ToolPattern.parse("com.acme.*Tool#execute"), false)));
+        filterOf(new PatternToolWeave(ToolPattern.parse("com.acme.*Tool#execute"), false));
     assertThat(glob.prefixes()).containsExactly("com/acme/");
     assertThat(glob.considers("com/acme/render/PaintTool", null)).isTrue();
     assertThat(glob.considers("com/other/PaintTool", null)).isFalse();

@@ -172,13 +172,17 @@ class ComfyUiSystemStatsSourceTest {
                 return e;
               }
             });
-    Thread.sleep(300); // the request is sent and waits for its answer
+    // the request has reached ComfyUI, which holds its answer back: the read is in flight
+    assertThat(comfyUi.awaitRequest(5, TimeUnit.SECONDS)).isTrue();
 
     source.abort();
     // ComfyUI would answer after 10 s and the timeout is 10 s: only the abort ends it sooner
     Object outcome = read.get(5, TimeUnit.SECONDS);
 
-    assertThat(outcome).isInstanceOf(InterruptedException.class);
+    assertThat(outcome)
+        .isInstanceOf(InterruptedException.class)
+        .extracting(e -> ((InterruptedException) e).getMessage())
+        .isEqualTo("stopped while reading /system_stats");
   }
 
   @Test

@@ -24,6 +24,7 @@ final class FakeComfyUi implements AutoCloseable {
   private volatile byte[] body = new byte[0];
   private volatile long delayMillis;
   private final CountDownLatch released = new CountDownLatch(1);
+  private final CountDownLatch received = new CountDownLatch(1);
 
   FakeComfyUi() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -31,6 +32,7 @@ final class FakeComfyUi implements AutoCloseable {
         "/system_stats",
         exchange -> {
           requests.incrementAndGet();
+          received.countDown();
           try {
             if (delayMillis > 0) {
               released.await(delayMillis, TimeUnit.MILLISECONDS);
@@ -79,6 +81,11 @@ final class FakeComfyUi implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Waits until a request has arrived (its answer may still be held back by a delay). */
+  boolean awaitRequest(long timeout, TimeUnit unit) throws InterruptedException {
+    return received.await(timeout, unit);
   }
 
   int requests() {

@@ -2,13 +2,15 @@ package dev.comfyagent.instrument.hooks.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -197,12 +199,54 @@ class NvidiaSmiSourceTest {
   }
 
   @Test
-  void leavesNoProcessBehindAfterATimeout() throws IOException, InterruptedException {
+  void leavesNoProcessBehindAfterATimeout() throws Exception {
     FakeNvidiaSmi fake =
         FakeNvidiaSmi.install(temp, "echo $$ > \"$(dirname \"$0\")/self.pid\"\nexec sleep 300");
+    Set<Long> before = descendantsOfThisJvm();
 
-    source(fake.host(), Duration.ofMillis(300)).read();
+    GpuSample sample = source(fake.host(), Duration.ofMillis(1_000)).read();
 
-    awaitGone(Long.parseLong(Files.readString(fake.folder().resolve("self.pid")).trim()));
+    assertThat(sample.faults()).extracting(GpuFault::kind).containsExactly(GpuFaultKind.TIMEOUT);
+    long pid = Long.parseLong(Files.readString(fake.folder().resolve("self.pid")).trim());
+    assertThat(goneWithin(pid, Duration.ofSeconds(5)))
+        .as("the fake nvidia-smi (pid %d) is gone after the timeout", pid)
+        .isTrue();
+    assertThat(newDescendantsAfter(before, Duration.ofSeconds(5)))
+        .as("processes started by the read and still alive")
+        .isEmpty();
+  }
+
+  /** Whether {@code pid} ends within {@code limit} (the kill is asynchronous, so it is polled). */
+  private static boolean goneWithin(long pid, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** The processes of this JVM not in {@code before} still alive once {@code limit} is up. */
+  private static Set<Long> newDescendantsAfter(Set<Long> before, Duration limit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      Set<Long> left = descendantsOfThisJvm();
+      left.removeAll(before);
+      if (left.isEmpty() || System.nanoTime() > deadline) {
+        return left;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static Set<Long> descendantsOfThisJvm() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toCollection(HashSet::new));
   }
 }

@@ -1,0 +1,26 @@
+/**
+ * Where the agent weaves and how: each {@link dev.comfyagent.instrument.weave.WeaveTarget} is one
+ * file holding its rules and its advice ({@code RuntimeToolWeave}, the SDK's {@code Sdk*Weave}s,
+ * Resilience4j's breakers and limiters, the runtime's session registry, {@code tools=} patterns,
+ * instance captures). A rule names its classes once ({@link
+ * dev.comfyagent.instrument.weave.WeaveRules}); the {@link
+ * dev.comfyagent.instrument.weave.ClassNameFilter} made from those names passes over every other
+ * class before Byte Buddy describes it, and {@link dev.comfyagent.instrument.weave.Weaver} applies
+ * the advice of the matching rules through a plain {@code ClassFileTransformer}, registered behind
+ * the {@link dev.comfyagent.instrument.weave.StartTrigger}. Join points reach the agent through the
+ * bridge and {@code WeaveDispatch}. Advice code refers only to the JDK and {@code bootstrap}
+ * ({@code AdviceReferencesTest}).
+ *
+ * <p>May import: {@code bootstrap}, {@code config}, {@code record}; Byte Buddy (shaded).
+ *
+ * <p>Entry points:
+ *
+ * <pre>{@code
+ * public WeaveRules weave(WeaveRules rules, AdviceTransformer advice) {   // in a WeaveTarget
+ *   return rules.classes("com.acme.Server")
+ *       .transform(advice.advice(named("handle"), HandleAdvice.class.getName()));
+ * }
+ * ClassFileTransformer weaving = new Weaver(health, agentLoader).make(targets);
+ * }</pre>
+ */
+package dev.comfyagent.instrument.weave;
