@@ -140,8 +140,8 @@ class NodeSearchIndexEquivalenceTest {
             "~~~~~");
     for (String a : names) {
       for (String b : names) {
-        long keyA = NodeSearchIndex.nameKey(a);
-        long keyB = NodeSearchIndex.nameKey(b);
+        long keyA = NameOrder.nameKey(a);
+        long keyB = NameOrder.nameKey(b);
         assertThat(keyA).isNotNegative();
         if (keyA != keyB) {
           int expected =
@@ -158,12 +158,11 @@ class NodeSearchIndexEquivalenceTest {
 
   @Test
   void namesWithoutANameKeyAreTheLongAndTheNonAscii() {
-    assertThat(NodeSearchIndex.nameKey("Größe")).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("İmage")).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("x".repeat(128))).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("Imageé")).isNotNegative();
-    assertThat(NodeSearchIndex.nameKey("KSamplerA"))
-        .isEqualTo(NodeSearchIndex.nameKey("ksampXYZW"));
+    assertThat(NameOrder.nameKey("Größe")).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("İmage")).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("x".repeat(128))).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("Imageé")).isNotNegative();
+    assertThat(NameOrder.nameKey("KSamplerA")).isEqualTo(NameOrder.nameKey("ksampXYZW"));
   }
 
   /** A generated catalog: a Manager map with a node list, and a live catalog overlapping it. */
