@@ -45,10 +45,11 @@ import java.util.Set;
  *       its parts): the token rule again with typos allowed: a word (or part) of at least 4 chars
  *       that is no term also matches terms that do not start with it, within 1 edit (2 when longer
  *       than 7; optimal string alignment, so a swap of neighbours is one edit) and sharing all but
- *       3 per allowed edit of its distinct padded trigrams ({@link SearchText#paddedTrigrams}).
- *       Then, for a query of several words, when those full matches leave room, nodes matching only
- *       some words join at their summed word weights times the number of words matched over 3
- *       n&sup2; (at least 1).
+ *       3 per allowed edit of its distinct padded trigrams ({@link SearchText#paddedTrigrams}; a
+ *       swap of neighbours inside a word changes four, so that filter can miss it). Then, for a
+ *       query of several words, when those full matches leave room, nodes matching only some words
+ *       join at their summed word weights times the number of words matched over 3 n&sup2; (at
+ *       least 1).
  * </ol>
  *
  * <p>A node is answered once, in the first tier it matches; within a tier an installed node gains
