@@ -6,6 +6,8 @@
  * limiter, and readers of ComfyUI's answers ({@link dev.comfyagent.runtime.comfy.PromptErrors},
  * {@link dev.comfyagent.runtime.comfy.QueueView}). Failures are {@link
  * dev.comfyagent.runtime.comfy.ComfyUiException}s whose message names host, port and breaker state.
+ * Answers are read as ComfyUI writes them, Python's {@code Infinity} and {@code NaN} included
+ * ({@code ComfyUiJson}).
  *
  * <p>May import: {@code tool} only (its exceptions are {@code ToolException}s).
  *

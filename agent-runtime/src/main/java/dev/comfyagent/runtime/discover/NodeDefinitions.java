@@ -130,8 +130,19 @@ public final class NodeDefinitions {
         options);
   }
 
+  /**
+   * A bound as a number, or null for none: ComfyUI writes a bound of {@code float("inf")} or {@code
+   * float("nan")} as {@code Infinity} or {@code NaN}; no value lies beyond an infinite bound, and
+   * every comparison with NaN is false in Python, so neither bounds anything.
+   */
   private static BigDecimal number(JsonNode n) {
-    return n != null && n.isNumber() ? n.decimalValue() : null;
+    if (n == null || !n.isNumber()) {
+      return null;
+    }
+    if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+      return null;
+    }
+    return n.decimalValue();
   }
 
   private static JsonNode emptyObject() {

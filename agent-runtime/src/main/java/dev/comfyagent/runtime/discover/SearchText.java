@@ -185,6 +185,40 @@ final class SearchText {
     return ((a & 0x3FF) << 20) | ((b & 0x3FF) << 10) | (c & 0x3FF);
   }
 
+  /**
+   * The ASCII char classes of the index builder's fast path, which cuts ASCII text in place and
+   * must cut it as {@link #key}, {@link #words}, {@link #tokens} and {@link #camelParts} do (for
+   * ASCII chars, {@link Character#isLetterOrDigit} and friends agree with these).
+   */
+  static char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  static boolean isAsciiLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  static boolean isAsciiUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  static boolean isAscii(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      if (text.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static List<String> rawWords(String text, boolean keepCase) {
     List<String> words = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();

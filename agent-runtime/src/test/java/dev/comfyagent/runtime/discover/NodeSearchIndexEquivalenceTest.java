@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,29 +22,68 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The compact index ranks exactly as the index it replaced ({@link ReferenceNodeSearchIndex}, kept
- * unchanged as the oracle): over a generated catalog of 20,000 node types in the naming styles of
- * real packs (CamelCase, acronyms, suffix tags, snake case, non-ASCII, names equal but for case,
- * repeats across packs, long descriptions with stop words), every query of thousands drawn from it
- * (exact names, prefixes, words, substrings, typos, several words, misses) gets the same matches:
- * same node types, tiers, scores, order, installation, packs and definitions.
+ * The index ranks exactly as the ranking rules say, checked against {@link
+ * ReferenceNodeSearchIndex}: an independent, deliberately naive implementation of those rules (a
+ * linear scan of every node type per query, sharing no code with the index but {@link SearchText}'s
+ * text cutting). Over a generated catalog in the naming styles of real packs (CamelCase, acronyms,
+ * suffix tags, snake case, non-ASCII, names equal but for case, repeats across packs, long
+ * descriptions with stop words), over ComfyUI's real {@code /object_info} excerpt beside a
+ * generated Manager map, and over a catalog whose words start thousands of terms, every query of
+ * thousands drawn from it (exact names, prefixes, words, substrings, typos, several words, misses)
+ * gets the same matches: same node types, tiers, scores, order, installation, packs and
+ * definitions.
  */
 class NodeSearchIndexEquivalenceTest {
 
-  private static final Catalog CATALOG = Catalog.generate(20260101L, 2_500, 20_000, 800);
+  /** Large enough for every naming style and tier; small enough for the naive scan. */
+  private static final Catalog CATALOG = Catalog.generate(20260101L, 500, 4_000, 400);
 
   static Stream<Arguments> catalogs() {
     return Stream.of(
         Arguments.of("live catalog and Manager map", CATALOG.definitions, CATALOG.managerMap),
         Arguments.of("Manager map, ComfyUI never reached", null, CATALOG.managerMap),
         Arguments.of(
-            "live catalog alone", CATALOG.definitions, ManagerNodeMap.none("not configured")));
+            "live catalog alone", CATALOG.definitions, ManagerNodeMap.none("not configured")),
+        Arguments.of(
+            "real /object_info excerpt and Manager map", realObjectInfo(), CATALOG.managerMap));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("catalogs")
   void ranksEveryQueryAsTheReferenceIndexDoes(
       String name, NodeDefinitions live, ManagerNodeMap managerMap) {
+    assertRanksAsTheReference(live, managerMap, CATALOG.queries(live, managerMap), 3_000);
+  }
+
+  /**
+   * A query word that starts more than 4,096 terms is expanded to the first 4,096 of them only (the
+   * rest would cost more than they add): both sides must cut at the same term.
+   */
+  @Test
+  void cutsAWordStartingThousandsOfTermsWhereTheReferenceDoes() {
+    ObjectNode objectInfo = JsonNodeFactory.instance.objectNode();
+    for (int i = 0; i < 5_000; i++) {
+      // zoo0000qqq... to zoo4999q: one term each, in number order, the later ones shorter, so
+      // the best matches are the last ones before the cut and a cut elsewhere changes them.
+      String name =
+          String.format(java.util.Locale.ROOT, "zoo%04d", i) + "q".repeat(1 + (4_999 - i) / 50);
+      ObjectNode node = objectInfo.putObject(name);
+      node.putObject("input").putObject("required");
+      node.putArray("output").add("IMAGE");
+      node.put("display_name", name);
+      node.put("category", "animals/keeper");
+      node.put("description", "");
+    }
+    NodeDefinitions live = NodeDefinitions.parse(objectInfo);
+    assertRanksAsTheReference(
+        live,
+        ManagerNodeMap.none("-"),
+        List.of("zoo keeper", "keeper zoo", "zoo keepr", "zoo animals", "zoo4", "zo keeper"),
+        5);
+  }
+
+  private static void assertRanksAsTheReference(
+      NodeDefinitions live, ManagerNodeMap managerMap, List<String> queries, int atLeast) {
     NodeSearchIndex index = NodeSearchIndex.build(live, managerMap);
     ReferenceNodeSearchIndex reference = ReferenceNodeSearchIndex.build(live, managerMap);
     assertThat(index.size()).isEqualTo(reference.size());
@@ -52,7 +92,7 @@ class NodeSearchIndexEquivalenceTest {
 
     int compared = 0;
     int[] limits = {1, 5, 20, 60};
-    for (String query : CATALOG.queries(live, managerMap)) {
+    for (String query : queries) {
       int limit = limits[compared % limits.length];
       boolean installedOnly = compared % 7 == 3;
       assertThat(index.search(query, limit, installedOnly))
@@ -60,7 +100,17 @@ class NodeSearchIndexEquivalenceTest {
           .isEqualTo(reference.search(query, limit, installedOnly));
       compared++;
     }
-    assertThat(compared).isGreaterThan(3_000);
+    assertThat(compared).isGreaterThan(atLeast);
+  }
+
+  private static NodeDefinitions realObjectInfo() {
+    try (InputStream in =
+        NodeSearchIndexEquivalenceTest.class.getResourceAsStream(
+            "/catalog/object_info-core.json")) {
+      return NodeDefinitions.parse(new ObjectMapper().readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -140,8 +190,8 @@ class NodeSearchIndexEquivalenceTest {
             "~~~~~");
     for (String a : names) {
       for (String b : names) {
-        long keyA = NodeSearchIndex.nameKey(a);
-        long keyB = NodeSearchIndex.nameKey(b);
+        long keyA = NameOrder.nameKey(a);
+        long keyB = NameOrder.nameKey(b);
         assertThat(keyA).isNotNegative();
         if (keyA != keyB) {
           int expected =
@@ -158,12 +208,11 @@ class NodeSearchIndexEquivalenceTest {
 
   @Test
   void namesWithoutANameKeyAreTheLongAndTheNonAscii() {
-    assertThat(NodeSearchIndex.nameKey("Größe")).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("İmage")).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("x".repeat(128))).isEqualTo(-1);
-    assertThat(NodeSearchIndex.nameKey("Imageé")).isNotNegative();
-    assertThat(NodeSearchIndex.nameKey("KSamplerA"))
-        .isEqualTo(NodeSearchIndex.nameKey("ksampXYZW"));
+    assertThat(NameOrder.nameKey("Größe")).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("İmage")).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("x".repeat(128))).isEqualTo(-1);
+    assertThat(NameOrder.nameKey("Imageé")).isNotNegative();
+    assertThat(NameOrder.nameKey("KSamplerA")).isEqualTo(NameOrder.nameKey("ksampXYZW"));
   }
 
   /** A generated catalog: a Manager map with a node list, and a live catalog overlapping it. */
