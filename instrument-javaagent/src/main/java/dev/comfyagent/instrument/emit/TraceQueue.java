@@ -1,34 +1,49 @@
 package dev.comfyagent.instrument.emit;
 
+import dev.comfyagent.instrument.record.CallRecord;
 import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The bounded, lock-free queue between tool threads and the trace writer. {@link #offer} never
- * blocks and never waits: when the queue holds {@code capacity} events, the new one is dropped and
- * counted ({@code agent.trace_lines_dropped} in metrics.jsonl).
+ * The bounded, lock-free queue between tool threads and the trace writer: a ring of {@link
+ * TraceSlot}s that producers fill in place. {@link #offer} never blocks and never waits, and makes
+ * no object: a producer claims the next sequence number with one compare-and-set, copies the call
+ * into that number's slot and publishes it; the writer reads slots in sequence order and frees
+ * them. When {@code capacity} calls wait, a new one is dropped and counted ({@code
+ * agent.trace_lines_dropped} in metrics.jsonl).
  *
  * <p>Usage:
  *
  * <pre>{@code
  * TraceQueue queue = new TraceQueue(8192);
- * queue.offer(event);            // tool thread
- * TraceEvent next = queue.poll(); // writer thread
+ * queue.offer(callRecord);        // tool thread: copied, nothing kept
+ * queue.drain(slot -> write(slot)); // writer thread
  * }</pre>
  *
- * <p>Thread-safe: any number of producers, one consumer.
+ * <p>Slots are made the first time the ring reaches them, so a queue that never fills costs its few
+ * slots, not its capacity. Thread-safe: any number of producers, one consumer.
  */
 public final class TraceQueue implements TraceSink {
 
-  private final ConcurrentLinkedQueue<TraceEvent> events = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
+  /** What the consumer does with each published slot; the slot is reused once it returns. */
+  @FunctionalInterface
+  interface SlotReader {
+    void read(TraceSlot slot);
+  }
+
+  private final AtomicReferenceArray<TraceSlot> slots;
+  private final AtomicLong claimed = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final int capacity;
   private final int wakeAt;
+
+  /** The sequence number of the next slot the consumer reads; written by the consumer only. */
+  private volatile long consumed;
+
   private volatile Thread consumer;
 
   /**
@@ -40,33 +55,104 @@ public final class TraceQueue implements TraceSink {
     }
     this.capacity = capacity;
     this.wakeAt = Math.max(1, capacity / 4);
+    this.slots = new AtomicReferenceArray<>(capacity);
+  }
+
+  @Override
+  public boolean offer(CallRecord call) {
+    long sequence = claim();
+    if (sequence < 0) {
+      return false;
+    }
+    TraceSlot slot = slotFor(sequence);
+    try {
+      slot.copy(call);
+    } finally {
+      publish(slot, sequence);
+    }
+    return true;
   }
 
   @Override
   public boolean offer(TraceEvent event) {
-    int now = size.incrementAndGet();
-    if (now > capacity) {
-      size.decrementAndGet();
-      dropped.increment();
+    long sequence = claim();
+    if (sequence < 0) {
       return false;
     }
-    events.offer(event);
-    if (now == wakeAt) {
+    TraceSlot slot = slotFor(sequence);
+    try {
+      slot.copy(event);
+    } finally {
+      publish(slot, sequence);
+    }
+    return true;
+  }
+
+  /** The next sequence number, or -1 when {@code capacity} calls wait (the call is dropped). */
+  private long claim() {
+    while (true) {
+      long next = claimed.get();
+      if (next - consumed >= capacity) {
+        dropped.increment();
+        return -1;
+      }
+      if (claimed.compareAndSet(next, next + 1)) {
+        return next;
+      }
+    }
+  }
+
+  private TraceSlot slotFor(long sequence) {
+    int index = (int) (sequence % capacity);
+    TraceSlot slot = slots.get(index);
+    if (slot == null) {
+      // Only the producer holding this sequence number touches the empty place.
+      slot = new TraceSlot();
+      slots.set(index, slot);
+    }
+    return slot;
+  }
+
+  private void publish(TraceSlot slot, long sequence) {
+    slot.published = sequence;
+    if (sequence - consumed + 1 == wakeAt) {
       Thread waiting = consumer;
       if (waiting != null) {
         LockSupport.unpark(waiting);
       }
     }
-    return true;
   }
 
-  /** The oldest event, or null when the queue is empty. */
-  public TraceEvent poll() {
-    TraceEvent event = events.poll();
-    if (event != null) {
-      size.decrementAndGet();
+  /**
+   * Hands published calls to {@code reader} in order, at most {@code max}, stopping at the first
+   * that is claimed but not yet published. Consumer thread only.
+   *
+   * @return the number of calls read
+   */
+  int drain(SlotReader reader, int max) {
+    int read = 0;
+    long next = consumed;
+    while (read < max) {
+      TraceSlot slot = slots.get((int) (next % capacity));
+      if (slot == null || slot.published != next) {
+        break;
+      }
+      try {
+        reader.read(slot);
+      } finally {
+        slot.release();
+        consumed = ++next;
+      }
+      read++;
     }
-    return event;
+    return read;
+  }
+
+  /** The oldest call as an event, or null when none is published (consumer thread; for tests). */
+  public TraceEvent poll() {
+    TraceEvent[] taken = new TraceEvent[1];
+    drain(slot -> taken[0] = slot.toEvent(), 1);
+    return taken[0];
   }
 
   /** Registers the thread that drains the queue, to be woken when the queue fills up. */
@@ -86,7 +172,7 @@ public final class TraceQueue implements TraceSink {
 
   /** Events waiting now. */
   public int size() {
-    return size.get();
+    return (int) Math.max(0, claimed.get() - consumed);
   }
 
   /** The queue's capacity. */
