@@ -4,7 +4,6 @@ import dev.comfyagent.instrument.record.CallRecord;
 import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,11 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * TraceQueue queue = new TraceQueue(8192);
  * queue.offer(callRecord);        // tool thread: copied, nothing kept
- * queue.drain(slot -> write(slot)); // writer thread
+ * queue.drain(slot -> write(slot), 64); // writer thread
  * }</pre>
  *
- * <p>Slots are made the first time the ring reaches them, so a queue that never fills costs its few
- * slots, not its capacity. Thread-safe: any number of producers, one consumer.
+ * <p>A slot is about a hundred bytes until it holds a summary (8,192 slots by default: under a
+ * megabyte). Thread-safe: any number of producers, one consumer.
  */
 public final class TraceQueue implements TraceSink {
 
@@ -35,7 +34,7 @@ public final class TraceQueue implements TraceSink {
     void read(TraceSlot slot);
   }
 
-  private final AtomicReferenceArray<TraceSlot> slots;
+  private final TraceSlot[] slots;
   private final AtomicLong claimed = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final int capacity;
@@ -55,7 +54,12 @@ public final class TraceQueue implements TraceSink {
     }
     this.capacity = capacity;
     this.wakeAt = Math.max(1, capacity / 4);
-    this.slots = new AtomicReferenceArray<>(capacity);
+    // Made up front: a slot made by a producer could fail to be made (out of memory) after its
+    // sequence number was claimed, and the writer would wait for it forever.
+    this.slots = new TraceSlot[capacity];
+    for (int i = 0; i < capacity; i++) {
+      slots[i] = new TraceSlot();
+    }
   }
 
   @Override
@@ -103,14 +107,7 @@ public final class TraceQueue implements TraceSink {
   }
 
   private TraceSlot slotFor(long sequence) {
-    int index = (int) (sequence % capacity);
-    TraceSlot slot = slots.get(index);
-    if (slot == null) {
-      // Only the producer holding this sequence number touches the empty place.
-      slot = new TraceSlot();
-      slots.set(index, slot);
-    }
-    return slot;
+    return slots[(int) (sequence % capacity)];
   }
 
   private void publish(TraceSlot slot, long sequence) {
@@ -133,8 +130,8 @@ public final class TraceQueue implements TraceSink {
     int read = 0;
     long next = consumed;
     while (read < max) {
-      TraceSlot slot = slots.get((int) (next % capacity));
-      if (slot == null || slot.published != next) {
+      TraceSlot slot = slots[(int) (next % capacity)];
+      if (slot.published != next) {
         break;
       }
       try {

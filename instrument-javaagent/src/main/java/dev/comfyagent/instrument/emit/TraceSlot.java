@@ -14,6 +14,8 @@ import dev.comfyagent.instrument.record.TraceEvent;
  */
 final class TraceSlot {
 
+  private static final char[] NO_CHARS = new char[0];
+
   /** The sequence number of the call this slot holds once published; -1 before the first. */
   volatile long published = -1;
 
@@ -30,7 +32,7 @@ final class TraceSlot {
   Object jsonRpcId;
   String traceparent;
   boolean hasSummary;
-  char[] summary = new char[0];
+  char[] summary = NO_CHARS;
   int summaryLength;
 
   void copy(CallRecord call) {
