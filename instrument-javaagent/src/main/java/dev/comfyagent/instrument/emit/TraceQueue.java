@@ -4,6 +4,7 @@ import dev.comfyagent.instrument.record.CallRecord;
 import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,6 +36,13 @@ public final class TraceQueue implements TraceSink {
   }
 
   private final TraceSlot[] slots;
+
+  /**
+   * Per slot, the sequence number of the call it holds once published (-1 before the first): the
+   * producer's volatile write after filling the slot, read by the writer before reading it.
+   */
+  private final AtomicLongArray published;
+
   private final AtomicLong claimed = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final int capacity;
@@ -57,8 +65,10 @@ public final class TraceQueue implements TraceSink {
     // Made up front: a slot made by a producer could fail to be made (out of memory) after its
     // sequence number was claimed, and the writer would wait for it forever.
     this.slots = new TraceSlot[capacity];
+    this.published = new AtomicLongArray(capacity);
     for (int i = 0; i < capacity; i++) {
       slots[i] = new TraceSlot();
+      published.set(i, -1);
     }
   }
 
@@ -72,7 +82,7 @@ public final class TraceQueue implements TraceSink {
     try {
       slot.copy(call);
     } finally {
-      publish(slot, sequence);
+      publish(sequence);
     }
     return true;
   }
@@ -87,7 +97,7 @@ public final class TraceQueue implements TraceSink {
     try {
       slot.copy(event);
     } finally {
-      publish(slot, sequence);
+      publish(sequence);
     }
     return true;
   }
@@ -110,8 +120,8 @@ public final class TraceQueue implements TraceSink {
     return slots[(int) (sequence % capacity)];
   }
 
-  private void publish(TraceSlot slot, long sequence) {
-    slot.published = sequence;
+  private void publish(long sequence) {
+    published.set((int) (sequence % capacity), sequence);
     if (sequence - consumed + 1 == wakeAt) {
       Thread waiting = consumer;
       if (waiting != null) {
@@ -130,10 +140,11 @@ public final class TraceQueue implements TraceSink {
     int read = 0;
     long next = consumed;
     while (read < max) {
-      TraceSlot slot = slots[(int) (next % capacity)];
-      if (slot.published != next) {
+      int index = (int) (next % capacity);
+      if (published.get(index) != next) {
         break;
       }
+      TraceSlot slot = slots[index];
       try {
         reader.read(slot);
       } finally {

@@ -10,14 +10,12 @@ import dev.comfyagent.instrument.record.TraceEvent;
  * keeps (grown once to the longest summary it has held). A producer fills it after claiming it, the
  * writer reads it after it is published; neither makes an object.
  *
- * <p>Not thread-safe by itself: the queue's sequence numbers hand it from one thread to the other.
+ * <p>Not thread-safe by itself: the queue hands it from one thread to the other, publishing each
+ * filled slot with a volatile write of its sequence number that the writer reads before the slot.
  */
 final class TraceSlot {
 
   private static final char[] NO_CHARS = new char[0];
-
-  /** The sequence number of the call this slot holds once published; -1 before the first. */
-  volatile long published = -1;
 
   long epochMillis;
   String correlationId;

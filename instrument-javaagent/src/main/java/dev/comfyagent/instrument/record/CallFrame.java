@@ -70,14 +70,6 @@ final class CallFrame implements ToolCallView {
     scopeOf = null;
   }
 
-  /** The frame's number in its chain, taken from its sequence when first needed. */
-  int takeSeq() {
-    if (seq == 0 && sequence != null) {
-      seq = sequence.incrementAndGet();
-    }
-    return seq;
-  }
-
   /** The frame that counts this call: this one, or the one it joined. */
   CallFrame counting() {
     return owner != null ? owner : this;

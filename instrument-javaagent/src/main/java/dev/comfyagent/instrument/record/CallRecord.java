@@ -114,15 +114,15 @@ public final class CallRecord {
         traceparent);
   }
 
-  /** Describes the call {@code frame} owns, which took {@code duration} and ended so. */
-  void set(CallFrame frame, long duration, String errorType) {
+  /** Describes the call {@code frame} owns, number {@code seq} of its chain, as it ended. */
+  void set(CallFrame frame, int seq, long duration, String errorType) {
     epochMillis = frame.startMillis;
     correlationId = frame.correlationId;
     toolName = frame.toolName;
     durationNanos = duration;
     this.errorType = errorType;
     inputSummary = frame.summary;
-    seq = frame.takeSeq();
+    this.seq = seq;
     parentSeq = frame.parentSeq;
     viaMcp = frame.viaMcp;
     sessionId = frame.sessionId;

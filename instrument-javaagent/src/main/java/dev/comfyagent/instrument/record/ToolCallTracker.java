@@ -252,7 +252,7 @@ public final class ToolCallTracker {
         frame.correlationId = handoff.correlationId();
         frame.sequence = handoff.sequence();
         frame.traceparent = handoff.traceparent();
-        frame.takeSeq();
+        seq(frame);
       } else {
         startTrace(frame, parentOf(top), null);
       }
@@ -411,7 +411,7 @@ public final class ToolCallTracker {
       if (frame.claimedBySyncAdapter && !frame.joined) {
         return mono;
       }
-      frame.takeSeq();
+      seq(frame);
       ParentScope scope = traces == null ? null : new ParentScope(stacks, health, frame);
       AsyncCall call = new AsyncCall(this, frame, scope);
       Object observed = host.observeMono(mono, call);
@@ -428,7 +428,7 @@ public final class ToolCallTracker {
       return;
     }
     CallRecord call = stack.record;
-    call.set(frame, duration, errorType);
+    call.set(frame, seq(frame), duration, errorType);
     try {
       traces.offer(call);
     } finally {
@@ -504,7 +504,7 @@ public final class ToolCallTracker {
     if (call.correlationId == null) {
       return null;
     }
-    call.takeSeq();
+    seq(call);
     return new ParentScope(stacks, health, call);
   }
 
@@ -547,20 +547,20 @@ public final class ToolCallTracker {
 
   private void startTrace(CallFrame frame, CallFrame parent, String chosenId) {
     startTraceLazily(frame, parent, chosenId);
-    frame.takeSeq();
+    seq(frame);
   }
 
   /**
-   * Chooses the frame's correlation id but leaves its {@code seq} for {@link CallFrame#takeSeq}: an
-   * asynchronous SDK frame that the synchronous adapter claims never records, and must not use up a
-   * number of its chain.
+   * Chooses the frame's correlation id but leaves its {@code seq} for {@link #seq}: an asynchronous
+   * SDK frame that the synchronous adapter claims never records, and must not use up a number of
+   * its chain.
    */
   private void startTraceLazily(CallFrame frame, CallFrame parent, String chosenId) {
     frame.startMillis = System.currentTimeMillis();
     if (parent != null && parent.correlationId != null) {
       frame.correlationId = parent.correlationId;
       frame.sequence = parent.sequence;
-      frame.parentSeq = parent.takeSeq();
+      frame.parentSeq = seq(parent);
       frame.sessionId = parent.sessionId;
     } else if (chosenId != null) {
       frame.correlationId = chosenId;
@@ -569,5 +569,17 @@ public final class ToolCallTracker {
       frame.correlationId = Correlation.generate();
       frame.sequence = CorrelationSequences.fresh();
     }
+  }
+
+  /**
+   * The frame's number in its chain, taken from its sequence when first needed. (Here, not on the
+   * frame: a frame is confined to its thread, which static analysis cannot tell of a class that
+   * touches an atomic counter.)
+   */
+  static int seq(CallFrame frame) {
+    if (frame.seq == 0 && frame.sequence != null) {
+      frame.seq = frame.sequence.incrementAndGet();
+    }
+    return frame.seq;
   }
 }
