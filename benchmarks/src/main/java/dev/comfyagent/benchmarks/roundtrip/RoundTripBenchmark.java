@@ -106,7 +106,7 @@ public final class RoundTripBenchmark {
       }
       for (int round = 0; round < settings.rounds; round++) {
         List<RoundTripResult> order = new ArrayList<>(results);
-        if (round % 2 == 1) {
+        if (round % 2 != 0) {
           java.util.Collections.reverse(order);
         }
         for (RoundTripResult r : order) {

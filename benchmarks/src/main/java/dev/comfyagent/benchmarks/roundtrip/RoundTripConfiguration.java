@@ -138,8 +138,8 @@ enum RoundTripConfiguration {
     }
     try (var files = Files.list(dir)) {
       return files
-          .filter(p -> p.getFileName().toString().startsWith(prefix))
-          .filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+          .filter(p -> String.valueOf(p.getFileName()).startsWith(prefix))
+          .filter(p -> String.valueOf(p.getFileName()).endsWith(".jsonl"))
           .findFirst()
           .orElse(null);
     }

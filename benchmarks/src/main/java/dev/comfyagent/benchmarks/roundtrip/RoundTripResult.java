@@ -175,6 +175,10 @@ final class RoundTripResult {
       m.put("calls_per_second", r.summary(s -> s.callsPerSecond));
       m.put("peak_rss_mib", r.summary(s -> s.peakRssMib));
       m.put("load_average", r.summary(s -> s.loadAverage));
+      m.put("tool_answered_with_error", r.samples.stream().anyMatch(s -> s.toolAnswersWithError));
+      if (r.configuration.thisAgent()) {
+        m.put("agent_calls_counted", r.samples.stream().map(s -> s.agentCalls).toList());
+      }
       if (none != null && r != none) {
         m.put("added_p50_us", round1(r.pairedDifference(none, s -> s.p50Us)));
         m.put("added_p99_us", round1(r.pairedDifference(none, s -> s.p99Us)));

@@ -144,8 +144,9 @@ final class RoundTripSettings {
   /** Where the servers' folders go: beside the JSON file, so a run's files stay together. */
   Path runsDir() throws IOException {
     Path parent = json.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    return parent;
+    Path dir = parent != null ? parent : Path.of(".").toAbsolutePath();
+    Files.createDirectories(dir);
+    return dir;
   }
 
   private static Map<String, Object> arguments(String value) {
