@@ -285,7 +285,13 @@ final class AgentClassLoader extends SecureClassLoader {
     try (ZipInputStream in = new ZipInputStream(jar.getInputStream(entry))) {
       for (ZipEntry file = in.getNextEntry(); file != null; file = in.getNextEntry()) {
         if (!file.isDirectory()) {
-          contents.put(file.getName(), in.readAllBytes());
+          // A pack's entries are stored, so their sizes are known: one array each, filled in
+          // place. readAllBytes would read in chunks and copy them, allocating the pack twice
+          // over while the host starts, which its peak memory shows.
+          long size = file.getSize();
+          byte[] bytes =
+              size >= 0 && size < Integer.MAX_VALUE ? in.readNBytes((int) size) : in.readAllBytes();
+          contents.put(file.getName(), bytes);
         }
       }
     }

@@ -141,6 +141,58 @@ class WorkflowContractIT {
         .contains("WorkflowParseBenchmark.");
   }
 
+  /**
+   * The startup check of {@code ci.yml} warns and lets the job pass when a goal against
+   * OpenTelemetry is missed ({@code StartupBenchmark --check} exits 3), and fails the job when the
+   * benchmark itself broke: run as written, with a {@code java} on the path that prints what the
+   * benchmark prints and exits with each status.
+   */
+  @Test
+  void startupCheckStepWarnsOnAMissedGoalAndFailsOnlyWhenTheBenchmarkBreaks(@TempDir Path sandbox)
+      throws IOException {
+    assumeTrue(CommandRun.onPath("bash"), "bash is not installed (on Windows: Git for Windows)");
+    RunStep step =
+        runSteps().stream()
+            .filter(s -> s.where().startsWith("ci.yml"))
+            .filter(s -> s.script().contains("startup.StartupBenchmark --check"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("ci.yml has no step running the startup check"));
+    Path bin = Files.createDirectories(sandbox.resolve("bin"));
+    Path fakeJava = bin.resolve("java");
+    Files.writeString(
+        fakeJava,
+        "#!/usr/bin/env bash\n"
+            + "echo 'Startup penalty: this agent +400 ms, OpenTelemetry +3200 ms: 0.125 of"
+            + " OpenTelemetry'\\''s'\n"
+            + "echo 'Check: startup penalty 0.125 of OpenTelemetry'\\''s (+400 ms vs +3200 ms),"
+            + " goal at most 0.100: MISSED'\n"
+            + "echo 'Check: peak RSS at the first tools/list +20.0 MiB, goal at most +25.0 MiB:"
+            + " met'\n"
+            + "exit \"$FAKE_STATUS\"\n");
+    assumeTrue(fakeJava.toFile().setExecutable(true), "cannot make a script executable here");
+
+    Map<Integer, Integer> exitByStatus = new LinkedHashMap<>();
+    for (int status : new int[] {0, 3, 1}) {
+      Map<String, String> env = new LinkedHashMap<>();
+      step.env().forEach((k, v) -> env.put(k, v.startsWith("target/") ? sandboxed(sandbox, v) : v));
+      env.put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+      env.put("FAKE_STATUS", String.valueOf(status));
+      CommandRun.Result run =
+          CommandRun.run(
+              ROOT, env, Duration.ofMinutes(1), List.of("bash", "-e", "-c", step.script()));
+      exitByStatus.put(status, run.exitCode());
+      if (status == 3) {
+        assertThat(run.stdout())
+            .as(run.describe())
+            .contains("::warning title=Startup vs OpenTelemetry::Check: startup penalty 0.125")
+            .doesNotContain("::warning title=Startup vs OpenTelemetry::Check: peak RSS");
+      } else {
+        assertThat(run.stdout()).as(run.describe()).doesNotContain("::warning");
+      }
+    }
+    assertThat(exitByStatus).containsExactly(Map.entry(0, 0), Map.entry(3, 0), Map.entry(1, 1));
+  }
+
   private static void checkLine(
       RunStep step, String line, List<String> problems, List<String> checked) throws IOException {
     for (String command : commandWords(line)) {

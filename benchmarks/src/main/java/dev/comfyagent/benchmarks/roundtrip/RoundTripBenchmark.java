@@ -1,6 +1,5 @@
 package dev.comfyagent.benchmarks.roundtrip;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfyagent.benchmarks.startup.StartupBenchmark;
 import io.modelcontextprotocol.client.McpClient;
@@ -18,14 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.ToDoubleFunction;
 
 /**
  * What an agent adds to a whole MCP tool call as a client sees it: the MCP Java SDK's own client
@@ -96,27 +91,27 @@ public final class RoundTripBenchmark {
       out.print(USAGE);
       return 0;
     }
-    Settings settings;
+    RoundTripSettings settings;
     try {
-      settings = Settings.parse(args, err);
+      settings = RoundTripSettings.parse(args, err);
     } catch (IllegalArgumentException e) {
       err.println("RoundTripBenchmark: " + e.getMessage());
       return 2;
     }
     try {
       Path workDir = Files.createTempDirectory(settings.runsDir(), "comfyagent-roundtrip-");
-      List<Result> results = new ArrayList<>();
-      for (Configuration c : settings.configurations) {
-        results.add(new Result(c));
+      List<RoundTripResult> results = new ArrayList<>();
+      for (RoundTripConfiguration c : settings.configurations) {
+        results.add(new RoundTripResult(c));
       }
       for (int round = 0; round < settings.rounds; round++) {
-        List<Result> order = new ArrayList<>(results);
+        List<RoundTripResult> order = new ArrayList<>(results);
         if (round % 2 != 0) {
           java.util.Collections.reverse(order);
         }
-        for (Result r : order) {
+        for (RoundTripResult r : order) {
           Path runDir = workDir.resolve("run-" + round + "-" + r.configuration.id);
-          Sample s = runOnce(settings, r.configuration, runDir);
+          RoundTripResult.Sample s = runOnce(settings, r.configuration, runDir);
           s.round = round;
           r.samples.add(s);
           err.printf(
@@ -132,8 +127,8 @@ public final class RoundTripBenchmark {
               s.loadAverage);
         }
       }
-      printTable(out, settings, results);
-      writeJson(settings, results);
+      RoundTripResult.printTable(out, settings, results);
+      RoundTripResult.writeJson(settings, results);
       out.println("JSON: " + settings.json.toAbsolutePath());
       return 0;
     } catch (RunFailedException e) {
@@ -146,7 +141,8 @@ public final class RoundTripBenchmark {
   }
 
   /** One server under one configuration: warm-up calls, then the measured ones. */
-  static Sample runOnce(Settings settings, Configuration configuration, Path runDir)
+  static RoundTripResult.Sample runOnce(
+      RoundTripSettings settings, RoundTripConfiguration configuration, Path runDir)
       throws IOException {
     Files.createDirectories(runDir);
     List<String> command = new ArrayList<>(configuration.jvmArgs(runDir, settings));
@@ -174,7 +170,7 @@ public final class RoundTripBenchmark {
             .initializationTimeout(Duration.ofSeconds(120))
             .clientInfo(new McpSchema.Implementation("roundtrip-benchmark", "1.0.0"))
             .build();
-    Sample sample = new Sample();
+    RoundTripResult.Sample sample = new RoundTripResult.Sample();
     try {
       client.initialize();
       long pid = serverPid(childrenBefore);
@@ -296,479 +292,12 @@ public final class RoundTripBenchmark {
     }
   }
 
-  private static void printTable(PrintStream out, Settings settings, List<Result> results) {
-    Result none =
-        results.stream()
-            .filter(r -> r.configuration == Configuration.NONE)
-            .findFirst()
-            .orElse(null);
-    out.println();
-    out.printf(
-        Locale.ROOT,
-        "Whole %s calls through stdio (MCP Java SDK client), %d measured after %d warm-up calls"
-            + " per run, median of %d rounds in ABBA order%n",
-        settings.tool,
-        settings.calls,
-        settings.warmupCalls,
-        settings.rounds);
-    out.println(
-        String.format(
-            Locale.ROOT,
-            "%-38s %9s %9s %9s %9s %12s %12s %14s",
-            "configuration",
-            "p50 us",
-            "p90 us",
-            "p99 us",
-            "mean us",
-            "added p50",
-            "added mean",
-            "server CPU/call"));
-    for (Result r : results) {
-      String addedP50 = "";
-      String addedMean = "";
-      String addedCpu = "";
-      if (none != null && r != none) {
-        double p50 = r.pairedDifference(none, s -> s.p50Us);
-        addedP50 =
-            String.format(
-                Locale.ROOT, "%+.1f (%+.1f%%)", p50, 100 * p50 / none.median(s -> s.p50Us));
-        double mean = r.pairedDifference(none, s -> s.meanUs);
-        addedMean = String.format(Locale.ROOT, "%+.1f", mean);
-        addedCpu =
-            String.format(
-                Locale.ROOT, " (%+.1f)", r.pairedDifference(none, s -> s.serverCpuUsPerCall));
-      }
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "%-38s %9.1f %9.1f %9.1f %9.1f %12s %12s %8.1f us%s",
-              r.configuration.label,
-              r.median(s -> s.p50Us),
-              r.median(s -> s.p90Us),
-              r.median(s -> s.p99Us),
-              r.median(s -> s.meanUs),
-              addedP50,
-              addedMean,
-              r.median(s -> s.serverCpuUsPerCall),
-              addedCpu));
-    }
-    double[] loads =
-        results.stream().flatMap(r -> r.samples.stream()).mapToDouble(s -> s.loadAverage).toArray();
-    out.printf(
-        Locale.ROOT,
-        "Load average (1 min) at the runs' start: median %.2f, max %.2f%n",
-        StartupBenchmark.median(loads),
-        Arrays.stream(loads).max().orElse(Double.NaN));
-  }
-
-  private static void writeJson(Settings settings, List<Result> results) throws IOException {
-    Map<String, Object> root = new java.util.LinkedHashMap<>();
-    root.put("schema", 1);
-    root.put("tool", settings.tool);
-    root.put("arguments", settings.arguments);
-    root.put("rounds", settings.rounds);
-    root.put("warmup_calls", settings.warmupCalls);
-    root.put("calls", settings.calls);
-    root.put("java", settings.java);
-    root.put("subject", settings.subject);
-    root.put("logical_cpus", Runtime.getRuntime().availableProcessors());
-    Result none =
-        results.stream()
-            .filter(r -> r.configuration == Configuration.NONE)
-            .findFirst()
-            .orElse(null);
-    List<Object> list = new ArrayList<>();
-    for (Result r : results) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("configuration", r.configuration.id);
-      m.put("label", r.configuration.label);
-      m.put("jvm_args", r.configuration.jvmArgs(Path.of("<run-dir>"), settings));
-      m.put("p50_us", r.summary(s -> s.p50Us));
-      m.put("p90_us", r.summary(s -> s.p90Us));
-      m.put("p99_us", r.summary(s -> s.p99Us));
-      m.put("mean_us", r.summary(s -> s.meanUs));
-      m.put("server_cpu_us_per_call", r.summary(s -> s.serverCpuUsPerCall));
-      m.put("client_cpu_us_per_call", r.summary(s -> s.clientCpuUsPerCall));
-      m.put("calls_per_second", r.summary(s -> s.callsPerSecond));
-      m.put("peak_rss_mib", r.summary(s -> s.peakRssMib));
-      m.put("load_average", r.summary(s -> s.loadAverage));
-      // What each run saw, so a reader can tell a tool that answered isError, and that the agent
-      // counted every call (none for the runs without it).
-      m.put("tool_answers_with_error", r.samples.stream().anyMatch(s -> s.toolAnswersWithError));
-      m.put("agent_calls", r.samples.stream().mapToLong(s -> s.agentCalls).boxed().toList());
-      if (none != null && r != none) {
-        m.put("added_p50_us", round1(r.pairedDifference(none, s -> s.p50Us)));
-        m.put("added_p99_us", round1(r.pairedDifference(none, s -> s.p99Us)));
-        m.put("added_mean_us", round1(r.pairedDifference(none, s -> s.meanUs)));
-        m.put(
-            "added_server_cpu_us_per_call",
-            round1(r.pairedDifference(none, s -> s.serverCpuUsPerCall)));
-      }
-      list.add(m);
-    }
-    root.put("results", list);
-    Path parent = settings.json.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(settings.json.toFile(), root);
-  }
-
-  private static Double round1(double value) {
-    return Double.isFinite(value) ? Math.round(value * 10) / 10.0 : null;
-  }
-
   /** A run could not be completed; the message says which configuration and why. */
   static final class RunFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     RunFailedException(String message) {
       super(message);
-    }
-  }
-
-  /** The figures of one run. */
-  static final class Sample {
-    int round;
-    double p50Us;
-    double p90Us;
-    double p99Us;
-    double meanUs;
-    double callsPerSecond;
-    double serverCpuUsPerCall;
-    double clientCpuUsPerCall;
-    double peakRssMib;
-    double loadAverage;
-    boolean toolAnswersWithError;
-    long agentCalls;
-  }
-
-  /** Every run of one configuration. */
-  static final class Result {
-    final Configuration configuration;
-    final List<Sample> samples = new ArrayList<>();
-
-    Result(Configuration configuration) {
-      this.configuration = configuration;
-    }
-
-    double median(ToDoubleFunction<Sample> f) {
-      return samples.isEmpty()
-          ? Double.NaN
-          : StartupBenchmark.median(samples.stream().mapToDouble(f).toArray());
-    }
-
-    /** The median over rounds of this configuration's figure minus {@code base}'s, same round. */
-    double pairedDifference(Result base, ToDoubleFunction<Sample> f) {
-      List<Double> differences = new ArrayList<>();
-      for (Sample s : samples) {
-        for (Sample b : base.samples) {
-          if (b.round == s.round) {
-            differences.add(f.applyAsDouble(s) - f.applyAsDouble(b));
-          }
-        }
-      }
-      return differences.isEmpty()
-          ? Double.NaN
-          : StartupBenchmark.median(
-              differences.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    Map<String, Object> summary(ToDoubleFunction<Sample> f) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("median", round1(median(f)));
-      List<Double> all = new ArrayList<>();
-      for (Sample s : samples) {
-        all.add(round1(f.applyAsDouble(s)));
-      }
-      m.put("samples", all);
-      return m;
-    }
-  }
-
-  /** The ways the server is started. */
-  enum Configuration {
-    NONE("none", "no agent"),
-    TRACE_OFF("trace-off", "instrument-javaagent, trace=off"),
-    TRACE_ON("trace-on", "instrument-javaagent, trace=on"),
-    OTEL("otel", "OpenTelemetry Java agent");
-
-    final String id;
-    final String label;
-
-    Configuration(String id, String label) {
-      this.id = id;
-      this.label = label;
-    }
-
-    static Configuration byId(String id) {
-      for (Configuration c : values()) {
-        if (c.id.equals(id)) {
-          return c;
-        }
-      }
-      throw new IllegalArgumentException("--only takes none, trace-off, trace-on, otel; got " + id);
-    }
-
-    boolean thisAgent() {
-      return this == TRACE_OFF || this == TRACE_ON;
-    }
-
-    List<String> jvmArgs(Path runDir, Settings settings) {
-      List<String> args = new ArrayList<>();
-      switch (this) {
-        case TRACE_OFF, TRACE_ON -> {
-          // A metrics line an hour: only the final one, at exit, is written during a run.
-          String options =
-              "trace="
-                  + (this == TRACE_ON ? "on" : "off")
-                  + ",strict=true,metrics.interval=3600s,output.dir="
-                  + runDir.resolve("agent").toAbsolutePath();
-          if (!settings.agentOptions.isBlank()) {
-            options += "," + settings.agentOptions;
-          }
-          args.add("-javaagent:" + settings.agentJar.toAbsolutePath() + "=" + options);
-        }
-        case OTEL -> {
-          args.add("-javaagent:" + settings.otelJar.toAbsolutePath());
-          args.add("-Dotel.instrumentation.methods.include=" + settings.otelMethods);
-          args.add("-Dotel.traces.exporter=none");
-          args.add("-Dotel.metrics.exporter=none");
-          args.add("-Dotel.logs.exporter=none");
-        }
-        case NONE -> {}
-      }
-      return args;
-    }
-
-    /**
-     * Checks that this project's agent observed the run: its final metrics line counts at least the
-     * measured calls of the tool, and trace lines exist exactly when tracing is on.
-     */
-    void checkObserved(Path runDir, Settings settings, Sample sample) throws IOException {
-      if (!thisAgent()) {
-        return;
-      }
-      Path agentDir = runDir.resolve("agent");
-      Path metrics = null;
-      Path traces = null;
-      // The server exits asynchronously after the client closes: wait for its final line.
-      for (int i = 0; i < 100; i++) {
-        metrics = newest(agentDir, "metrics");
-        traces = newest(agentDir, "traces");
-        if (metrics != null && Files.readString(metrics).contains("\"type\":\"final\"")) {
-          break;
-        }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (metrics == null) {
-        throw new RunFailedException(id + ": the agent wrote no metrics file in " + agentDir);
-      }
-      List<String> lines = Files.readAllLines(metrics);
-      String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-      Map<String, Object> line =
-          new ObjectMapper().readValue(last, new TypeReference<Map<String, Object>>() {});
-      long calls = callsOf(line, settings.tool);
-      if (calls < settings.calls) {
-        throw new RunFailedException(
-            id
-                + ": the agent counted "
-                + calls
-                + " calls of "
-                + settings.tool
-                + ", fewer than the "
-                + settings.calls
-                + " measured: it did not observe them");
-      }
-      boolean traced = traces != null && Files.size(traces) > 0;
-      if (traced != (this == TRACE_ON)) {
-        throw new RunFailedException(
-            id + ": trace lines " + (traced ? "written" : "missing") + " in " + agentDir);
-      }
-      sample.agentCalls = calls;
-    }
-
-    private static long callsOf(Map<String, Object> line, String tool) {
-      if (line.get("total") instanceof Map<?, ?> total
-          && total.get("tools") instanceof Map<?, ?> tools
-          && tools.get(tool) instanceof Map<?, ?> figures
-          && figures.get("calls") instanceof Number n) {
-        return n.longValue();
-      }
-      return 0;
-    }
-
-    private static Path newest(Path dir, String prefix) throws IOException {
-      if (!Files.isDirectory(dir)) {
-        return null;
-      }
-      try (var files = Files.list(dir)) {
-        return files
-            .filter(p -> String.valueOf(p.getFileName()).startsWith(prefix))
-            .filter(p -> String.valueOf(p.getFileName()).endsWith(".jsonl"))
-            .findFirst()
-            .orElse(null);
-      }
-    }
-  }
-
-  /** Parsed options. */
-  static final class Settings {
-    int rounds = 4;
-    int warmupCalls = 3000;
-    int calls = 8000;
-    String tool = "list_sessions";
-    Map<String, Object> arguments = new HashMap<>();
-    String otelMethods = "dev.comfyagent.runtime.session.ListSessionsTool[call]";
-    Path agentJar;
-    String agentOptions = "";
-    Path otelJar;
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path json;
-    List<String> subject = new ArrayList<>();
-    List<Configuration> configurations = new ArrayList<>();
-
-    static final List<String> VALUED_OPTIONS =
-        List.of(
-            "--rounds",
-            "--warmup-calls",
-            "--calls",
-            "--only",
-            "--tool",
-            "--arguments",
-            "--otel-methods",
-            "--agent-jar",
-            "--agent-options",
-            "--otel-jar",
-            "--java",
-            "--json");
-
-    static Settings parse(String[] args, PrintStream err) {
-      Settings s = new Settings();
-      List<String> only = List.of("none", "trace-off", "trace-on", "otel");
-      String agentJar = null;
-      String otelJar = null;
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if ("--".equals(a)) {
-          s.subject.addAll(Arrays.asList(args).subList(i + 1, args.length));
-          break;
-        }
-        if (!VALUED_OPTIONS.contains(a)) {
-          throw new IllegalArgumentException(
-              "unknown option " + a + "; valid: " + String.join(", ", VALUED_OPTIONS) + ", --");
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(a + " needs a value");
-        }
-        String value = args[++i];
-        switch (a) {
-          case "--rounds" -> s.rounds = positive(a, value);
-          case "--warmup-calls" -> s.warmupCalls = positive(a, value);
-          case "--calls" -> s.calls = positive(a, value);
-          case "--only" -> only = List.of(value.split(","));
-          case "--tool" -> s.tool = value;
-          case "--arguments" -> s.arguments = arguments(value);
-          case "--otel-methods" -> s.otelMethods = value;
-          case "--agent-jar" -> agentJar = value;
-          case "--agent-options" -> s.agentOptions = value;
-          case "--otel-jar" -> otelJar = value;
-          case "--java" -> s.java = value;
-          case "--json" -> s.json = Path.of(value);
-          default -> throw new IllegalStateException("unhandled option " + a);
-        }
-      }
-      for (String id : only) {
-        s.configurations.add(Configuration.byId(id.strip()));
-      }
-      if (s.subject.isEmpty()) {
-        Path runtime =
-            StartupBenchmark.findJar(
-                    Path.of("agent-runtime/target"), "agent-runtime-", "Main-Class")
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "no agent-runtime/target/agent-runtime-*-all.jar here (run from the"
-                                + " repository root after ./mvnw package), or name a subject"
-                                + " after --"));
-        s.subject.addAll(List.of("-jar", runtime.toString(), "serve"));
-      }
-      if (s.configurations.stream().anyMatch(Configuration::thisAgent)) {
-        Optional<Path> jar =
-            agentJar != null
-                ? Optional.of(Path.of(agentJar))
-                : StartupBenchmark.findJar(
-                    Path.of("instrument-javaagent/target"),
-                    "instrument-javaagent-",
-                    "Premain-Class");
-        if (jar.isEmpty() || !Files.isRegularFile(jar.get())) {
-          throw new IllegalArgumentException(
-              "no agent jar "
-                  + (agentJar != null ? agentJar : "instrument-javaagent/target/*.jar")
-                  + " (build it, or pass --agent-jar, or leave trace-off and trace-on out)");
-        }
-        s.agentJar = jar.get();
-      }
-      if (s.configurations.contains(Configuration.OTEL)) {
-        Path jar =
-            Path.of(
-                otelJar != null ? otelJar : "benchmarks/target/agents/opentelemetry-javaagent.jar");
-        if (Files.isRegularFile(jar)) {
-          s.otelJar = jar;
-        } else if (otelJar != null) {
-          throw new IllegalArgumentException("--otel-jar " + otelJar + " does not exist");
-        } else {
-          err.println(
-              "RoundTripBenchmark: skipping OpenTelemetry: no "
-                  + jar
-                  + " (./mvnw -pl benchmarks package copies it there, or pass --otel-jar)");
-          s.configurations.remove(Configuration.OTEL);
-        }
-      }
-      if (s.configurations.isEmpty()) {
-        throw new IllegalArgumentException("no configuration left to run");
-      }
-      if (s.json == null) {
-        Path target = Path.of("benchmarks/target");
-        s.json =
-            (Files.isDirectory(target) ? target : Path.of(".")).resolve("roundtrip-results.json");
-      }
-      return s;
-    }
-
-    /** Where the servers' folders go: beside the JSON file, so a run's files stay together. */
-    Path runsDir() throws IOException {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent == null) {
-        throw new IllegalArgumentException("--json " + json + " has no folder to write runs in");
-      }
-      Files.createDirectories(parent);
-      return parent;
-    }
-
-    private static Map<String, Object> arguments(String value) {
-      try {
-        return new ObjectMapper().readValue(value, new TypeReference<Map<String, Object>>() {});
-      } catch (IOException e) {
-        throw new IllegalArgumentException("--arguments needs a JSON object, got " + value);
-      }
-    }
-
-    private static int positive(String option, String value) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-          throw new NumberFormatException();
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " needs a positive number, got " + value);
-      }
     }
   }
 }

@@ -100,7 +100,7 @@ class RoundTripBenchmarkTest {
 
   @Test
   void anAgentRunIsRefusedWhenTheAgentCountedFewerCallsThanWereMeasured() throws IOException {
-    RoundTripBenchmark.Settings settings = new RoundTripBenchmark.Settings();
+    RoundTripSettings settings = new RoundTripSettings();
     settings.calls = 100;
     settings.tool = "list_sessions";
     Path agent = Files.createDirectories(dir.resolve("agent"));
@@ -110,15 +110,15 @@ class RoundTripBenchmarkTest {
 
     assertThatThrownBy(
             () ->
-                RoundTripBenchmark.Configuration.TRACE_OFF.checkObserved(
-                    dir, settings, new RoundTripBenchmark.Sample()))
+                RoundTripConfiguration.TRACE_OFF.checkObserved(
+                    dir, settings, new RoundTripResult.Sample()))
         .isInstanceOf(RoundTripBenchmark.RunFailedException.class)
         .hasMessageContaining("counted 40 calls of list_sessions, fewer than the 100 measured");
   }
 
   @Test
   void anUntracedRunThatWroteTraceLinesIsRefused() throws IOException {
-    RoundTripBenchmark.Settings settings = new RoundTripBenchmark.Settings();
+    RoundTripSettings settings = new RoundTripSettings();
     settings.calls = 10;
     settings.tool = "list_sessions";
     Path agent = Files.createDirectories(dir.resolve("agent"));
@@ -126,12 +126,11 @@ class RoundTripBenchmarkTest {
         agent.resolve("metrics.jsonl"),
         "{\"type\":\"final\",\"total\":{\"tools\":{\"list_sessions\":{\"calls\":10}}}}\n");
     Files.writeString(agent.resolve("traces.jsonl"), "{}\n");
-    RoundTripBenchmark.Sample sample = new RoundTripBenchmark.Sample();
+    RoundTripResult.Sample sample = new RoundTripResult.Sample();
 
-    assertThatThrownBy(
-            () -> RoundTripBenchmark.Configuration.TRACE_OFF.checkObserved(dir, settings, sample))
+    assertThatThrownBy(() -> RoundTripConfiguration.TRACE_OFF.checkObserved(dir, settings, sample))
         .hasMessageContaining("trace-off: trace lines written");
-    RoundTripBenchmark.Configuration.TRACE_ON.checkObserved(dir, settings, sample);
+    RoundTripConfiguration.TRACE_ON.checkObserved(dir, settings, sample);
     assertThat(sample.agentCalls).isEqualTo(10);
   }
 
@@ -149,10 +148,8 @@ class RoundTripBenchmarkTest {
 
   @Test
   void whatAnAgentAddsIsTheMedianOfItsDifferencesToNoAgentInTheSameRound() {
-    RoundTripBenchmark.Result none =
-        new RoundTripBenchmark.Result(RoundTripBenchmark.Configuration.NONE);
-    RoundTripBenchmark.Result agent =
-        new RoundTripBenchmark.Result(RoundTripBenchmark.Configuration.TRACE_OFF);
+    RoundTripResult none = new RoundTripResult(RoundTripConfiguration.NONE);
+    RoundTripResult agent = new RoundTripResult(RoundTripConfiguration.TRACE_OFF);
     double[][] rounds = {{400, 410}, {500, 503}, {450, 470}};
     for (int round = 0; round < rounds.length; round++) {
       none.samples.add(sample(round, rounds[round][0]));
@@ -182,8 +179,8 @@ class RoundTripBenchmarkTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--warmup-calls N");
   }
 
-  private static RoundTripBenchmark.Sample sample(int round, double p50) {
-    RoundTripBenchmark.Sample s = new RoundTripBenchmark.Sample();
+  private static RoundTripResult.Sample sample(int round, double p50) {
+    RoundTripResult.Sample s = new RoundTripResult.Sample();
     s.round = round;
     s.p50Us = p50;
     return s;

@@ -29,6 +29,40 @@ class StartupBenchmarkTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  /**
+   * docs/benchmarks.md says the benchmark runs from source with a JDK alone: every file of the
+   * program (the benchmark and the classes it uses beside it) imports only the JDK and its own
+   * package, so the source launcher can compile it without the module's dependencies.
+   */
+  @Test
+  void theBenchmarkAndTheClassesBesideItNeedOnlyTheJdk() throws IOException {
+    Path sources = Path.of("src/main/java/dev/comfyagent/benchmarks/startup");
+    List<String> program =
+        List.of(
+            "StartupBenchmark.java",
+            "StartupSettings.java",
+            "StartupReport.java",
+            "FirstSearch.java");
+    for (String file : program) {
+      String text = Files.readString(sources.resolve(file));
+      for (String line : text.lines().filter(l -> l.startsWith("import ")).toList()) {
+        assertThat(line)
+            .as(file)
+            .matches("import (static )?(java\\.|dev\\.comfyagent\\.benchmarks\\.startup\\.).*");
+      }
+    }
+    try (var files = Files.list(sources)) {
+      List<String> used =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(name -> !name.equals("HelloMcpServer.java"))
+              .filter(name -> !name.equals("package-info.java"))
+              .sorted()
+              .toList();
+      assertThat(used).containsExactlyInAnyOrderElementsOf(program);
+    }
+  }
+
   @Test
   @Timeout(120)
   void timesAnMcpStdioServerToItsToolsListAnswer() throws IOException {
@@ -204,7 +238,7 @@ class StartupBenchmarkTest {
 
   @Test
   void quotesJsonStrings() {
-    assertThat(StartupBenchmark.quote("C:\\x \"y\"\n")).isEqualTo("\"C:\\\\x \\\"y\\\"\\n\"");
+    assertThat(StartupReport.quote("C:\\x \"y\"\n")).isEqualTo("\"C:\\\\x \\\"y\\\"\\n\"");
   }
 
   @Test
@@ -212,7 +246,7 @@ class StartupBenchmarkTest {
     List<StartupBenchmark.Result> results =
         results(new double[] {1000, 1090, 4000}, new double[] {130, 150, 330});
 
-    int status = StartupBenchmark.check(print(), settings(), results);
+    int status = StartupReport.check(print(), settings(), results);
 
     assertThat(status).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
@@ -224,7 +258,7 @@ class StartupBenchmarkTest {
   @Test
   void checkFailsWithStatusThreeWhenEitherGoalIsMissed() {
     assertThat(
-            StartupBenchmark.check(
+            StartupReport.check(
                 print(),
                 settings(),
                 results(new double[] {1000, 1400, 4000}, new double[] {130, 140, 330})))
@@ -232,7 +266,7 @@ class StartupBenchmarkTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("0.133").contains("MISSED");
     out.reset();
     assertThat(
-            StartupBenchmark.check(
+            StartupReport.check(
                 print(),
                 settings(),
                 results(new double[] {1000, 1100, 4000}, new double[] {130, 160, 330})))
@@ -284,16 +318,15 @@ class StartupBenchmarkTest {
     StartupBenchmark.Result baseline = result("agent-baseline", 560, 690, 600);
 
     // Differences -60, +10, -80 give -60; the medians' difference would be -40.
-    assertThat(StartupBenchmark.pairedDifference(agent, baseline, s -> s.toolsListMs))
-        .isEqualTo(-60);
+    assertThat(StartupReport.pairedDifference(agent, baseline, s -> s.toolsListMs)).isEqualTo(-60);
   }
 
   private PrintStream print() {
     return new PrintStream(out, true, StandardCharsets.UTF_8);
   }
 
-  private static StartupBenchmark.Settings settings() {
-    return new StartupBenchmark.Settings();
+  private static StartupSettings settings() {
+    return new StartupSettings();
   }
 
   /** none, agent, otel with one run each: tools/list times and peak RSS in MiB. */

@@ -1,34 +1,56 @@
 package dev.comfyagent.instrument.emit;
 
+import dev.comfyagent.instrument.record.CallRecord;
 import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The bounded, lock-free queue between tool threads and the trace writer. {@link #offer} never
- * blocks and never waits: when the queue holds {@code capacity} events, the new one is dropped and
- * counted ({@code agent.trace_lines_dropped} in metrics.jsonl).
+ * The bounded, lock-free queue between tool threads and the trace writer: a ring of {@link
+ * TraceSlot}s that producers fill in place. {@link #offer} never blocks and never waits, and makes
+ * no object: a producer claims the next sequence number with one compare-and-set, copies the call
+ * into that number's slot and publishes it; the writer reads slots in sequence order and frees
+ * them. When {@code capacity} calls wait, a new one is dropped and counted ({@code
+ * agent.trace_lines_dropped} in metrics.jsonl).
  *
  * <p>Usage:
  *
  * <pre>{@code
  * TraceQueue queue = new TraceQueue(8192);
- * queue.offer(event);            // tool thread
- * TraceEvent next = queue.poll(); // writer thread
+ * queue.offer(callRecord);        // tool thread: copied, nothing kept
+ * queue.drain(slot -> write(slot), 64); // writer thread
  * }</pre>
  *
- * <p>Thread-safe: any number of producers, one consumer.
+ * <p>A slot is about a hundred bytes until it holds a summary (8,192 slots by default: under a
+ * megabyte). Thread-safe: any number of producers, one consumer.
  */
 public final class TraceQueue implements TraceSink {
 
-  private final ConcurrentLinkedQueue<TraceEvent> events = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
+  /** What the consumer does with each published slot; the slot is reused once it returns. */
+  @FunctionalInterface
+  interface SlotReader {
+    void read(TraceSlot slot);
+  }
+
+  private final TraceSlot[] slots;
+
+  /**
+   * Per slot, the sequence number of the call it holds once published (-1 before the first): the
+   * producer's volatile write after filling the slot, read by the writer before reading it.
+   */
+  private final AtomicLongArray published;
+
+  private final AtomicLong claimed = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final int capacity;
   private final int wakeAt;
+
+  /** The sequence number of the next slot the consumer reads; written by the consumer only. */
+  private volatile long consumed;
+
   private volatile Thread consumer;
 
   /**
@@ -40,33 +62,105 @@ public final class TraceQueue implements TraceSink {
     }
     this.capacity = capacity;
     this.wakeAt = Math.max(1, capacity / 4);
+    // Made up front: a slot made by a producer could fail to be made (out of memory) after its
+    // sequence number was claimed, and the writer would wait for it forever.
+    this.slots = new TraceSlot[capacity];
+    this.published = new AtomicLongArray(capacity);
+    for (int i = 0; i < capacity; i++) {
+      slots[i] = new TraceSlot();
+      published.set(i, -1);
+    }
+  }
+
+  @Override
+  public boolean offer(CallRecord call) {
+    long sequence = claim();
+    if (sequence < 0) {
+      return false;
+    }
+    TraceSlot slot = slotFor(sequence);
+    try {
+      slot.copy(call);
+    } finally {
+      publish(sequence);
+    }
+    return true;
   }
 
   @Override
   public boolean offer(TraceEvent event) {
-    int now = size.incrementAndGet();
-    if (now > capacity) {
-      size.decrementAndGet();
-      dropped.increment();
+    long sequence = claim();
+    if (sequence < 0) {
       return false;
     }
-    events.offer(event);
-    if (now == wakeAt) {
+    TraceSlot slot = slotFor(sequence);
+    try {
+      slot.copy(event);
+    } finally {
+      publish(sequence);
+    }
+    return true;
+  }
+
+  /** The next sequence number, or -1 when {@code capacity} calls wait (the call is dropped). */
+  private long claim() {
+    while (true) {
+      long next = claimed.get();
+      if (next - consumed >= capacity) {
+        dropped.increment();
+        return -1;
+      }
+      if (claimed.compareAndSet(next, next + 1)) {
+        return next;
+      }
+    }
+  }
+
+  private TraceSlot slotFor(long sequence) {
+    return slots[(int) (sequence % capacity)];
+  }
+
+  private void publish(long sequence) {
+    published.set((int) (sequence % capacity), sequence);
+    if (sequence - consumed + 1 == wakeAt) {
       Thread waiting = consumer;
       if (waiting != null) {
         LockSupport.unpark(waiting);
       }
     }
-    return true;
   }
 
-  /** The oldest event, or null when the queue is empty. */
-  public TraceEvent poll() {
-    TraceEvent event = events.poll();
-    if (event != null) {
-      size.decrementAndGet();
+  /**
+   * Hands published calls to {@code reader} in order, at most {@code max}, stopping at the first
+   * that is claimed but not yet published. Consumer thread only.
+   *
+   * @return the number of calls read
+   */
+  int drain(SlotReader reader, int max) {
+    int read = 0;
+    long next = consumed;
+    while (read < max) {
+      int index = (int) (next % capacity);
+      if (published.get(index) != next) {
+        break;
+      }
+      TraceSlot slot = slots[index];
+      try {
+        reader.read(slot);
+      } finally {
+        slot.release();
+        consumed = ++next;
+      }
+      read++;
     }
-    return event;
+    return read;
+  }
+
+  /** The oldest call as an event, or null when none is published (consumer thread; for tests). */
+  public TraceEvent poll() {
+    TraceEvent[] taken = new TraceEvent[1];
+    drain(slot -> taken[0] = slot.toEvent(), 1);
+    return taken[0];
   }
 
   /** Registers the thread that drains the queue, to be woken when the queue fills up. */
@@ -86,7 +180,7 @@ public final class TraceQueue implements TraceSink {
 
   /** Events waiting now. */
   public int size() {
-    return size.get();
+    return (int) Math.max(0, claimed.get() - consumed);
   }
 
   /** The queue's capacity. */

@@ -1,8 +1,6 @@
 package dev.comfyagent.instrument.emit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.comfyagent.instrument.record.AgentHealth;
-import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The background thread that drains the {@link TraceQueue} into traces.jsonl: batches of whole
- * lines, each batch one write. Tool threads never wait for it.
+ * lines, each batch one write. Tool threads never wait for it, and it makes no object per line: the
+ * {@link TraceLineEncoder} writes each line's bytes from the queue's slot.
  *
  * <p>One line per call, for example:
  *
@@ -35,8 +34,8 @@ public final class TraceWriter implements Runnable {
   private final TraceQueue queue;
   private final JsonLinesFile file;
   private final AgentHealth health;
-  private final ProcessIdentity identity;
-  private final LineBuffer lines = new LineBuffer();
+  private final TraceLineEncoder lines;
+  private final TraceQueue.SlotReader writeSlot = this::write;
   private final LongAdder written = new LongAdder();
   private volatile TraceSink forward;
   private volatile boolean stopping;
@@ -59,7 +58,7 @@ public final class TraceWriter implements Runnable {
    */
   public TraceWriter(
       TraceQueue queue, JsonLinesFile file, AgentHealth health, ProcessIdentity identity) {
-    this.identity = identity;
+    this.lines = new TraceLineEncoder(identity);
     this.queue = queue;
     this.file = file;
     this.health = health;
@@ -118,27 +117,29 @@ public final class TraceWriter implements Runnable {
   /** Writes one batch; returns the number of events taken from the queue. */
   int drainOnce() {
     int taken = 0;
-    TraceEvent event;
-    while (lines.length() < BATCH_BYTES && (event = queue.poll()) != null) {
-      taken++;
-      TraceSink also = forward;
-      if (also != null) {
-        try {
-          also.offer(event);
-        } catch (RuntimeException e) {
-          health.internalError("forwarding a trace event", e);
-        }
-      }
-      try {
-        TraceEvent e = event;
-        lines.line(json -> writeEvent(json, e, identity));
-      } catch (IOException | RuntimeException e) {
-        queue.lost(1);
-        health.internalError("trace line", e);
-      }
+    int read;
+    while (lines.length() < BATCH_BYTES && (read = queue.drain(writeSlot, 64)) > 0) {
+      taken += read;
     }
     flush();
     return taken;
+  }
+
+  private void write(TraceSlot slot) {
+    TraceSink also = forward;
+    if (also != null) {
+      try {
+        also.offer(slot.toEvent());
+      } catch (RuntimeException e) {
+        health.internalError("forwarding a trace event", e);
+      }
+    }
+    try {
+      lines.line(slot);
+    } catch (RuntimeException e) {
+      queue.lost(1);
+      health.internalError("trace line", e);
+    }
   }
 
   private void flush() {
@@ -154,41 +155,6 @@ public final class TraceWriter implements Runnable {
       health.internalError("writing " + file.path(), e);
     } finally {
       lines.clear();
-    }
-  }
-
-  static void writeEvent(JsonGenerator json, TraceEvent e, ProcessIdentity identity)
-      throws IOException {
-    json.writeStringField("ts", LineBuffer.timestamp(e.epochMillis()));
-    json.writeStringField("correlation_id", e.correlationId());
-    json.writeStringField("tool_name", e.toolName());
-    LineBuffer.writeMillisField(json, "duration_ms", e.durationNanos() / 1000);
-    json.writeBooleanField("success", e.success());
-    json.writeStringField("input_summary", e.inputSummary());
-    json.writeNumberField("seq", e.seq());
-    json.writeFieldName("parent");
-    if (e.parentSeq() > 0) {
-      json.writeNumber(e.parentSeq());
-    } else {
-      json.writeNull();
-    }
-    json.writeStringField("error.type", e.errorType());
-    if (e.viaMcp()) {
-      json.writeStringField("mcp.method.name", "tools/call");
-    }
-    json.writeStringField("gen_ai.tool.name", e.toolName());
-    json.writeStringField("gen_ai.operation.name", "execute_tool");
-    if (e.sessionId() != null) {
-      json.writeStringField("mcp.session.id", e.sessionId());
-    }
-    if (e.jsonRpcId() != null) {
-      json.writeFieldName("jsonrpc.request.id");
-      LineBuffer.writeValue(json, e.jsonRpcId());
-    }
-    if (identity != null) {
-      json.writeStringField(ProcessIdentity.SERVICE_NAME, identity.serviceName());
-      json.writeStringField(ProcessIdentity.INSTANCE_ID, identity.instanceId());
-      json.writeStringField(ProcessIdentity.AGENT_VERSION, identity.agentVersion());
     }
   }
 }

@@ -28,7 +28,13 @@ final class CallFrame implements ToolCallView {
   AtomicInteger sequence;
   int seq;
   int parentSeq;
-  String inputSummary;
+
+  /**
+   * The call's input summary, rendered on entry into a buffer this pooled frame keeps (created the
+   * first time the frame traces a call with summaries on), so that a traced call makes no text.
+   */
+  SummaryText summary;
+
   boolean viaMcp;
   String sessionId;
   Object jsonRpcId;
@@ -54,7 +60,9 @@ final class CallFrame implements ToolCallView {
     sequence = null;
     seq = 0;
     parentSeq = 0;
-    inputSummary = null;
+    if (summary != null) {
+      summary.clear();
+    }
     viaMcp = false;
     sessionId = null;
     jsonRpcId = null;

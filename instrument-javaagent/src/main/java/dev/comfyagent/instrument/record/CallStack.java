@@ -11,6 +11,9 @@ final class CallStack {
   private CallFrame[] frames = new CallFrame[8];
   private int depth;
 
+  /** The record this thread fills for each call it hands to the trace sink. */
+  final CallRecord record = new CallRecord();
+
   /** The id of the JSON-RPC request being dispatched on this thread, or null. */
   Object pendingJsonRpcId;
 

@@ -3,7 +3,6 @@ package dev.comfyagent.instrument.record;
 import java.lang.reflect.Array;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The {@code input_summary} of a trace line: a tool's argument names and values, cut to a bound,
@@ -41,7 +40,6 @@ public final class InputSummary {
   private static final String VALUE = "value";
   private static final String INPUT = "input";
   private static final String PATH = "path";
-  private static final char ELLIPSIS = '…';
 
   private final int maxChars;
   private final TreeReader trees;
@@ -63,32 +61,72 @@ public final class InputSummary {
     if (maxChars == 0) {
       return null;
     }
-    Bounded out = new Bounded(maxChars);
-    if (arguments instanceof Map<?, ?> map) {
-      appendEntries(out, map.entrySet()::iterator, 0, false);
-    } else if (arguments != null && trees.recognizes(arguments) && trees.isObject(arguments)) {
-      appendEntries(out, () -> trees.fields(arguments), 0, false);
-    } else if (arguments != null) {
-      appendValue(out, arguments, 0);
-    }
-    return out.finish();
+    SummaryText out = new SummaryText(maxChars);
+    renderArguments(arguments, out);
+    return out.text();
   }
 
-  /** The summary of a method's parameters, by name. */
+  /** The summary of a method's parameters, by name, or {@code null} when summaries are off. */
   public String ofParameters(String[] names, Object[] values) {
     if (maxChars == 0) {
       return null;
     }
-    Bounded out = new Bounded(maxChars);
+    SummaryText out = new SummaryText(maxChars);
+    renderParameters(names, values, out);
+    return out.text();
+  }
+
+  /** Whether summaries are on: a bound above 0. */
+  public boolean enabled() {
+    return maxChars > 0;
+  }
+
+  /** The bound on a summary's length; 0 when summaries are off. */
+  public int maxChars() {
+    return maxChars;
+  }
+
+  /**
+   * Renders {@link #ofArguments}'s summary into {@code out} (a buffer of at least {@link #maxChars}
+   * that the caller keeps): nothing is allocated for maps and JSON objects of strings and numbers
+   * beyond what reading the host's tree costs. With summaries off, {@code out} is left {@linkplain
+   * SummaryText#clear() holding none}.
+   */
+  public void renderArguments(Object arguments, SummaryText out) {
+    if (maxChars == 0) {
+      out.clear();
+      return;
+    }
+    out.start();
+    if (arguments instanceof Map<?, ?> || isTreeObject(arguments)) {
+      appendEntries(out, arguments, 0, false);
+    } else if (arguments != null) {
+      appendValue(out, arguments, 0);
+    }
+    out.finish();
+  }
+
+  /** Renders {@link #ofParameters}'s summary into {@code out}, as {@link #renderArguments}. */
+  public void renderParameters(String[] names, Object[] values, SummaryText out) {
+    if (maxChars == 0) {
+      out.clear();
+      return;
+    }
+    out.start();
     int n = values == null ? 0 : values.length;
     for (int i = 0; i < n && !out.full(); i++) {
       if (i > 0) {
         out.append(", ");
       }
-      String name = names != null && i < names.length ? names[i] : "arg" + i;
-      appendNamed(out, name, values[i], 0);
+      if (names != null && i < names.length) {
+        appendNamed(out, names[i], values[i], 0);
+      } else {
+        // "argN" never names a secret
+        out.append("arg").append(i).append('=');
+        appendValue(out, values[i], 1);
+      }
     }
-    return out.finish();
+    out.finish();
   }
 
   /** Whether a value under this key is redacted. */
@@ -106,17 +144,22 @@ public final class InputSummary {
     return false;
   }
 
-  private void appendEntries(
-      Bounded out,
-      Supplier<? extends Iterator<? extends Map.Entry<?, ?>>> entries,
-      int depth,
-      boolean braces) {
-    boolean valueIsSecret = valueNamesASecret(entries.get());
+  private boolean isTreeObject(Object value) {
+    return value != null && trees.recognizes(value) && trees.isObject(value);
+  }
+
+  /** The entries of a map, or the fields of a JSON object node. */
+  private Iterator<? extends Map.Entry<?, ?>> entries(Object source) {
+    return source instanceof Map<?, ?> map ? map.entrySet().iterator() : trees.fields(source);
+  }
+
+  private void appendEntries(SummaryText out, Object source, int depth, boolean braces) {
+    boolean valueIsSecret = valueNamesASecret(entries(source));
     if (braces) {
       out.append('{');
     }
     boolean first = true;
-    Iterator<? extends Map.Entry<?, ?>> all = entries.get();
+    Iterator<? extends Map.Entry<?, ?>> all = entries(source);
     while (all.hasNext() && !out.full()) {
       Map.Entry<?, ?> entry = all.next();
       if (!first) {
@@ -174,7 +217,7 @@ public final class InputSummary {
     return null;
   }
 
-  private void appendNamed(Bounded out, String name, Object value, int depth) {
+  private void appendNamed(SummaryText out, String name, Object value, int depth) {
     out.append(name).append('=');
     if (secretKey(name)) {
       out.append(REDACTED);
@@ -183,29 +226,33 @@ public final class InputSummary {
     }
   }
 
-  private void appendValue(Bounded out, Object value, int depth) {
+  private void appendValue(SummaryText out, Object value, int depth) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof CharSequence chars && namesASecretInJson(chars)) {
       out.append(REDACTED);
-    } else if (value instanceof CharSequence
-        || value instanceof Number
-        || value instanceof Boolean
-        || value instanceof Character) {
+    } else if (value instanceof CharSequence chars) {
+      out.append(chars);
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      out.append(((Number) value).longValue());
+    } else if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
       out.append(value.toString());
     } else if (value instanceof Enum<?> e) {
       out.append(e.name());
     } else if (depth > MAX_DEPTH) {
       out.append("…");
     } else if (value instanceof Map<?, ?> map) {
-      appendEntries(out, map.entrySet()::iterator, depth, true);
+      appendEntries(out, map, depth, true);
     } else if (value instanceof Iterable<?> iterable && !trees.recognizes(value)) {
       appendElements(out, iterable.iterator(), depth);
     } else if (value.getClass().isArray()) {
       appendArray(out, value, depth);
     } else if (trees.recognizes(value)) {
       if (trees.isObject(value)) {
-        appendEntries(out, () -> trees.fields(value), depth, true);
+        appendEntries(out, value, depth, true);
       } else if (trees.isArray(value)) {
         appendElements(out, trees.elements(value), depth);
       } else {
@@ -225,7 +272,7 @@ public final class InputSummary {
     return (text.startsWith("[") || text.startsWith("{")) && secretKey(text);
   }
 
-  private void appendElements(Bounded out, Iterator<?> elements, int depth) {
+  private void appendElements(SummaryText out, Iterator<?> elements, int depth) {
     out.append('[');
     boolean first = true;
     while (elements.hasNext() && !out.full()) {
@@ -238,7 +285,7 @@ public final class InputSummary {
     out.append(']');
   }
 
-  private void appendArray(Bounded out, Object array, int depth) {
+  private void appendArray(SummaryText out, Object array, int depth) {
     out.append('[');
     int length = Array.getLength(array);
     for (int i = 0; i < length && !out.full(); i++) {
@@ -248,49 +295,5 @@ public final class InputSummary {
       appendValue(out, Array.get(array, i), depth + 1);
     }
     out.append(']');
-  }
-
-  /** A builder that stops growing at its bound and remembers that it was cut. */
-  private static final class Bounded {
-    private final int max;
-    private final StringBuilder text;
-    private boolean cut;
-
-    Bounded(int max) {
-      this.max = max;
-      this.text = new StringBuilder(Math.min(max + 1, 256));
-    }
-
-    Bounded append(String s) {
-      if (cut) {
-        return this;
-      }
-      int room = max + 1 - text.length();
-      if (s.length() <= room) {
-        text.append(s);
-      } else {
-        text.append(s, 0, Math.max(0, room));
-      }
-      if (text.length() > max) {
-        cut = true;
-      }
-      return this;
-    }
-
-    Bounded append(char c) {
-      return append(String.valueOf(c));
-    }
-
-    boolean full() {
-      return cut;
-    }
-
-    String finish() {
-      if (text.length() > max) {
-        text.setLength(max - 1);
-        text.append(ELLIPSIS);
-      }
-      return text.toString();
-    }
   }
 }

@@ -1,10 +1,9 @@
 package dev.comfyagent.instrument.record;
 
 import dev.comfyagent.instrument.record.ToolCallView.Layer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Turns woven method activations into logical tool calls: one count per call however many layers
@@ -30,13 +29,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscribed, or on a Reactor scheduler it hands work to, is the call's child, in its chain.
  *
  * <p><b>Hot path.</b> With tracing off, a tracked call allocates nothing: frames are pooled per
- * thread, names are looked up in a lock-free map, latencies go to HdrHistogram recorders.
+ * thread, names are looked up in a lock-free map, latencies go to HdrHistogram recorders. With
+ * tracing on, the input summary is rendered into a buffer the pooled frame keeps, and the finished
+ * call is handed to the sink in a record the thread reuses ({@link TraceSink#offer(CallRecord)}):
+ * what a traced call allocates is what reading the host's argument tree costs.
  *
  * <p>Thread-safe; each thread works on its own {@link CallStack}.
  */
 public final class ToolCallTracker {
 
-  private static final ToolCallHook[] NO_HOOKS = new ToolCallHook[0];
   private static final Object NO_PENDING_ID = new Object();
   private static final int MAX_CLIENT_TEXT = 200;
 
@@ -48,8 +49,8 @@ public final class ToolCallTracker {
   private final AgentHealth health;
   private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
   private final WeakIdentityHandoff<Handoff> handoffs = new WeakIdentityHandoff<>(10_000);
-  private volatile ToolCallHook[] hooks = NO_HOOKS;
-  private final java.util.function.Supplier<HostReader.CallScope> currentScope = this::currentScope;
+  private final ToolCallHooks hooks;
+  private final Supplier<HostReader.CallScope> currentScope = this::currentScope;
 
   /**
    * @param registry where calls are counted
@@ -72,18 +73,64 @@ public final class ToolCallTracker {
     this.sequences = sequences;
     this.traces = traces;
     this.health = health;
+    this.hooks = new ToolCallHooks(health);
   }
 
   /** Adds a hook called at every frame's start and end. */
-  public synchronized void addHook(ToolCallHook hook) {
-    ToolCallHook[] grown = java.util.Arrays.copyOf(hooks, hooks.length + 1);
-    grown[hooks.length] = hook;
-    hooks = grown;
+  public void addHook(ToolCallHook hook) {
+    hooks.add(hook);
   }
 
   /** Whether trace events are produced. */
   public boolean tracing() {
     return traces != null;
+  }
+
+  /**
+   * How one kind of frame is filled on entry, between its push and its start hooks. Implemented by
+   * method references to this class's {@code start...} methods: they capture nothing, so passing
+   * one allocates nothing.
+   */
+  @FunctionalInterface
+  private interface FrameStart {
+    void fill(
+        ToolCallTracker tracker,
+        CallStack stack,
+        CallFrame top,
+        CallFrame frame,
+        Object first,
+        Object second,
+        Object third,
+        Class<?> type,
+        String site);
+  }
+
+  /**
+   * Pushes a frame, fills it, runs the start hooks and stamps the start time; a frame whose filling
+   * failed is popped again, so no half-made frame stays on the stack.
+   */
+  private Object enter(
+      FrameStart start,
+      Layer layer,
+      Object first,
+      Object second,
+      Object third,
+      Class<?> type,
+      String site) {
+    CallStack stack = stacks.get();
+    CallFrame top = stack.top();
+    CallFrame frame = stack.push();
+    try {
+      frame.layer = layer;
+      start.fill(this, stack, top, frame, first, second, third, type, site);
+      hooks.started(frame);
+      // Last, so that the agent's own work on entry is not part of the tool's duration.
+      frame.startNanos = System.nanoTime();
+      return frame;
+    } catch (RuntimeException | Error e) {
+      stack.pop(frame);
+      throw e;
+    }
   }
 
   /**
@@ -95,83 +142,74 @@ public final class ToolCallTracker {
    */
   public Object enterCode(
       Layer layer, Object receiver, Class<?> type, String site, Object arguments) {
-    CallStack stack = stacks.get();
-    CallFrame top = stack.top();
-    CallFrame frame = stack.push();
-    try {
-      frame.layer = layer;
-      frame.receiver = receiver;
-      String name =
-          layer == Layer.TOOL ? host.toolName(receiver, type) : host.patternName(type, site);
-      if (top != null && joins(top, receiver, name)) {
-        CallFrame owner = top.counting();
-        frame.owner = owner;
-        owner.joined = true;
-        if (traces != null) {
-          String fromHost = host.mdcCorrelationId(type);
-          if (fromHost != null && owner.parentSeq == 0) {
-            owner.correlationId = fromHost;
-          }
-        }
-      } else {
-        frame.toolName = name;
-        frame.stats = registry.forName(name);
-        if (traces != null) {
-          startTrace(frame, top == null ? null : top.counting(), host.mdcCorrelationId(type));
-          frame.inputSummary =
-              layer == Layer.TOOL
-                  ? summary.ofArguments(arguments)
-                  : summary.ofParameters(
-                      host.parameterNames(type, site),
-                      arguments instanceof Object[] all ? all : null);
-        }
-      }
-      return begun(frame);
-    } catch (RuntimeException | Error e) {
-      stack.pop(frame);
-      throw e;
-    }
+    return enter(ToolCallTracker::startCode, layer, receiver, arguments, null, type, site);
   }
 
-  /**
-   * Runs the start hooks and stamps the start time, last, so that the agent's own work on entry is
-   * not part of the tool's duration.
-   */
-  private CallFrame begun(CallFrame frame) {
-    started(frame);
-    frame.startNanos = System.nanoTime();
-    return frame;
+  private void startCode(
+      CallStack stack,
+      CallFrame top,
+      CallFrame frame,
+      Object receiver,
+      Object arguments,
+      Object unused,
+      Class<?> type,
+      String site) {
+    frame.receiver = receiver;
+    boolean tool = frame.layer == Layer.TOOL;
+    String name = tool ? host.toolName(receiver, type) : host.patternName(type, site);
+    if (top != null && joins(top, receiver, name)) {
+      CallFrame owner = join(top, frame);
+      if (traces != null) {
+        String fromHost = host.mdcCorrelationId(type);
+        if (fromHost != null && owner.parentSeq == 0) {
+          owner.correlationId = fromHost;
+        }
+      }
+      return;
+    }
+    own(frame, name);
+    if (traces != null) {
+      startTrace(frame, parentOf(top), host.mdcCorrelationId(type));
+      SummaryText text = summaryOf(frame);
+      if (text != null && tool) {
+        summary.renderArguments(arguments, text);
+      } else if (text != null) {
+        Object[] all = arguments instanceof Object[] values ? values : null;
+        summary.renderParameters(host.parameterNames(type, site), all, text);
+      }
+    }
   }
 
   /** The MCP SDK's synchronous adapter starts one {@code tools/call}. */
   public Object enterSdkSync(Object exchangeOrContext, Object request) {
-    CallStack stack = stacks.get();
-    CallFrame top = stack.top();
-    CallFrame frame = stack.push();
-    try {
-      frame.layer = Layer.SDK;
-      String name = clientText(host.requestName(request));
-      if (top != null && joins(top, null, name)) {
-        frame.owner = top.counting();
-        frame.owner.joined = true;
-      } else {
-        frame.toolName = name;
-        frame.stats = registry.forName(name);
-        if (traces != null) {
-          Map<?, ?> meta = host.requestMeta(request);
-          startTrace(frame, top == null ? null : top.counting(), Correlation.fromMeta(meta));
-          frame.traceparent = top == null ? Correlation.traceparentOf(meta) : null;
-          frame.viaMcp = true;
-          frame.sessionId = host.sessionId(exchangeOrContext);
-          Handoff handoff = handoffs.take(request);
-          frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
-          frame.inputSummary = summary.ofArguments(host.requestArguments(request));
-        }
-      }
-      return begun(frame);
-    } catch (RuntimeException | Error e) {
-      stack.pop(frame);
-      throw e;
+    return enter(
+        ToolCallTracker::startSdkSync, Layer.SDK, exchangeOrContext, request, null, null, null);
+  }
+
+  private void startSdkSync(
+      CallStack stack,
+      CallFrame top,
+      CallFrame frame,
+      Object exchangeOrContext,
+      Object request,
+      Object unused,
+      Class<?> type,
+      String site) {
+    String name = clientText(host.requestName(request));
+    if (top != null && joins(top, null, name)) {
+      join(top, frame);
+      return;
+    }
+    own(frame, name);
+    if (traces != null) {
+      Map<?, ?> meta = host.requestMeta(request);
+      startTrace(frame, parentOf(top), Correlation.fromMeta(meta));
+      frame.traceparent = top == null ? Correlation.traceparentOf(meta) : null;
+      frame.viaMcp = true;
+      frame.sessionId = host.sessionId(exchangeOrContext);
+      Handoff handoff = handoffs.take(request);
+      frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
+      renderArguments(frame, host.requestArguments(request));
     }
   }
 
@@ -182,66 +220,117 @@ public final class ToolCallTracker {
    * arguments map.
    */
   public Object enterSdkSyncArguments(Object specification, Object exchange, Object arguments) {
-    CallStack stack = stacks.get();
-    CallFrame top = stack.top();
-    CallFrame frame = stack.push();
-    try {
-      frame.layer = Layer.SDK;
-      String name = clientText(host.specificationToolName(specification));
-      if (top != null && joins(top, null, name)) {
-        frame.owner = top.counting();
-        frame.owner.joined = true;
+    return enter(
+        ToolCallTracker::startSdkSyncArguments,
+        Layer.SDK,
+        specification,
+        exchange,
+        arguments,
+        null,
+        null);
+  }
+
+  private void startSdkSyncArguments(
+      CallStack stack,
+      CallFrame top,
+      CallFrame frame,
+      Object specification,
+      Object exchange,
+      Object arguments,
+      Class<?> type,
+      String site) {
+    String name = clientText(host.specificationToolName(specification));
+    if (top != null && joins(top, null, name)) {
+      join(top, frame);
+      return;
+    }
+    own(frame, name);
+    if (traces != null) {
+      Handoff handoff = arguments == null ? null : handoffs.take(arguments);
+      if (top == null && handoff != null && handoff.correlationId() != null) {
+        frame.startMillis = System.currentTimeMillis();
+        frame.correlationId = handoff.correlationId();
+        frame.sequence = handoff.sequence();
+        frame.traceparent = handoff.traceparent();
+        seq(frame);
       } else {
-        frame.toolName = name;
-        frame.stats = registry.forName(name);
-        if (traces != null) {
-          Handoff handoff = arguments == null ? null : handoffs.take(arguments);
-          if (top == null && handoff != null && handoff.correlationId() != null) {
-            frame.startMillis = System.currentTimeMillis();
-            frame.correlationId = handoff.correlationId();
-            frame.sequence = handoff.sequence();
-            frame.traceparent = handoff.traceparent();
-            seq(frame);
-          } else {
-            startTrace(frame, top == null ? null : top.counting(), null);
-          }
-          frame.viaMcp = true;
-          frame.sessionId = host.sessionId(exchange);
-          frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
-          frame.inputSummary = summary.ofArguments(arguments);
-        }
+        startTrace(frame, parentOf(top), null);
       }
-      return begun(frame);
-    } catch (RuntimeException | Error e) {
-      stack.pop(frame);
-      throw e;
+      frame.viaMcp = true;
+      frame.sessionId = host.sessionId(exchange);
+      frame.jsonRpcId = handoff == null ? null : clientId(handoff.jsonRpcId());
+      renderArguments(frame, arguments);
     }
   }
 
   /** The MCP SDK's asynchronous {@code tools/call} handler starts assembling a call. */
   public Object enterSdkAsync(Object exchangeOrContext, Object rawParams) {
-    CallStack stack = stacks.get();
-    CallFrame top = stack.top();
-    CallFrame frame = stack.push();
-    try {
-      Map<?, ?> params = rawParams instanceof Map<?, ?> map ? map : Map.of();
-      frame.layer = Layer.SDK_ASYNC;
-      Object name = params.get("name");
-      frame.toolName = name instanceof String s ? clientText(s) : null;
-      frame.stats = registry.forName(frame.toolName);
-      if (traces != null) {
-        startTraceLazily(
-            frame, top == null ? null : top.counting(), Correlation.fromMeta(params.get("_meta")));
-        frame.traceparent = top == null ? Correlation.traceparentOf(params.get("_meta")) : null;
-        frame.viaMcp = true;
-        frame.sessionId = host.sessionId(exchangeOrContext);
-        frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
-        frame.inputSummary = summary.ofArguments(params.get("arguments"));
-      }
-      return begun(frame);
-    } catch (RuntimeException | Error e) {
-      stack.pop(frame);
-      throw e;
+    return enter(
+        ToolCallTracker::startSdkAsync,
+        Layer.SDK_ASYNC,
+        exchangeOrContext,
+        rawParams,
+        null,
+        null,
+        null);
+  }
+
+  private void startSdkAsync(
+      CallStack stack,
+      CallFrame top,
+      CallFrame frame,
+      Object exchangeOrContext,
+      Object rawParams,
+      Object unused,
+      Class<?> type,
+      String site) {
+    Map<?, ?> params = rawParams instanceof Map<?, ?> map ? map : Map.of();
+    Object name = params.get("name");
+    own(frame, name instanceof String s ? clientText(s) : null);
+    if (traces != null) {
+      Object meta = params.get("_meta");
+      startTraceLazily(frame, parentOf(top), Correlation.fromMeta(meta));
+      frame.traceparent = top == null ? Correlation.traceparentOf(meta) : null;
+      frame.viaMcp = true;
+      frame.sessionId = host.sessionId(exchangeOrContext);
+      frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
+      renderArguments(frame, params.get("arguments"));
+    }
+  }
+
+  /** The frame joins the call {@code top} belongs to: it counts nothing itself. */
+  private static CallFrame join(CallFrame top, CallFrame frame) {
+    CallFrame owner = top.counting();
+    frame.owner = owner;
+    owner.joined = true;
+    return owner;
+  }
+
+  /** The frame owns a call of the tool {@code name}: it counts it. */
+  private void own(CallFrame frame, String name) {
+    frame.toolName = name;
+    frame.stats = registry.forName(name);
+  }
+
+  private static CallFrame parentOf(CallFrame top) {
+    return top == null ? null : top.counting();
+  }
+
+  /** The frame's summary buffer, made once per pooled frame; null when summaries are off. */
+  private SummaryText summaryOf(CallFrame frame) {
+    if (!summary.enabled()) {
+      return null;
+    }
+    if (frame.summary == null) {
+      frame.summary = new SummaryText(summary.maxChars());
+    }
+    return frame.summary;
+  }
+
+  private void renderArguments(CallFrame frame, Object arguments) {
+    SummaryText text = summaryOf(frame);
+    if (text != null) {
+      summary.renderArguments(arguments, text);
     }
   }
 
@@ -286,19 +375,15 @@ public final class ToolCallTracker {
           frame.owner.innerErrorType = thrown.getClass().getName();
         }
       } else {
-        long duration = end - frame.startNanos;
         String errorType = null;
         if (thrown != null) {
           errorType = thrown.getClass().getName();
         } else if (host.isErrorResult(result)) {
           errorType = frame.innerErrorType != null ? frame.innerErrorType : "tool_error";
         }
-        frame.stats.record(duration, errorType == null);
-        if (traces != null) {
-          traces.offer(event(frame, duration, errorType));
-        }
+        finished(stack, frame, end - frame.startNanos, errorType);
       }
-      return finished(frame, result, thrown);
+      return hooks.finished(frame, result, thrown);
     } finally {
       stack.pop(frame);
     }
@@ -319,22 +404,64 @@ public final class ToolCallTracker {
     }
     try {
       if (thrown != null || mono == null) {
-        long duration = end - frame.startNanos;
         String errorType = thrown != null ? thrown.getClass().getName() : "no_result";
-        frame.stats.record(duration, false);
-        if (traces != null) {
-          traces.offer(event(frame, duration, errorType));
-        }
+        finished(stack, frame, end - frame.startNanos, errorType);
         return mono;
       }
       if (frame.claimedBySyncAdapter && !frame.joined) {
         return mono;
       }
-      AsyncCall call = new AsyncCall(frame);
+      seq(frame);
+      ParentScope scope = traces == null ? null : new ParentScope(stacks, health, frame);
+      AsyncCall call = new AsyncCall(this, frame, scope);
       Object observed = host.observeMono(mono, call);
-      return traces == null ? observed : host.subscribeWithin(observed, call.scope, currentScope);
+      return traces == null ? observed : host.subscribeWithin(observed, scope, currentScope);
     } finally {
       stack.pop(frame);
+    }
+  }
+
+  /** Counts a call its frame owns, and hands it to the trace sink (tracing on). */
+  private void finished(CallStack stack, CallFrame frame, long duration, String errorType) {
+    frame.stats.record(duration, errorType == null);
+    if (traces == null) {
+      return;
+    }
+    CallRecord call = stack.record;
+    call.set(frame, seq(frame), duration, errorType);
+    try {
+      traces.offer(call);
+    } finally {
+      call.clear();
+    }
+  }
+
+  /** Counts an asynchronous call when its {@code Mono} ended, on the thread that saw it end. */
+  void finishedAsync(AsyncCall async, long duration, String errorType) {
+    try {
+      async.stats.record(duration, errorType == null);
+      if (traces == null) {
+        return;
+      }
+      CallRecord call = stacks.get().record;
+      call.set(async, duration, errorType);
+      try {
+        traces.offer(call);
+      } finally {
+        call.clear();
+      }
+    } catch (RuntimeException e) {
+      health.internalError("tools/call completion", e);
+    }
+  }
+
+  /** Whether a {@code Mono}'s value reports {@code isError}; false when it cannot be read. */
+  boolean isErrorResultSafely(Object value) {
+    try {
+      return host.isErrorResult(value);
+    } catch (RuntimeException e) {
+      health.internalError("tools/call result", e);
+      return false;
     }
   }
 
@@ -374,57 +501,11 @@ public final class ToolCallTracker {
     if (call.scopeOf != null) {
       return call.scopeOf;
     }
-    return call.correlationId == null
-        ? null
-        : new ParentScope(
-            call.toolName, call.correlationId, call.sequence, seq(call), call.sessionId);
-  }
-
-  /**
-   * A call seen from another thread: entered there, it stands on that thread's stack as the parent
-   * of the calls started inside it (same correlation id, {@code parent} its {@code seq}, same
-   * session), and counts nothing itself.
-   */
-  private final class ParentScope implements HostReader.CallScope {
-    private final String toolName;
-    private final String correlationId;
-    private final AtomicInteger sequence;
-    private final int seq;
-    private final String sessionId;
-
-    ParentScope(
-        String toolName, String correlationId, AtomicInteger sequence, int seq, String sessionId) {
-      this.toolName = toolName;
-      this.correlationId = correlationId;
-      this.sequence = sequence;
-      this.seq = seq;
-      this.sessionId = sessionId;
+    if (call.correlationId == null) {
+      return null;
     }
-
-    @Override
-    public Object enter() {
-      CallFrame frame = stacks.get().push();
-      frame.layer = Layer.SDK_ASYNC;
-      frame.toolName = toolName;
-      frame.correlationId = correlationId;
-      frame.sequence = sequence;
-      frame.seq = seq;
-      frame.sessionId = sessionId;
-      frame.joined = true; // no call joins a stand-in: each call inside is a child
-      frame.scopeOf = this;
-      return frame;
-    }
-
-    @Override
-    public void exit(Object token) {
-      CallStack stack = stacks.get();
-      if (token instanceof CallFrame frame && stack.contains(frame)) {
-        stack.pop(frame);
-      } else {
-        health.internalError(
-            "tool call scope exit", new IllegalStateException("scope not on this thread"));
-      }
-    }
+    seq(call);
+    return new ParentScope(stacks, health, call);
   }
 
   /** Frames active on the calling thread (for tests and diagnostics). */
@@ -490,180 +571,15 @@ public final class ToolCallTracker {
     }
   }
 
-  /** The frame's number in its chain, taken when first needed. */
-  private static int seq(CallFrame frame) {
+  /**
+   * The frame's number in its chain, taken from its sequence when first needed. (Here, not on the
+   * frame: a frame is confined to its thread, which static analysis cannot tell of a class that
+   * touches an atomic counter.)
+   */
+  static int seq(CallFrame frame) {
     if (frame.seq == 0 && frame.sequence != null) {
       frame.seq = frame.sequence.incrementAndGet();
     }
     return frame.seq;
-  }
-
-  private static TraceEvent event(CallFrame frame, long duration, String errorType) {
-    seq(frame);
-    return new TraceEvent(
-        frame.startMillis,
-        frame.correlationId,
-        frame.toolName,
-        duration,
-        errorType == null,
-        frame.inputSummary,
-        frame.seq,
-        frame.parentSeq,
-        errorType,
-        frame.viaMcp,
-        frame.sessionId,
-        frame.jsonRpcId,
-        frame.traceparent);
-  }
-
-  /**
-   * The hooks for the frame's tool: those of the current set that {@linkplain ToolCallHook#observes
-   * observe} it, chosen once per tool and hook set.
-   */
-  private ToolCallHook[] hooksFor(CallFrame frame) {
-    ToolCallHook[] all = hooks;
-    ToolStats stats = frame.counting().stats;
-    if (all.length == 0 || stats == null) {
-      return all;
-    }
-    ToolStats.HookChoice choice = stats.hookChoice;
-    if (choice != null && choice.from() == all) {
-      return choice.chosen();
-    }
-    ToolCallHook[] chosen = all;
-    String name = stats.name();
-    if (!ToolStatsRegistry.UNKNOWN.equals(name) && !ToolStatsRegistry.OVERFLOW.equals(name)) {
-      List<ToolCallHook> observing = new ArrayList<>(all.length);
-      for (ToolCallHook hook : all) {
-        boolean observes;
-        try {
-          observes = hook.observes(name);
-        } catch (RuntimeException e) {
-          health.internalError("hook " + hook.getClass().getName(), e);
-          observes = true;
-        }
-        if (observes) {
-          observing.add(hook);
-        }
-      }
-      chosen = observing.toArray(NO_HOOKS);
-    }
-    stats.hookChoice = new ToolStats.HookChoice(all, chosen);
-    return chosen;
-  }
-
-  private void started(CallFrame frame) {
-    ToolCallHook[] current = hooksFor(frame);
-    for (ToolCallHook hook : current) {
-      try {
-        hook.started(frame);
-      } catch (RuntimeException e) {
-        health.internalError("hook " + hook.getClass().getName(), e);
-      }
-    }
-  }
-
-  private Object finished(CallFrame frame, Object result, Throwable thrown) {
-    ToolCallHook[] current = hooksFor(frame);
-    Object returned = result;
-    for (ToolCallHook hook : current) {
-      try {
-        returned = hook.finished(frame, returned, thrown);
-      } catch (RuntimeException e) {
-        health.internalError("hook " + hook.getClass().getName(), e);
-      }
-    }
-    return returned;
-  }
-
-  /** An asynchronous call waiting for its {@code Mono} to terminate; counts it exactly once. */
-  private final class AsyncCall extends AtomicInteger implements HostReader.MonoObserver {
-    private static final long serialVersionUID = 1L;
-
-    private final ToolStats stats;
-    private final long startNanos;
-    private final long startMillis;
-    private final String correlationId;
-    private final String toolName;
-    private final String inputSummary;
-    private final int seq;
-    private final int parentSeq;
-    private final String sessionId;
-    private final Object jsonRpcId;
-    private final String innerErrorType;
-    private final String traceparent;
-    private final ParentScope scope;
-
-    AsyncCall(CallFrame frame) {
-      seq(frame);
-      this.scope =
-          traces == null
-              ? null
-              : new ParentScope(
-                  frame.toolName, frame.correlationId, frame.sequence, frame.seq, frame.sessionId);
-      this.stats = frame.stats;
-      this.startNanos = frame.startNanos;
-      this.startMillis = frame.startMillis;
-      this.correlationId = frame.correlationId;
-      this.toolName = frame.toolName;
-      this.inputSummary = frame.inputSummary;
-      this.seq = frame.seq;
-      this.parentSeq = frame.parentSeq;
-      this.sessionId = frame.sessionId;
-      this.jsonRpcId = frame.jsonRpcId;
-      this.innerErrorType = frame.innerErrorType;
-      this.traceparent = frame.traceparent;
-    }
-
-    @Override
-    public void succeeded(Object value) {
-      boolean error;
-      try {
-        error = host.isErrorResult(value);
-      } catch (RuntimeException e) {
-        health.internalError("tools/call result", e);
-        error = false;
-      }
-      finish(error ? (innerErrorType != null ? innerErrorType : "tool_error") : null);
-    }
-
-    @Override
-    public void failed(Throwable error) {
-      finish(error == null ? "unknown" : error.getClass().getName());
-    }
-
-    @Override
-    public void cancelled() {
-      finish("cancelled");
-    }
-
-    private void finish(String errorType) {
-      if (!compareAndSet(0, 1)) {
-        return;
-      }
-      try {
-        long duration = System.nanoTime() - startNanos;
-        stats.record(duration, errorType == null);
-        if (traces != null) {
-          traces.offer(
-              new TraceEvent(
-                  startMillis,
-                  correlationId,
-                  toolName,
-                  duration,
-                  errorType == null,
-                  inputSummary,
-                  seq,
-                  parentSeq,
-                  errorType,
-                  true,
-                  sessionId,
-                  jsonRpcId,
-                  traceparent));
-        }
-      } catch (RuntimeException e) {
-        health.internalError("tools/call completion", e);
-      }
-    }
   }
 }

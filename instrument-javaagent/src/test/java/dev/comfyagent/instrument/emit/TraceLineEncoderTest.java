@@ -1,0 +1,132 @@
+package dev.comfyagent.instrument.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comfyagent.instrument.record.TraceEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TraceLineEncoderTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  @Test
+  void stringsThatNeedEscapingReadBackAsTheyWere() throws Exception {
+    String[] texts = {
+      "quote \" and backslash \\",
+      "new\nline\ttab\rreturn\bback\fform",
+      "control \u0001\u001f end",
+      "ünïcödé €uro 漢字",
+      "emoji 😀 pair",
+      "lone high \uD83D end",
+      "lone low \uDE00 end",
+      "/slash/ and </script>",
+      ""
+    };
+    for (String text : texts) {
+      JsonNode line = encode(event(0, text, "tool " + text, 1_000, "c-" + text, null));
+      assertThat(line.path("input_summary").asText()).isEqualTo(text);
+      if (!text.contains("lone")) {
+        assertThat(line.path("tool_name").asText()).isEqualTo("tool " + text);
+        assertThat(line.path("correlation_id").asText()).isEqualTo("c-" + text);
+      } else {
+        // a lone surrogate is not a character: it comes back as the same escaped code unit
+        assertThat(line.path("tool_name").asText()).hasSize(("tool " + text).length());
+      }
+    }
+  }
+
+  @Test
+  void timestampsMatchTheIsoFormatForAnyInstant() throws Exception {
+    SplittableRandom random = new SplittableRandom(17);
+    long[] fixed = {0L, 951_782_400_000L, 1_709_164_800_999L, 4_102_444_799_999L, 86_399_999L};
+    for (long millis : fixed) {
+      assertTimestamp(millis);
+    }
+    for (int i = 0; i < 2_000; i++) {
+      assertTimestamp(random.nextLong(0, 253_402_300_799_999L));
+    }
+  }
+
+  private static void assertTimestamp(long millis) throws Exception {
+    JsonNode line = encode(event(millis, null, "t", 0, "c", null));
+    assertThat(line.path("ts").asText())
+        .as("epoch millis %d", millis)
+        .isEqualTo(ISO_MILLIS.format(Instant.ofEpochMilli(millis)));
+  }
+
+  @Test
+  void durationsAreMillisecondsWithThreeDecimalsNeverAnExponent() throws Exception {
+    long[][] cases = {
+      {0, 0}, {999, 0}, {1_000, 1}, {12_345_678, 12_345}, {-5_000, -5}, {3_600_000_000_000L, 0}
+    };
+    for (long[] c : cases) {
+      String raw = line(event(0, null, "t", c[0], "c", null));
+      String expected = java.math.BigDecimal.valueOf(c[0] / 1000, 3).toPlainString();
+      assertThat(raw).contains("\"duration_ms\":" + expected + ",");
+    }
+  }
+
+  @Test
+  void jsonRpcIdsKeepTheirJsonType() throws Exception {
+    assertThat(encode(event(0, null, "t", 0, "c", 7)).path("jsonrpc.request.id").isInt()).isTrue();
+    assertThat(encode(event(0, null, "t", 0, "c", 1L << 40)).path("jsonrpc.request.id").asLong())
+        .isEqualTo(1L << 40);
+    JsonNode text = encode(event(0, null, "t", 0, "c", "req-\"1\""));
+    assertThat(text.path("jsonrpc.request.id").asText()).isEqualTo("req-\"1\"");
+    assertThat(encode(event(0, null, "t", 0, "c", null)).has("jsonrpc.request.id")).isFalse();
+  }
+
+  @Test
+  void aFailedCallWithoutATypeStillSaysItFailed() throws Exception {
+    TraceEvent failed =
+        new TraceEvent(0, "c", "t", 0, false, null, 1, 0, null, false, null, null, null);
+    JsonNode line = encode(failed);
+    assertThat(line.path("success").asBoolean()).isFalse();
+    assertThat(line.path("error.type").isNull()).isTrue();
+    assertThat(line.path("input_summary").isNull()).isTrue();
+  }
+
+  @Test
+  void linesAccumulateInOneBatchUntilCleared() {
+    TraceLineEncoder lines = new TraceLineEncoder(null);
+    TraceSlot slot = new TraceSlot();
+    slot.copy(event(0, "x".repeat(20_000), "t", 0, "c", null));
+    lines.line(slot);
+    lines.line(slot);
+    assertThat(lines.lines()).isEqualTo(2);
+    String text = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
+    assertThat(text.split("\n")).hasSize(2);
+    lines.clear();
+    assertThat(lines.length()).isZero();
+    assertThat(lines.lines()).isZero();
+  }
+
+  private static TraceEvent event(
+      long millis, String summary, String tool, long nanos, String correlation, Object id) {
+    return new TraceEvent(
+        millis, correlation, tool, nanos, true, summary, 1, 0, null, true, "s", id, null);
+  }
+
+  private static String line(TraceEvent event) {
+    TraceLineEncoder lines = new TraceLineEncoder(null);
+    TraceSlot slot = new TraceSlot();
+    slot.copy(event);
+    lines.line(slot);
+    String text = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
+    assertThat(text).endsWith("\n").doesNotContain("\n\n");
+    return text;
+  }
+
+  private static JsonNode encode(TraceEvent event) throws Exception {
+    return JSON.readTree(line(event));
+  }
+}

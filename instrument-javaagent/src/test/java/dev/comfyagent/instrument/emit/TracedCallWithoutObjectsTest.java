@@ -1,0 +1,213 @@
+package dev.comfyagent.instrument.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.record.CorrelationSequences;
+import dev.comfyagent.instrument.record.HostReader;
+import dev.comfyagent.instrument.record.InputSummary;
+import dev.comfyagent.instrument.record.ToolCallTracker;
+import dev.comfyagent.instrument.record.ToolCallView.Layer;
+import dev.comfyagent.instrument.record.ToolStatsRegistry;
+import dev.comfyagent.instrument.record.TreeReader;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A traced call hands its trace line to the writer without making an object on the tool's thread,
+ * and the queue loses or repeats nothing when many threads offer at once.
+ */
+class TracedCallWithoutObjectsTest {
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private final AgentHealth health = new AgentHealth(false);
+
+  @Test
+  void aTracedCallWithPlainArgumentsAllocatesNothingOnTheToolsThread() {
+    TraceQueue queue = new TraceQueue(64);
+    ToolCallTracker tracker =
+        new ToolCallTracker(
+            new ToolStatsRegistry(10),
+            new PlainHost(),
+            new InputSummary(200, TreeReader.NONE),
+            new CorrelationSequences(10),
+            queue,
+            health);
+    TraceLineEncoder lines = new TraceLineEncoder(null);
+    TraceQueue.SlotReader encode = lines::line;
+    Object tool = new Object();
+    for (int i = 0; i < 20_000; i++) {
+      tracedCall(tracker, tool, queue, encode, lines);
+    }
+    long before = THREADS.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 10_000; i++) {
+      tracedCall(tracker, tool, queue, encode, lines);
+    }
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+
+    assertThat(allocated).as("bytes allocated by 10,000 traced calls").isLessThan(1_000);
+    assertThat(queue.dropped()).isZero();
+    assertThat(health.internalErrors()).isZero();
+  }
+
+  private static void tracedCall(
+      ToolCallTracker tracker,
+      Object tool,
+      TraceQueue queue,
+      TraceQueue.SlotReader encode,
+      TraceLineEncoder lines) {
+    Object frame = tracker.enterCode(Layer.TOOL, tool, Object.class, "call()V", "seed=42");
+    tracker.exit(frame, null, null);
+    queue.drain(encode, 1);
+    lines.clear();
+  }
+
+  @Test
+  void producersOnManyThreadsLoseAndRepeatNothingThatWasAccepted() throws Exception {
+    TraceQueue queue = new TraceQueue(100);
+    int threads = 4;
+    int each = 20_000;
+    List<Thread> producers = new ArrayList<>();
+    int[] accepted = new int[threads];
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      producers.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  if (queue.offer(
+                      new dev.comfyagent.instrument.record.TraceEvent(
+                          0, "c", "t" + id, i, true, "i=" + i, i + 1, 0, null, false, null,
+                          null))) {
+                    accepted[id]++;
+                  }
+                }
+              }));
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> duplicates = new ArrayList<>();
+    producers.forEach(Thread::start);
+    boolean running = true;
+    while (running) {
+      running = producers.stream().anyMatch(Thread::isAlive);
+      queue.drain(
+          slot -> {
+            String key = slot.toolName + "/" + slot.seq;
+            String summary = new String(slot.summary, 0, slot.summaryLength);
+            if (!summary.equals("i=" + (slot.seq - 1)) || !seen.add(key)) {
+              duplicates.add(key + " " + summary);
+            }
+          },
+          Integer.MAX_VALUE);
+    }
+    for (Thread producer : producers) {
+      producer.join();
+    }
+    queue.drain(slot -> seen.add(slot.toolName + "/" + slot.seq), Integer.MAX_VALUE);
+
+    int total = 0;
+    for (int a : accepted) {
+      total += a;
+    }
+    assertThat(duplicates).isEmpty();
+    assertThat(seen).hasSize(total);
+    assertThat(total + queue.dropped()).isEqualTo((long) threads * each);
+    assertThat(queue.size()).isZero();
+  }
+
+  /** A host whose tool is named "plain", with a correlation id in its MDC. */
+  private static final class PlainHost implements HostReader {
+    @Override
+    public TreeReader treeReader() {
+      return TreeReader.NONE;
+    }
+
+    @Override
+    public String toolName(Object tool, Class<?> type) {
+      return "plain";
+    }
+
+    @Override
+    public String patternName(Class<?> type, String site) {
+      return "Plain#call";
+    }
+
+    @Override
+    public String[] parameterNames(Class<?> type, String site) {
+      return new String[0];
+    }
+
+    @Override
+    public boolean isErrorResult(Object result) {
+      return false;
+    }
+
+    @Override
+    public String mdcCorrelationId(Class<?> hostType) {
+      return "4bf92f3577b34da6a3ce929d0e0e4736";
+    }
+
+    @Override
+    public String requestName(Object callToolRequest) {
+      return null;
+    }
+
+    @Override
+    public String specificationToolName(Object toolSpecification) {
+      return null;
+    }
+
+    @Override
+    public Map<?, ?> requestArguments(Object callToolRequest) {
+      return null;
+    }
+
+    @Override
+    public Map<?, ?> requestMeta(Object callToolRequest) {
+      return null;
+    }
+
+    @Override
+    public String sessionId(Object exchangeOrContext) {
+      return null;
+    }
+
+    @Override
+    public Object jsonRpcId(Object jsonRpcRequest) {
+      return null;
+    }
+
+    @Override
+    public String resilienceName(Object breakerOrLimiter) {
+      return null;
+    }
+
+    @Override
+    public String circuitBreakerState(Object circuitBreaker) {
+      return null;
+    }
+
+    @Override
+    public int sessionCount(Object registry) {
+      return -1;
+    }
+
+    @Override
+    public Object observeMono(Object mono, MonoObserver observer) {
+      return mono;
+    }
+
+    @Override
+    public Object subscribeWithin(Object mono, CallScope scope, Supplier<CallScope> current) {
+      return mono;
+    }
+  }
+}
