@@ -95,7 +95,9 @@ final class ComfyUiSystemStatsSource implements GpuSource {
       String reason = e.getMessage() == null ? "connection refused" : e.getMessage();
       return failed(
           GpuFaultKind.UNREACHABLE, "ComfyUI at " + address + " is unreachable: " + reason);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // HttpURLConnection disconnected by abort() from another thread may fail with any of
+      // these, a NullPointerException from inside the JDK included.
       if (aborted) {
         throw new InterruptedException("stopped while reading /system_stats");
       }
