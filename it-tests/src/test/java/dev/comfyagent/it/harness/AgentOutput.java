@@ -46,6 +46,49 @@ public final class AgentOutput {
     throw new AssertionError("no final metrics line in " + dir + " among " + lines.size());
   }
 
+  /**
+   * Waits for a metrics line that {@code wanted} accepts, while the process still runs (a short
+   * {@code metrics.interval} writes them): what the agent saw with the host's objects still in use.
+   * Figures of the final line can differ, because memory probes hold instances weakly and the host
+   * drops its sessions before the JVM exits.
+   *
+   * @throws AssertionError naming the last line read when none came within {@code timeout}
+   */
+  public JsonNode awaitMetricsLine(
+      java.util.function.Predicate<JsonNode> wanted, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (true) {
+      List<JsonNode> lines;
+      try {
+        lines = metricsLines();
+      } catch (RuntimeException e) {
+        lines = List.of(); // the file is not there yet, or a line is being written
+      }
+      for (JsonNode line : lines) {
+        if (wanted.test(line)) {
+          return line;
+        }
+        last = line;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            "no such metrics line in "
+                + dir
+                + " within "
+                + timeout
+                + "; the last one read: "
+                + last);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for a metrics line", e);
+      }
+    }
+  }
+
   /** One tool's since-start figures in the final line ({@code MissingNode} when absent). */
   public JsonNode toolTotal(String tool) {
     return finalMetrics().path("total").path("tools").path(tool);
