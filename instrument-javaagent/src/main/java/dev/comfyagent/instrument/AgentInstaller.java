@@ -7,6 +7,7 @@ import dev.comfyagent.instrument.config.ConfigException;
 import dev.comfyagent.instrument.config.Option;
 import dev.comfyagent.instrument.config.ToolPattern;
 import dev.comfyagent.instrument.emit.ProcessIdentity;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.StartTrigger;
@@ -40,14 +41,14 @@ import java.util.jar.Manifest;
  * with {@code strict=true} does a wrong option or an unusable output directory throw out of {@code
  * install} (at {@code premain}) or end the JVM with status 2 (at the start, once the host runs).
  *
- * <p>Called once per JVM by {@link AgentEntry} through reflection; a second copy of the agent in
- * the same JVM reports itself and does nothing.
+ * <p>Called once per JVM by {@code entry.AgentEntry} through reflection; a second copy of the agent
+ * in the same JVM reports itself and does nothing.
  */
 public final class AgentInstaller {
 
   /** Packages whose first class starts the agent: the SDK's servers and agent-runtime. */
   static final List<String> BUILT_IN_TRIGGERS =
-      List.of("io.modelcontextprotocol.server.", "dev.comfyagent.runtime.");
+      List.of("io.modelcontextprotocol.server.", RuntimeContract.PACKAGE_PREFIX);
 
   private AgentInstaller() {}
 

@@ -90,19 +90,19 @@ public final class ToolCallTracker {
    * A code-layer tool method starts.
    *
    * @param layer {@link Layer#TOOL} or {@link Layer#PATTERN}
+   * @param name the tool's name, read by the caller ({@link HostReader#toolName} or {@link
+   *     HostReader#patternName}): the name travels one way, from the join point to the record
    * @param arguments the tool's argument tree (tools), or all arguments (patterns), or null
    * @return the frame to pass to {@link #exit}
    */
   public Object enterCode(
-      Layer layer, Object receiver, Class<?> type, String site, Object arguments) {
+      Layer layer, String name, Object receiver, Class<?> type, String site, Object arguments) {
     CallStack stack = stacks.get();
     CallFrame top = stack.top();
     CallFrame frame = stack.push();
     try {
       frame.layer = layer;
       frame.receiver = receiver;
-      String name =
-          layer == Layer.TOOL ? host.toolName(receiver, type) : host.patternName(type, site);
       if (top != null && joins(top, receiver, name)) {
         CallFrame owner = top.counting();
         frame.owner = owner;

@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.report;
 import dev.comfyagent.instrument.fleet.AgentFiles;
 import dev.comfyagent.instrument.fleet.LatencyLogReader;
 import dev.comfyagent.instrument.fleet.TimeWindow;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -51,7 +52,7 @@ final class RunReader {
   /** The most calls kept per slow chain. */
   static final int CHAIN_CALLS = 200;
 
-  static final String RENDER_TOOL = "execute_workflow";
+  static final String RENDER_TOOL = RuntimeContract.RENDER_TOOL;
 
   /** The threads that read trace files and decode latency logs. */
   static final int THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));

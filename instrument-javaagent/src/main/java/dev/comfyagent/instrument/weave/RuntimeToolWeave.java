@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -29,7 +30,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class RuntimeToolWeave implements WeaveTarget {
 
   /** The runtime's published tool interface. */
-  public static final String TOOL_INTERFACE = "dev.comfyagent.runtime.tool.Tool";
+  public static final String TOOL_INTERFACE = RuntimeContract.TOOL;
 
   static final ElementMatcher.Junction<TypeDescription> LIBRARIES =
       nameStartsWith("com.fasterxml.")
@@ -77,8 +78,8 @@ public final class RuntimeToolWeave implements WeaveTarget {
             ClassLoaderSees.classNamed(TOOL_INTERFACE))
         .transform(
             advice.advice(
-                named("call")
-                    .and(takesArguments(2))
+                named(RuntimeContract.TOOL_CALL)
+                    .and(takesArguments(RuntimeContract.TOOL_CALL_PARAMETERS))
                     .and(not(isAbstract()))
                     .and(not(isBridge()))
                     .and(not(returns(void.class))),

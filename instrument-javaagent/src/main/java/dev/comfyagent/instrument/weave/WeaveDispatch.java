@@ -58,8 +58,11 @@ public final class WeaveDispatch implements BridgeDispatch {
   public Object enterToolCall(
       int layer, Object receiver, Class<?> type, String site, Object arguments) {
     try {
+      // The name is read here, once, and handed on: the recorder never calls back for it.
+      boolean pattern = layer == AgentBridge.LAYER_PATTERN;
       return calls.enterCode(
-          layer == AgentBridge.LAYER_PATTERN ? Layer.PATTERN : Layer.TOOL,
+          pattern ? Layer.PATTERN : Layer.TOOL,
+          pattern ? host.patternName(type, site) : host.toolName(receiver, type),
           receiver,
           type,
           site,

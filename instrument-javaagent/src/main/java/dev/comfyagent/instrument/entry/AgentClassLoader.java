@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument;
+package dev.comfyagent.instrument.entry;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
