@@ -63,6 +63,32 @@ public final class AgentInstaller {
    */
   public static void install(
       String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
+    install(arguments, instrumentation, attachedLate, agentJar, Agent::create);
+  }
+
+  /** How the agent is created once it starts: {@link Agent#create}, or a test's stand-in. */
+  @FunctionalInterface
+  interface AgentFactory {
+    Agent create(
+        AgentConfig config,
+        Instrumentation instrumentation,
+        boolean attachedLate,
+        ClassLoader loader,
+        RuntimeHostWatch runtimeWatch,
+        ProcessIdentity identity)
+        throws IOException;
+  }
+
+  /**
+   * {@link #install(String, Instrumentation, boolean, Path)} with the agent made by {@code
+   * factory}.
+   */
+  static void install(
+      String arguments,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      Path agentJar,
+      AgentFactory factory) {
     AgentConfig config;
     try {
       config = AgentConfig.resolve(arguments, System.getProperties(), System.getenv());
@@ -80,7 +106,13 @@ public final class AgentInstaller {
           public ClassFileTransformer activate(String triggeringClass) {
             Agent agent =
                 start(
-                    config, instrumentation, attachedLate, agentJar, runtimeWatch, triggeringClass);
+                    config,
+                    instrumentation,
+                    attachedLate,
+                    agentJar,
+                    runtimeWatch,
+                    triggeringClass,
+                    factory);
             if (agent == null) {
               return null;
             }
@@ -161,7 +193,8 @@ public final class AgentInstaller {
       boolean attachedLate,
       Path agentJar,
       RuntimeHostWatch runtimeWatch,
-      String triggeringClass) {
+      String triggeringClass,
+      AgentFactory factory) {
     try {
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar.toFile()));
     } catch (IOException | RuntimeException e) {
@@ -177,18 +210,15 @@ public final class AgentInstaller {
     Agent agent;
     try {
       agent =
-          Agent.create(
+          factory.create(
               config,
               instrumentation,
               attachedLate,
               AgentInstaller.class.getClassLoader(),
               runtimeWatch,
               ProcessIdentity.of(config.serviceName(), version, System.getenv()));
-    } catch (IOException | RuntimeException e) {
-      refuseAfterStart(
-          "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",
-          config.strict(),
-          attachedLate);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      refuseAfterStart(creationFailure(config, e), config.strict(), attachedLate);
       return null;
     }
     try {
@@ -224,6 +254,27 @@ public final class AgentInstaller {
               + config.outputDir().toAbsolutePath());
     }
     return agent;
+  }
+
+  /**
+   * What stopped the agent from being created, as the one line the user reads: the output folder
+   * only when the output files could not be made ({@link Agent#create} throws {@code IOException}
+   * for nothing else); any other failure by its own name and where it came from.
+   */
+  static String creationFailure(AgentConfig config, Throwable failure) {
+    if (failure instanceof IOException) {
+      return "cannot write to output.dir "
+          + config.outputDir().toAbsolutePath()
+          + " ("
+          + failure
+          + ")";
+    }
+    StackTraceElement[] trace = failure.getStackTrace();
+    String cause =
+        failure
+            + (trace.length == 0 ? "" : " at " + trace[0])
+            + (failure.getCause() == null ? "" : ", caused by " + failure.getCause());
+    return "cannot start (" + cause.replaceAll("\\R+", " ") + ")";
   }
 
   /** The agent jar's {@code Implementation-Version}, or {@code unknown}. */

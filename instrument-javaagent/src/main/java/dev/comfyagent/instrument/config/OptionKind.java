@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.config;
 
+import dev.comfyagent.instrument.entry.AgentArguments;
 import java.util.Locale;
 
 /**
@@ -139,11 +140,11 @@ enum OptionKind {
   }
 
   static boolean parseSwitch(String value) {
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes" -> true;
-      case "false", "off", "no" -> false;
-      default -> throw new IllegalArgumentException();
-    };
+    Boolean on = AgentArguments.switchValue(value);
+    if (on == null) {
+      throw new IllegalArgumentException();
+    }
+    return on;
   }
 
   /**

@@ -140,9 +140,9 @@ public final class AgentEntry {
     }
   }
 
-  private static boolean strictRequested(String arguments) {
-    return arguments != null
-        && arguments.replace(" ", "").matches("(?i).*(^|,)strict=(true|on|yes)(,|$).*");
+  /** Whether strict mode is asked for, by the rule the options themselves use. */
+  static boolean strictRequested(String arguments) {
+    return AgentArguments.strictRequested(arguments, System.getProperties(), System.getenv());
   }
 
   /** The jar this class was loaded from. */

@@ -12,8 +12,11 @@
  *
  * <p>May import: the JDK only (and not even {@code bootstrap}). The implementation is reached by
  * name through the agent class loader ({@code dev.comfyagent.instrument.AgentInstaller}, {@code
- * ...attach.AttachCommand}), never linked. No nested classes: the jar is on the bootstrap class
- * path too, where a nested class would be defined apart from its outer class.
+ * ...attach.AttachCommand}), never linked. The other way round, the implementation may use this
+ * package's {@link dev.comfyagent.instrument.entry.AgentArguments} (the one parser of the option
+ * string and of {@code strict}): {@code AgentClassLoader} hands it the entry's own copy. No nested
+ * classes: the jar is on the bootstrap class path too, where a nested class would be defined apart
+ * from its outer class.
  *
  * <p>Entry points:
  *
