@@ -63,8 +63,29 @@ public final class AgentInstaller {
    */
   public static void install(
       String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
-    install(arguments, instrumentation, attachedLate, agentJar, Agent::create);
+    install(arguments, instrumentation, attachedLate, agentJar, CREATE);
   }
+
+  /**
+   * {@link Agent#create}, as a class of its own rather than a method reference: premain must not
+   * link {@code Agent} (whose dispatch implements the bootstrap bridge's interface, which is not on
+   * the bootstrap class path until the agent starts), nor bootstrap a lambda.
+   */
+  private static final AgentFactory CREATE =
+      new AgentFactory() {
+        @Override
+        public Agent create(
+            AgentConfig config,
+            Instrumentation instrumentation,
+            boolean attachedLate,
+            ClassLoader loader,
+            RuntimeHostWatch runtimeWatch,
+            ProcessIdentity identity)
+            throws IOException {
+          return Agent.create(
+              config, instrumentation, attachedLate, loader, runtimeWatch, identity);
+        }
+      };
 
   /** How the agent is created once it starts: {@link Agent#create}, or a test's stand-in. */
   @FunctionalInterface
@@ -299,6 +320,7 @@ public final class AgentInstaller {
   private static void refuse(String problem, boolean strict) {
     if (strict) {
       AgentHealth.diagnostic(problem + "; stopping because strict=true");
+      // Said on stderr already: the entry knows it by the prefix and stops without a second line.
       throw new IllegalStateException("comfy-agent: " + problem);
     }
     AgentHealth.diagnostic(

@@ -34,4 +34,63 @@ class AgentEntryTest {
     }
     assertThat(AgentEntry.strictRequested("trace=on, strict = YES ,verbose")).isTrue();
   }
+
+  @Test
+  void aDefectWhileInstallingIsReportedOnOneLineAndTheHostRunsWithoutTheAgent() {
+    String[] stderr = new String[1];
+    boolean stops =
+        stderrOf(
+            () ->
+                AgentEntry.stopsTheStart(
+                    "trace=off",
+                    new NoClassDefFoundError("dev/comfyagent/instrument/bootstrap/BridgeDispatch")),
+            stderr);
+    assertThat(stops).isFalse();
+    assertThat(stderr[0].lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "comfy-agent: cannot start (java.lang.NoClassDefFoundError:"
+                + " dev/comfyagent/instrument/bootstrap/BridgeDispatch at ")
+        .endsWith("; the application runs without the agent");
+  }
+
+  @Test
+  void aDefectWhileInstallingStopsTheStartWithStrict() {
+    String[] stderr = new String[1];
+    boolean stops =
+        stderrOf(
+            () -> AgentEntry.stopsTheStart("strict=true", new IllegalArgumentException("bug")),
+            stderr);
+    assertThat(stops).isTrue();
+    assertThat(stderr[0])
+        .startsWith("comfy-agent: cannot start (java.lang.IllegalArgumentException: bug")
+        .endsWith("; stopping because strict=true" + System.lineSeparator());
+  }
+
+  @Test
+  void theInstallersOwnStrictRefusalIsNotReportedTwice() {
+    String[] stderr = new String[1];
+    boolean stops =
+        stderrOf(
+            () ->
+                AgentEntry.stopsTheStart(
+                    "strict=true,trce=1",
+                    new IllegalStateException("comfy-agent: unknown option 'trce'")),
+            stderr);
+    assertThat(stops).isTrue();
+    assertThat(stderr[0]).isEmpty();
+  }
+
+  private static boolean stderrOf(java.util.function.BooleanSupplier action, String[] captured) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      return action.getAsBoolean();
+    } finally {
+      System.setErr(original);
+      captured[0] = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
 }
