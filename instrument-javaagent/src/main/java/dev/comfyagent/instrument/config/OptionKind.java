@@ -140,11 +140,13 @@ enum OptionKind {
   }
 
   static boolean parseSwitch(String value) {
-    Boolean on = AgentArguments.switchValue(value);
-    if (on == null) {
-      throw new IllegalArgumentException();
+    if (AgentArguments.isOn(value)) {
+      return true;
     }
-    return on;
+    if (AgentArguments.isOff(value)) {
+      return false;
+    }
+    throw new IllegalArgumentException();
   }
 
   /**

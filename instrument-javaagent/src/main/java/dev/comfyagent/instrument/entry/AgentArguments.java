@@ -60,8 +60,8 @@ public final class AgentArguments {
   /**
    * Whether {@code strict} is on: the first of the option string's {@code strict} (its well-formed
    * pairs, so that a malformed string elsewhere does not hide it), the system property {@code
-   * comfyagent.strict} and the environment variable {@code COMFYAGENT_STRICT}, as {@link
-   * #switchValue}; off when that value is not a switch.
+   * comfyagent.strict} and the environment variable {@code COMFYAGENT_STRICT}, read by {@link
+   * #isOn}; off when that value is not a switch.
    */
   public static boolean strictRequested(
       String arguments, Map<?, ?> systemProperties, Map<String, String> environment) {
@@ -72,19 +72,29 @@ public final class AgentArguments {
     if (value == null) {
       value = environment.get(ENV_PREFIX + STRICT.toUpperCase(Locale.ROOT));
     }
-    return value != null && Boolean.TRUE.equals(switchValue(value));
+    return value != null && isOn(value);
+  }
+
+  /** Whether {@code value} turns a switch on: {@code true}, {@code on}, {@code yes} (any case). */
+  public static boolean isOn(String value) {
+    return switchWord(value, "true", "on", "yes");
   }
 
   /**
-   * A switch's value: {@code true}, {@code on}, {@code yes} or {@code false}, {@code off}, {@code
-   * no} (any case, spaces trimmed); {@code null} for anything else.
+   * Whether {@code value} turns a switch off: {@code false}, {@code off}, {@code no} (any case).
    */
-  public static Boolean switchValue(String value) {
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes" -> Boolean.TRUE;
-      case "false", "off", "no" -> Boolean.FALSE;
-      default -> null;
-    };
+  public static boolean isOff(String value) {
+    return switchWord(value, "false", "off", "no");
+  }
+
+  private static boolean switchWord(String value, String... words) {
+    String word = value.trim().toLowerCase(Locale.ROOT);
+    for (String w : words) {
+      if (w.equals(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, String> pairs(String arguments, boolean lenient) {

@@ -86,17 +86,20 @@ class AgentArgumentsTest {
   @ParameterizedTest
   @ValueSource(strings = {"true", "On", " YES "})
   void switchWordsThatMeanOn(String value) {
-    assertThat(AgentArguments.switchValue(value)).isTrue();
+    assertThat(AgentArguments.isOn(value)).isTrue();
+    assertThat(AgentArguments.isOff(value)).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"false", "Off", "no"})
   void switchWordsThatMeanOff(String value) {
-    assertThat(AgentArguments.switchValue(value)).isFalse();
+    assertThat(AgentArguments.isOff(value)).isTrue();
+    assertThat(AgentArguments.isOn(value)).isFalse();
   }
 
   @Test
   void anythingElseIsNoSwitch() {
-    assertThat(AgentArguments.switchValue("1")).isNull();
+    assertThat(AgentArguments.isOn("1")).isFalse();
+    assertThat(AgentArguments.isOff("0")).isFalse();
   }
 }
