@@ -34,7 +34,8 @@ class HostVisibleClassesTest {
   @ValueSource(
       strings = {
         "dev.comfyagent.instrument.entry.AgentEntry",
-        "dev.comfyagent.instrument.entry.AgentClassLoader"
+        "dev.comfyagent.instrument.entry.AgentClassLoader",
+        "dev.comfyagent.instrument.entry.AgentArguments"
       })
   void entryReferencesOnlyTheJdkAndTheAgentLoader(String className)
       throws IOException, ClassNotFoundException {
