@@ -12,8 +12,9 @@ import dev.comfyagent.instrument.emit.OutputFiles;
 import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.emit.TraceQueue;
 import dev.comfyagent.instrument.emit.TraceWriter;
-import dev.comfyagent.instrument.export.ExportSources;
 import dev.comfyagent.instrument.export.Exports;
+import dev.comfyagent.instrument.export.figures.ExportSources;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
@@ -29,7 +30,6 @@ import dev.comfyagent.instrument.record.WarmUp;
 import dev.comfyagent.instrument.weave.CircuitBreakerWeave;
 import dev.comfyagent.instrument.weave.InstanceListener;
 import dev.comfyagent.instrument.weave.JoinPointFound;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.PatternToolWeave;
 import dev.comfyagent.instrument.weave.RateLimiterWeave;
 import dev.comfyagent.instrument.weave.RuntimeHostWatch;
@@ -263,7 +263,10 @@ final class Agent implements AgentContext {
    */
   private void startExports() {
     try {
-      Exports.start(config, new ExportSources(identity, tools, stats), this, traceWriter);
+      Exports exports =
+          Exports.start(config, new ExportSources(identity, tools, stats), traceWriter, health);
+      addMetricsSection(exports);
+      onStop(exports::stop);
     } catch (RuntimeException | LinkageError e) {
       health.internalError("starting the exports", e);
     }

@@ -7,6 +7,7 @@ import dev.comfyagent.instrument.config.ConfigException;
 import dev.comfyagent.instrument.config.Option;
 import dev.comfyagent.instrument.config.ToolPattern;
 import dev.comfyagent.instrument.emit.ProcessIdentity;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.weave.RuntimeHostWatch;
 import dev.comfyagent.instrument.weave.StartTrigger;
@@ -40,14 +41,14 @@ import java.util.jar.Manifest;
  * with {@code strict=true} does a wrong option or an unusable output directory throw out of {@code
  * install} (at {@code premain}) or end the JVM with status 2 (at the start, once the host runs).
  *
- * <p>Called once per JVM by {@link AgentEntry} through reflection; a second copy of the agent in
- * the same JVM reports itself and does nothing.
+ * <p>Called once per JVM by {@code entry.AgentEntry} through reflection; a second copy of the agent
+ * in the same JVM reports itself and does nothing.
  */
 public final class AgentInstaller {
 
   /** Packages whose first class starts the agent: the SDK's servers and agent-runtime. */
   static final List<String> BUILT_IN_TRIGGERS =
-      List.of("io.modelcontextprotocol.server.", "dev.comfyagent.runtime.");
+      List.of("io.modelcontextprotocol.server.", RuntimeContract.PACKAGE_PREFIX);
 
   private AgentInstaller() {}
 
@@ -62,6 +63,53 @@ public final class AgentInstaller {
    */
   public static void install(
       String arguments, Instrumentation instrumentation, boolean attachedLate, Path agentJar) {
+    install(arguments, instrumentation, attachedLate, agentJar, CREATE);
+  }
+
+  /**
+   * {@link Agent#create}, as a class of its own rather than a method reference: premain must not
+   * link {@code Agent} (whose dispatch implements the bootstrap bridge's interface, which is not on
+   * the bootstrap class path until the agent starts), nor bootstrap a lambda.
+   */
+  private static final AgentFactory CREATE =
+      new AgentFactory() {
+        @Override
+        public Agent create(
+            AgentConfig config,
+            Instrumentation instrumentation,
+            boolean attachedLate,
+            ClassLoader loader,
+            RuntimeHostWatch runtimeWatch,
+            ProcessIdentity identity)
+            throws IOException {
+          return Agent.create(
+              config, instrumentation, attachedLate, loader, runtimeWatch, identity);
+        }
+      };
+
+  /** How the agent is created once it starts: {@link Agent#create}, or a test's stand-in. */
+  @FunctionalInterface
+  interface AgentFactory {
+    Agent create(
+        AgentConfig config,
+        Instrumentation instrumentation,
+        boolean attachedLate,
+        ClassLoader loader,
+        RuntimeHostWatch runtimeWatch,
+        ProcessIdentity identity)
+        throws IOException;
+  }
+
+  /**
+   * {@link #install(String, Instrumentation, boolean, Path)} with the agent made by {@code
+   * factory}.
+   */
+  static void install(
+      String arguments,
+      Instrumentation instrumentation,
+      boolean attachedLate,
+      Path agentJar,
+      AgentFactory factory) {
     AgentConfig config;
     try {
       config = AgentConfig.resolve(arguments, System.getProperties(), System.getenv());
@@ -79,7 +127,13 @@ public final class AgentInstaller {
           public ClassFileTransformer activate(String triggeringClass) {
             Agent agent =
                 start(
-                    config, instrumentation, attachedLate, agentJar, runtimeWatch, triggeringClass);
+                    config,
+                    instrumentation,
+                    attachedLate,
+                    agentJar,
+                    runtimeWatch,
+                    triggeringClass,
+                    factory);
             if (agent == null) {
               return null;
             }
@@ -160,7 +214,8 @@ public final class AgentInstaller {
       boolean attachedLate,
       Path agentJar,
       RuntimeHostWatch runtimeWatch,
-      String triggeringClass) {
+      String triggeringClass,
+      AgentFactory factory) {
     try {
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar.toFile()));
     } catch (IOException | RuntimeException e) {
@@ -176,18 +231,15 @@ public final class AgentInstaller {
     Agent agent;
     try {
       agent =
-          Agent.create(
+          factory.create(
               config,
               instrumentation,
               attachedLate,
               AgentInstaller.class.getClassLoader(),
               runtimeWatch,
               ProcessIdentity.of(config.serviceName(), version, System.getenv()));
-    } catch (IOException | RuntimeException e) {
-      refuseAfterStart(
-          "cannot write to output.dir " + config.outputDir().toAbsolutePath() + " (" + e + ")",
-          config.strict(),
-          attachedLate);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      refuseAfterStart(creationFailure(config, e), config.strict(), attachedLate);
       return null;
     }
     try {
@@ -225,6 +277,27 @@ public final class AgentInstaller {
     return agent;
   }
 
+  /**
+   * What stopped the agent from being created, as the one line the user reads: the output folder
+   * only when the output files could not be made ({@link Agent#create} throws {@code IOException}
+   * for nothing else); any other failure by its own name and where it came from.
+   */
+  static String creationFailure(AgentConfig config, Throwable failure) {
+    if (failure instanceof IOException) {
+      return "cannot write to output.dir "
+          + config.outputDir().toAbsolutePath()
+          + " ("
+          + failure
+          + ")";
+    }
+    StackTraceElement[] trace = failure.getStackTrace();
+    String cause =
+        failure
+            + (trace.length == 0 ? "" : " at " + trace[0])
+            + (failure.getCause() == null ? "" : ", caused by " + failure.getCause());
+    return "cannot start (" + cause.replaceAll("\\R+", " ") + ")";
+  }
+
   /** The agent jar's {@code Implementation-Version}, or {@code unknown}. */
   static String version(Path agentJar) {
     if (agentJar != null) {
@@ -247,6 +320,7 @@ public final class AgentInstaller {
   private static void refuse(String problem, boolean strict) {
     if (strict) {
       AgentHealth.diagnostic(problem + "; stopping because strict=true");
+      // Said on stderr already: the entry knows it by the prefix and stops without a second line.
       throw new IllegalStateException("comfy-agent: " + problem);
     }
     AgentHealth.diagnostic(

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.attach;
 
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ enum JvmKind {
   /** A class every MCP Java SDK server loads: tools/call passes through it. */
   static final String MCP_SERVER_CLASS = "io/modelcontextprotocol/server/McpAsyncServer.class";
 
-  private static final String RUNTIME_MAIN_CLASS = "dev/comfyagent/runtime/cli/RuntimeMain.class";
+  private static final String RUNTIME_MAIN_CLASS =
+      RuntimeContract.RUNTIME_MAIN.replace('.', '/') + ".class";
 
   /** The SDK's jar by name: {@code mcp-core-<v>.jar} (1.x on), {@code mcp-<v>.jar} (0.x). */
   private static final Pattern SDK_JAR = Pattern.compile("mcp(-core)?-\\d[^/\\\\]*\\.jar");
@@ -61,8 +63,8 @@ enum JvmKind {
   static JvmKind of(TargetJvm jvm) {
     String command = jvm.displayName();
     String firstWord = command.split("\\s+", 2)[0];
-    if (firstWord.startsWith("dev.comfyagent.runtime.")
-        || fileName(firstWord).matches("agent-runtime[^/\\\\]*\\.jar")) {
+    if (firstWord.startsWith(RuntimeContract.PACKAGE_PREFIX)
+        || fileName(firstWord).matches(RuntimeContract.RUNTIME_JAR_NAME)) {
       return AGENT_RUNTIME;
     }
     List<Path> entries = classPath(jvm, firstWord);

@@ -187,14 +187,46 @@ public final class AgentBridge {
   }
 
   /**
-   * See {@link BridgeDispatch#sdkServerFeatures}.
+   * See {@link BridgeDispatch#sdkServerFeatures}. Called at the start of the host's constructor, so
+   * it never throws and hands back both values or neither: a failure behind it, or values that do
+   * not {@linkplain #fitsFeatures fit} the constructor, leave the host's own arguments (the failure
+   * is counted through {@link #adviceFailed}).
    *
-   * @return {@code null} when nothing changes, else the new capabilities and tool list
+   * @return {@code null} when nothing changes, else the new capabilities and tool list, each of the
+   *     type of the features record's component
    */
   public static Object[] sdkServerFeatures(
       Class<?> featuresType, Object capabilities, Object tools) {
     BridgeDispatch d = dispatch;
-    return d == null ? null : d.sdkServerFeatures(featuresType, capabilities, tools);
+    if (d == null) {
+      return null;
+    }
+    try {
+      Object[] changed = d.sdkServerFeatures(featuresType, capabilities, tools);
+      if (changed == null || fitsFeatures(featuresType, changed)) {
+        return changed;
+      }
+      adviceFailed(
+          new IllegalStateException(
+              "new arguments for " + featuresType.getName() + " of the wrong types: ignored"));
+    } catch (Throwable e) {
+      adviceFailed(e);
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code changed} can be passed as the capabilities and tools arguments (components 1 and
+   * 2) of the features record {@code featuresType}: exactly two values, each null or of the
+   * component's type. A wrong type would fail the host's constructor.
+   */
+  public static boolean fitsFeatures(Class<?> featuresType, Object[] changed) {
+    java.lang.reflect.RecordComponent[] components = featuresType.getRecordComponents();
+    return changed.length == 2
+        && components != null
+        && components.length > 2
+        && (changed[0] == null || components[1].getType().isInstance(changed[0]))
+        && (changed[1] == null || components[2].getType().isInstance(changed[1]));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.config;
 
+import dev.comfyagent.instrument.entry.AgentArguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +42,10 @@ import java.util.TreeMap;
 public final class AgentConfig {
 
   /** Prefix of the system properties the agent reads. */
-  public static final String PROPERTY_PREFIX = "comfyagent.";
+  public static final String PROPERTY_PREFIX = AgentArguments.PROPERTY_PREFIX;
 
   /** Prefix of the environment variables the agent reads. */
-  public static final String ENV_PREFIX = "COMFYAGENT_";
+  public static final String ENV_PREFIX = AgentArguments.ENV_PREFIX;
 
   private static final long MIN_INTERVAL_MILLIS = 100;
 
@@ -80,13 +81,16 @@ public final class AgentConfig {
       String agentArguments, Map<?, ?> systemProperties, Map<String, String> environment)
       throws ConfigException {
     List<Source> sources = new ArrayList<>();
+    // Decided before the arguments are parsed: strict set as a system property or an environment
+    // variable (or in a well-formed pair) stops the start even when the arguments are malformed.
+    boolean strict = AgentArguments.strictRequested(agentArguments, systemProperties, environment);
     Source arguments = new Source("the -javaagent arguments");
     try {
       for (Map.Entry<String, String> pair : AgentArguments.parse(agentArguments).entrySet()) {
         arguments.put(pair.getKey(), pair.getValue(), "");
       }
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage(), looksStrict(agentArguments));
+      throw new ConfigException(e.getMessage(), strict);
     }
     sources.add(arguments);
 
@@ -111,7 +115,6 @@ public final class AgentConfig {
     }
     sources.add(variables);
 
-    boolean strict = strictOf(sources);
     String configFile = firstValue(sources, Option.CONFIG.key());
     if (configFile != null) {
       sources.add(readFile(configFile.trim(), strict));
@@ -368,26 +371,6 @@ public final class AgentConfig {
       }
     }
     return null;
-  }
-
-  private static boolean strictOf(List<Source> sources) {
-    String value = firstValue(sources, Option.STRICT.key());
-    if (value == null) {
-      return false;
-    }
-    try {
-      return OptionKind.parseSwitch(value);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static boolean looksStrict(String arguments) {
-    return arguments != null
-        && arguments
-            .replace(" ", "")
-            .toLowerCase(Locale.ROOT)
-            .matches(".*(^|,)strict=(true|on|yes)(,|$).*");
   }
 
   private static Source readFile(String file, boolean strict) throws ConfigException {

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.config;
 
+import dev.comfyagent.instrument.entry.AgentArguments;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -119,7 +120,7 @@ public enum Option {
       OptionKind.SWITCH,
       "report each woven class and every internal error on stderr"),
   STRICT(
-      "strict",
+      AgentArguments.STRICT,
       "off",
       OptionKind.SWITCH,
       "a wrong option stops the JVM's start instead of disabling the agent");

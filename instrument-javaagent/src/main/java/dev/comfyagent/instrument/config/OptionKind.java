@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.config;
 
+import dev.comfyagent.instrument.entry.AgentArguments;
 import java.util.Locale;
 
 /**
@@ -139,11 +140,13 @@ enum OptionKind {
   }
 
   static boolean parseSwitch(String value) {
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes" -> true;
-      case "false", "off", "no" -> false;
-      default -> throw new IllegalArgumentException();
-    };
+    if (AgentArguments.isOn(value)) {
+      return true;
+    }
+    if (AgentArguments.isOff(value)) {
+      return false;
+    }
+    throw new IllegalArgumentException();
   }
 
   /**

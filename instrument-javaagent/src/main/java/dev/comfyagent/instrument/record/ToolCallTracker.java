@@ -137,12 +137,14 @@ public final class ToolCallTracker {
    * A code-layer tool method starts.
    *
    * @param layer {@link Layer#TOOL} or {@link Layer#PATTERN}
+   * @param name the tool's name, read by the caller ({@link HostReader#toolName} or {@link
+   *     HostReader#patternName}): the name travels one way, from the join point to the record
    * @param arguments the tool's argument tree (tools), or all arguments (patterns), or null
    * @return the frame to pass to {@link #exit}
    */
   public Object enterCode(
-      Layer layer, Object receiver, Class<?> type, String site, Object arguments) {
-    return enter(ToolCallTracker::startCode, layer, receiver, arguments, null, type, site);
+      Layer layer, String name, Object receiver, Class<?> type, String site, Object arguments) {
+    return enter(ToolCallTracker::startCode, layer, receiver, arguments, name, type, site);
   }
 
   private void startCode(
@@ -151,12 +153,12 @@ public final class ToolCallTracker {
       CallFrame frame,
       Object receiver,
       Object arguments,
-      Object unused,
+      Object toolName,
       Class<?> type,
       String site) {
     frame.receiver = receiver;
     boolean tool = frame.layer == Layer.TOOL;
-    String name = tool ? host.toolName(receiver, type) : host.patternName(type, site);
+    String name = (String) toolName;
     if (top != null && joins(top, receiver, name)) {
       CallFrame owner = join(top, frame);
       if (traces != null) {

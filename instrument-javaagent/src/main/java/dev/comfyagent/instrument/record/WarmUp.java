@@ -63,8 +63,22 @@ public final class WarmUp {
     Map<String, Object> arguments = Map.of("path", "/warm/up.json", "token", "x");
     for (int i = 0; i < ROUNDS; i++) {
       for (ToolCallTracker t : new ToolCallTracker[] {tracker, untraced}) {
-        Object outer = t.enterCode(Layer.TOOL, tool, Tool.class, "call()V", arguments);
-        Object inner = t.enterCode(Layer.PATTERN, result, Result.class, "isError()Z", null);
+        Object outer =
+            t.enterCode(
+                Layer.TOOL,
+                host.toolName(tool, Tool.class),
+                tool,
+                Tool.class,
+                "call()V",
+                arguments);
+        Object inner =
+            t.enterCode(
+                Layer.PATTERN,
+                host.patternName(Result.class, "isError()Z"),
+                result,
+                Result.class,
+                "isError()Z",
+                null);
         t.exit(inner, null, null);
         t.exit(outer, result, null);
       }

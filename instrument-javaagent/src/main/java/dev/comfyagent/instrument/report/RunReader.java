@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.report;
 import dev.comfyagent.instrument.fleet.AgentFiles;
 import dev.comfyagent.instrument.fleet.LatencyLogReader;
 import dev.comfyagent.instrument.fleet.TimeWindow;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class RunReader {
   static final int CHAIN_CALLS = 200;
 
   /** The tool whose calls are renders (shaded behind the GPU plots). */
-  static final String RENDER_TOOL = "execute_workflow";
+  static final String RENDER_TOOL = RuntimeContract.RENDER_TOOL;
 
   private final Run run = new Run();
   private Map<String, List<MetricsPoint>> metrics;

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.weave;
 
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class RuntimeHostWatch {
 
   /** The runtime's classes whose loading says the host is agent-runtime (internal form). */
   static final List<String> MARKERS =
-      List.of("dev/comfyagent/runtime/tool/Tool", "dev/comfyagent/runtime/cli/RuntimeMain");
+      List.of(
+          RuntimeContract.TOOL.replace('.', '/'), RuntimeContract.RUNTIME_MAIN.replace('.', '/'));
 
   private final List<Runnable> actions = new ArrayList<>();
   private volatile boolean recognised;
@@ -47,7 +49,8 @@ public final class RuntimeHostWatch {
     }
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       String name = type.getName();
-      if (name.startsWith("dev.comfyagent.runtime.") && MARKERS.contains(name.replace('.', '/'))) {
+      if (name.startsWith(RuntimeContract.PACKAGE_PREFIX)
+          && MARKERS.contains(name.replace('.', '/'))) {
         recognise();
         return;
       }

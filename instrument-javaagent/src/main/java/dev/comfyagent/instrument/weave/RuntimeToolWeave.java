@@ -10,6 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -27,7 +28,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class RuntimeToolWeave implements WeaveTarget {
 
   /** The runtime's published tool interface. */
-  public static final String TOOL_INTERFACE = "dev.comfyagent.runtime.tool.Tool";
+  public static final String TOOL_INTERFACE = RuntimeContract.TOOL;
 
   static final ElementMatcher.Junction<TypeDescription> LIBRARIES =
       nameStartsWith("com.fasterxml.")
@@ -61,8 +62,8 @@ public final class RuntimeToolWeave implements WeaveTarget {
         .in(ClassLoaderSees.classNamed(TOOL_INTERFACE))
         .transform(
             advice.advice(
-                named("call")
-                    .and(takesArguments(2))
+                named(RuntimeContract.TOOL_CALL)
+                    .and(takesArguments(RuntimeContract.TOOL_CALL_PARAMETERS))
                     .and(not(isAbstract()))
                     .and(not(isBridge()))
                     .and(not(returns(void.class))),

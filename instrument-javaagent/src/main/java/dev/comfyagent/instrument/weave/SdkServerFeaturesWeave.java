@@ -20,9 +20,11 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * <p>Where: the canonical constructors of {@code McpServerFeatures$Async} and {@code
  * McpStatelessServerFeatures$Async} (SDK 2.1.0: {@code (Implementation, ServerCapabilities, List
  * tools, ...)}, checked with javap). The advice runs at the constructor's start, before the record
- * stores its fields, and may replace the two arguments. Advice at a constructor's start cannot
- * suppress its own failures (the object is not initialized yet), so the dispatch behind the bridge
- * never throws and checks the types it hands back.
+ * stores its fields, and may replace the two arguments: this is one of the places where the agent
+ * changes what the host sees (docs/agent.md, "What the agent changes"). It changes both or neither:
+ * the bridge never throws and hands back only values of the record's component types ({@link
+ * AgentBridge#fitsFeatures}), and the advice suppresses anything else, so a failure leaves the
+ * host's own capabilities and tools ({@code SdkServerFeaturesWeaveTest} forces each kind).
  */
 public final class SdkServerFeaturesWeave implements WeaveTarget {
 
@@ -52,7 +54,7 @@ public final class SdkServerFeaturesWeave implements WeaveTarget {
   static final class FeaturesAdvice {
     private FeaturesAdvice() {}
 
-    @Advice.OnMethodEnter
+    @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(
         @Advice.Origin Class<?> featuresType,
         @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC)

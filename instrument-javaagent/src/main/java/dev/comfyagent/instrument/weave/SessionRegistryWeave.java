@@ -3,10 +3,11 @@ package dev.comfyagent.instrument.weave;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -14,14 +15,15 @@ import net.bytebuddy.asm.Advice;
  * from the registry itself ({@code size()}), so it stays right however sessions come and go.
  *
  * <p>Where: {@code dev.comfyagent.runtime.session.SessionRegistry} (its contract with the agent,
- * see docs/architecture.md): constructors register the registry; after each public {@code open…},
- * {@code close…} or {@code current…} method (the last opens a scratch session on first use) the
- * count and its peak are updated.
+ * see docs/architecture.md): constructors register the registry; after each of the public methods
+ * that open or close a session ({@link RuntimeContract#SESSION_REGISTRY_CHANGES}, by name: {@code
+ * current…} opens a scratch session on first use, while a reader such as {@code openNames()} is
+ * left alone) the count and its peak are updated.
  */
 public final class SessionRegistryWeave implements WeaveTarget {
 
   /** The runtime's session registry. */
-  public static final String REGISTRY = "dev.comfyagent.runtime.session.SessionRegistry";
+  public static final String REGISTRY = RuntimeContract.SESSION_REGISTRY;
 
   @Override
   public String name() {
@@ -39,9 +41,8 @@ public final class SessionRegistryWeave implements WeaveTarget {
                     isPublic()
                         .and(not(isStatic()))
                         .and(
-                            nameStartsWith("open")
-                                .or(nameStartsWith("close"))
-                                .or(nameStartsWith("current"))),
+                            namedOneOf(
+                                RuntimeContract.SESSION_REGISTRY_CHANGES.toArray(String[]::new))),
                     ChangedAdvice.class.getName()));
   }
 

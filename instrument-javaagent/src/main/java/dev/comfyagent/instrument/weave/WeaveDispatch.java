@@ -58,8 +58,11 @@ public final class WeaveDispatch implements BridgeDispatch {
   public Object enterToolCall(
       int layer, Object receiver, Class<?> type, String site, Object arguments) {
     try {
+      // The name is read here, once, and handed on: the recorder never calls back for it.
+      boolean pattern = layer == AgentBridge.LAYER_PATTERN;
       return calls.enterCode(
-          layer == AgentBridge.LAYER_PATTERN ? Layer.PATTERN : Layer.TOOL,
+          pattern ? Layer.PATTERN : Layer.TOOL,
+          pattern ? host.patternName(type, site) : host.toolName(receiver, type),
           receiver,
           type,
           site,
@@ -262,7 +265,7 @@ public final class WeaveDispatch implements BridgeDispatch {
                 featuresType,
                 current == null ? capabilities : current[0],
                 current == null ? tools : current[1]);
-        if (changed != null && fitsFeatures(featuresType, changed)) {
+        if (changed != null && AgentBridge.fitsFeatures(featuresType, changed)) {
           current = changed;
         } else if (changed != null) {
           health.internalError(
@@ -274,19 +277,6 @@ public final class WeaveDispatch implements BridgeDispatch {
       }
     }
     return current;
-  }
-
-  /**
-   * Whether {@code changed} can be assigned to the features record's capabilities and tools
-   * parameters: a wrong type would fail the host's constructor, which advice cannot undo.
-   */
-  private static boolean fitsFeatures(Class<?> featuresType, Object[] changed) {
-    java.lang.reflect.RecordComponent[] components = featuresType.getRecordComponents();
-    return changed.length == 2
-        && components != null
-        && components.length > 2
-        && (changed[0] == null || components[1].getType().isInstance(changed[0]))
-        && (changed[1] == null || components[2].getType().isInstance(changed[1]));
   }
 
   @Override

@@ -33,8 +33,9 @@ class HostVisibleClassesTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "dev.comfyagent.instrument.AgentEntry",
-        "dev.comfyagent.instrument.AgentClassLoader"
+        "dev.comfyagent.instrument.entry.AgentEntry",
+        "dev.comfyagent.instrument.entry.AgentClassLoader",
+        "dev.comfyagent.instrument.entry.AgentArguments"
       })
   void entryReferencesOnlyTheJdkAndTheAgentLoader(String className)
       throws IOException, ClassNotFoundException {
@@ -43,8 +44,7 @@ class HostVisibleClassesTest {
             owner ->
                 assertThat(
                         owner.startsWith("java/")
-                            || owner.startsWith("dev/comfyagent/instrument/AgentEntry")
-                            || owner.startsWith("dev/comfyagent/instrument/AgentClassLoader"))
+                            || owner.startsWith("dev/comfyagent/instrument/entry/"))
                     .as(owner)
                     .isTrue());
   }

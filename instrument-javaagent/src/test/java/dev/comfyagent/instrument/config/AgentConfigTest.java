@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentConfigTest {
 
@@ -196,6 +197,29 @@ class AgentConfigTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.strict()).isTrue());
     assertThatThrownBy(() -> AgentConfig.resolve("trce=1", Map.of(), Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.strict()).isFalse());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"trace=on,verbose", "tools=\"a.B#c", "strict=off,verbose"})
+  void strictFromASystemPropertyOrTheEnvironmentHoldsWhenTheArgumentsAreMalformed(
+      String malformed) {
+    boolean argumentsSayOff = malformed.contains("strict=off");
+    assertThatThrownBy(
+            () -> AgentConfig.resolve(malformed, Map.of("comfyagent.strict", "true"), Map.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.strict()).isEqualTo(!argumentsSayOff));
+    assertThatThrownBy(
+            () -> AgentConfig.resolve(malformed, Map.of(), Map.of("COMFYAGENT_STRICT", "yes")))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.strict()).isEqualTo(!argumentsSayOff));
+    assertThatThrownBy(() -> AgentConfig.resolve(malformed, Map.of(), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.strict()).isFalse());
+  }
+
+  @Test
+  void strictInAWellFormedPairHoldsWhenAnotherPairIsMalformed() {
+    assertThatThrownBy(() -> AgentConfig.resolve("verbose, strict = On", Map.of(), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.strict()).isTrue());
   }
 
   @Test

@@ -64,7 +64,7 @@ class TracedCallWithoutObjectsTest {
       TraceQueue queue,
       TraceQueue.SlotReader encode,
       TraceLineEncoder lines) {
-    Object frame = tracker.enterCode(Layer.TOOL, tool, Object.class, "call()V", "seed=42");
+    Object frame = tracker.enterCode(Layer.TOOL, "plain", tool, Object.class, "call()V", "seed=42");
     tracker.exit(frame, null, null);
     queue.drain(encode, 1);
     lines.clear();

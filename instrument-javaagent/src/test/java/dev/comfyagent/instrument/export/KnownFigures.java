@@ -1,13 +1,16 @@
 package dev.comfyagent.instrument.export;
 
 import dev.comfyagent.instrument.emit.ProcessIdentity;
+import dev.comfyagent.instrument.export.figures.ExportHealth;
+import dev.comfyagent.instrument.export.figures.ExportSources;
+import dev.comfyagent.instrument.export.figures.FiguresReader;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.RateLimiterBoard;
 import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

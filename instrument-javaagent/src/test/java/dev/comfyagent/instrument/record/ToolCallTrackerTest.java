@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.ToolCallView.Layer;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolException;
@@ -38,12 +38,15 @@ class ToolCallTrackerTest {
   @Test
   void nestedToolsAreChildrenSharingTheCorrelationIdInStartOrder() {
     Object outer =
-        tracker.enterCode(Layer.TOOL, new NamedTool("chain"), NamedTool.class, SITE, arguments);
+        tracker.enterCode(
+            Layer.TOOL, "chain", new NamedTool("chain"), NamedTool.class, SITE, arguments);
     Object first =
-        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+        tracker.enterCode(
+            Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
     tracker.exit(first, ToolResult.text("ok"), null);
     Object second =
-        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+        tracker.enterCode(
+            Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
     tracker.exit(second, ToolResult.error("no"), null);
     tracker.exit(outer, ToolResult.text("ok"), null);
 
@@ -70,7 +73,12 @@ class ToolCallTrackerTest {
     Object sdk = tracker.enterSdkSync(null, request);
     Object tool =
         tracker.enterCode(
-            Layer.TOOL, new NamedTool("load_workflow"), NamedTool.class, SITE, arguments);
+            Layer.TOOL,
+            "load_workflow",
+            new NamedTool("load_workflow"),
+            NamedTool.class,
+            SITE,
+            arguments);
     tracker.exit(tool, null, new ToolException("no such file"));
     tracker.exit(
         sdk, McpSchema.CallToolResult.builder().addTextContent("no").isError(true).build(), null);
@@ -92,7 +100,8 @@ class ToolCallTrackerTest {
     MDC.put("correlation_id", "runtime-id");
     try {
       Object tool =
-          tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+          tracker.enterCode(
+              Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
       tracker.exit(tool, ToolResult.text("ok"), null);
     } finally {
       MDC.remove("correlation_id");
@@ -111,6 +120,7 @@ class ToolCallTrackerTest {
     Object helper =
         tracker.enterCode(
             Layer.PATTERN,
+            "Helper#render",
             new Object(),
             Helper.class,
             "render(Ljava/lang/String;)V",
@@ -125,8 +135,8 @@ class ToolCallTrackerTest {
   @Test
   void aSuperCallOnTheSameReceiverIsTheSameCall() {
     NamedTool tool = new NamedTool("echo");
-    Object outer = tracker.enterCode(Layer.TOOL, tool, NamedTool.class, SITE, arguments);
-    Object inner = tracker.enterCode(Layer.TOOL, tool, NamedTool.class, SITE, arguments);
+    Object outer = tracker.enterCode(Layer.TOOL, "echo", tool, NamedTool.class, SITE, arguments);
+    Object inner = tracker.enterCode(Layer.TOOL, "echo", tool, NamedTool.class, SITE, arguments);
     tracker.exit(inner, ToolResult.text("ok"), null);
     tracker.exit(outer, ToolResult.text("ok"), null);
     assertThat(events).hasSize(1);
@@ -199,7 +209,12 @@ class ToolCallTrackerTest {
               () -> {
                 Object inner =
                     tracker.enterCode(
-                        Layer.TOOL, new NamedTool("inner"), NamedTool.class, SITE, arguments);
+                        Layer.TOOL,
+                        "inner",
+                        new NamedTool("inner"),
+                        NamedTool.class,
+                        SITE,
+                        arguments);
                 tracker.exit(inner, ToolResult.text("ok"), null);
                 return Thread.currentThread().getName();
               });
@@ -290,7 +305,12 @@ class ToolCallTrackerTest {
         });
     Object frame =
         tracker.enterCode(
-            Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, arguments);
+            Layer.TOOL,
+            "execute_workflow",
+            new NamedTool("execute_workflow"),
+            NamedTool.class,
+            SITE,
+            arguments);
     Object returned = tracker.exit(frame, ToolResult.text("Rendered in 4.2s"), null);
     assertThat(((ToolResult) returned).text()).isEqualTo("suffixed");
     assertThat(seen).containsExactly("start execute_workflow TOOL joined=false");
@@ -306,11 +326,22 @@ class ToolCallTrackerTest {
     Object sdk = tracker.enterSdkSync(null, render);
     Object tool =
         tracker.enterCode(
-            Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, arguments);
+            Layer.TOOL,
+            "execute_workflow",
+            new NamedTool("execute_workflow"),
+            NamedTool.class,
+            SITE,
+            arguments);
     tracker.exit(tool, ToolResult.text("Rendered in 1s"), null);
     tracker.exit(sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
     Object other =
-        tracker.enterCode(Layer.TOOL, new NamedTool("load_workflow"), NamedTool.class, SITE, null);
+        tracker.enterCode(
+            Layer.TOOL,
+            "load_workflow",
+            new NamedTool("load_workflow"),
+            NamedTool.class,
+            SITE,
+            null);
     tracker.exit(other, ToolResult.text("ok"), null);
 
     assertThat(seen)
@@ -326,11 +357,11 @@ class ToolCallTrackerTest {
     List<String> seen = new CopyOnWriteArrayList<>();
     tracker.addHook(recordingHook("none", seen, name -> false));
     Object first =
-        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+        tracker.enterCode(Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, null);
     tracker.exit(first, ToolResult.text("ok"), null);
     tracker.addHook(recordingHook("all", seen, name -> true));
     Object second =
-        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+        tracker.enterCode(Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, null);
     tracker.exit(second, ToolResult.text("ok"), null);
 
     assertThat(seen).containsExactly("all start echo TOOL", "all end echo TOOL");
@@ -347,7 +378,7 @@ class ToolCallTrackerTest {
               throw new IllegalStateException("cannot choose");
             }));
     Object frame =
-        tracker.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+        tracker.enterCode(Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, null);
     tracker.exit(frame, ToolResult.text("ok"), null);
 
     assertThat(seen).containsExactly("broken start echo TOOL", "broken end echo TOOL");
@@ -367,10 +398,17 @@ class ToolCallTrackerTest {
             health);
     List<String> seen = new CopyOnWriteArrayList<>();
     small.addHook(recordingHook("gpu", seen, "execute_workflow"::equals));
-    Object first = small.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, null);
+    Object first =
+        small.enterCode(Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, null);
     small.exit(first, ToolResult.text("ok"), null);
     Object overflow =
-        small.enterCode(Layer.TOOL, new NamedTool("execute_workflow"), NamedTool.class, SITE, null);
+        small.enterCode(
+            Layer.TOOL,
+            "execute_workflow",
+            new NamedTool("execute_workflow"),
+            NamedTool.class,
+            SITE,
+            null);
     small.exit(overflow, ToolResult.text("ok"), null);
 
     assertThat(seen)
@@ -410,7 +448,8 @@ class ToolCallTrackerTest {
     ToolCallTracker untraced = tracker(null);
     assertThat(untraced.tracing()).isFalse();
     Object frame =
-        untraced.enterCode(Layer.TOOL, new NamedTool("echo"), NamedTool.class, SITE, arguments);
+        untraced.enterCode(
+            Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
     untraced.exit(frame, ToolResult.text("ok"), null);
     assertThat(untraced.enterJsonRpc(new Object())).isNull();
     assertThat(registry.forName("echo").total().ok()).isEqualTo(1);

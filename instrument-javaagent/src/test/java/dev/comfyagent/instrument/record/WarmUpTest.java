@@ -2,7 +2,7 @@ package dev.comfyagent.instrument.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import org.junit.jupiter.api.Test;
 
 class WarmUpTest {

@@ -2,6 +2,7 @@ package dev.comfyagent.instrument.weave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.CorrelationSequences;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.config.ToolPattern;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.CorrelationSequences;

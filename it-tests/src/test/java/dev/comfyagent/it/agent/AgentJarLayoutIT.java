@@ -120,10 +120,7 @@ class AgentJarLayoutIT {
         .isNotEmpty()
         .allSatisfy(
             name ->
-                assertThat(
-                        name.startsWith(OWN + "bootstrap/")
-                            || name.startsWith(OWN + "AgentEntry")
-                            || name.startsWith(OWN + "AgentClassLoader"))
+                assertThat(name.startsWith(OWN + "bootstrap/") || name.startsWith(OWN + "entry/"))
                     .as(name)
                     .isTrue());
   }
@@ -132,8 +129,10 @@ class AgentJarLayoutIT {
   void manifestDeclaresTheAgentEntryPoints() throws IOException {
     try (JarFile jar = new JarFile(PackagedJars.agentJar().toFile())) {
       Attributes main = jar.getManifest().getMainAttributes();
-      assertThat(main.getValue("Premain-Class")).isEqualTo("dev.comfyagent.instrument.AgentEntry");
-      assertThat(main.getValue("Agent-Class")).isEqualTo("dev.comfyagent.instrument.AgentEntry");
+      assertThat(main.getValue("Premain-Class"))
+          .isEqualTo("dev.comfyagent.instrument.entry.AgentEntry");
+      assertThat(main.getValue("Agent-Class"))
+          .isEqualTo("dev.comfyagent.instrument.entry.AgentEntry");
       assertThat(main.getValue("Can-Retransform-Classes")).isEqualTo("true");
       assertThat(main.getValue("Can-Redefine-Classes")).isEqualTo("true");
     }

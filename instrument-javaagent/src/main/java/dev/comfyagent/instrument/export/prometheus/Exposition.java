@@ -1,9 +1,9 @@
 package dev.comfyagent.instrument.export.prometheus;
 
 import dev.comfyagent.instrument.emit.ProcessIdentity;
-import dev.comfyagent.instrument.export.DurationBuckets;
-import dev.comfyagent.instrument.export.Figures;
-import dev.comfyagent.instrument.export.MetricNames;
+import dev.comfyagent.instrument.export.figures.DurationBuckets;
+import dev.comfyagent.instrument.export.figures.Figures;
+import dev.comfyagent.instrument.export.figures.MetricNames;
 import java.math.BigDecimal;
 import java.util.List;
 

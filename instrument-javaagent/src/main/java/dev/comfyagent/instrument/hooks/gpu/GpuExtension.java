@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.hooks.gpu;
 import dev.comfyagent.instrument.AgentContext;
 import dev.comfyagent.instrument.AgentExtension;
 import dev.comfyagent.instrument.config.ConfigException;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import dev.comfyagent.instrument.record.AgentHealth;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,8 +88,8 @@ public final class GpuExtension implements AgentExtension {
     }
     String[] words = command.trim().split("\\s+");
     for (int i = 1; i < words.length; i++) {
-      flag(words, i, "--comfyui-host", "COMFYUI_HOST", merged);
-      flag(words, i, "--comfyui-port", "COMFYUI_PORT", merged);
+      flag(words, i, RuntimeContract.COMFYUI_HOST_FLAG, RuntimeContract.COMFYUI_HOST_ENV, merged);
+      flag(words, i, RuntimeContract.COMFYUI_PORT_FLAG, RuntimeContract.COMFYUI_PORT_ENV, merged);
     }
     return merged;
   }

@@ -1,5 +1,7 @@
 package dev.comfyagent.instrument.hooks.gpu;
 
+import dev.comfyagent.instrument.host.RecordCopy;
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +25,7 @@ import java.util.List;
  */
 final class GpuResultRewriter {
 
-  static final String TOOL_RESULT = "dev.comfyagent.runtime.tool.ToolResult";
+  static final String TOOL_RESULT = RuntimeContract.TOOL_RESULT;
   static final String CALL_TOOL_RESULT = "io.modelcontextprotocol.spec.McpSchema$CallToolResult";
   static final String TEXT_CONTENT = "io.modelcontextprotocol.spec.McpSchema$TextContent";
 
@@ -50,11 +52,15 @@ final class GpuResultRewriter {
 
   private static Object rewriteText(Object record, GpuReading reading) throws Throwable {
     RecordCopy copy = RecordCopy.forType(record.getClass()).orElse(null);
-    if (copy == null || !(copy.get(record, "text") instanceof String text)) {
+    // ToolResult's text component; the SDK's TextContent calls its component "text" too.
+    if (copy == null
+        || !(copy.get(record, RuntimeContract.TOOL_RESULT_TEXT) instanceof String text)) {
       return record;
     }
     String changed = RenderTimeSuffix.insertAfterRenderTime(text, reading);
-    return changed.equals(text) ? record : copy.with(record, "text", changed);
+    return changed.equals(text)
+        ? record
+        : copy.with(record, RuntimeContract.TOOL_RESULT_TEXT, changed);
   }
 
   private static Object rewriteContent(Object result, GpuReading reading) throws Throwable {

@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.hooks.gpu;
 
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -80,7 +81,7 @@ public record GpuSettings(
           "gpu.comfyui.port");
 
   /** The tool sampled by default: the runtime's render call. */
-  public static final String DEFAULT_GPU_TOOL = "execute_workflow";
+  public static final String DEFAULT_GPU_TOOL = RuntimeContract.RENDER_TOOL;
 
   private static final Duration MIN_DURATION = Duration.ofMillis(100);
   private static final Duration MAX_INTERVAL = Duration.ofHours(24);
@@ -154,7 +155,8 @@ public record GpuSettings(
     Path nvidiaSmi = nvidiaSmiPath(options.get("gpu.nvidia-smi"));
     String host = options.get("gpu.comfyui.host");
     if (host == null) {
-      host = nonBlank(env.get("COMFYUI_HOST"), "127.0.0.1");
+      host =
+          nonBlank(env.get(RuntimeContract.COMFYUI_HOST_ENV), RuntimeContract.COMFYUI_HOST_DEFAULT);
     } else if (host.isBlank()) {
       throw invalid("gpu.comfyui.host", host, "expected a host name or address");
     }
@@ -163,11 +165,13 @@ public record GpuSettings(
     if (portValue != null) {
       port = (int) integer("gpu.comfyui.port", portValue, 1, 65535, "a TCP port (1-65535)");
     } else {
-      String envPort = env.get("COMFYUI_PORT");
+      String envPort = env.get(RuntimeContract.COMFYUI_PORT_ENV);
       port =
           envPort == null || envPort.isBlank()
-              ? 8188
-              : (int) integer("COMFYUI_PORT", envPort, 1, 65535, "a TCP port (1-65535)");
+              ? RuntimeContract.COMFYUI_PORT_DEFAULT
+              : (int)
+                  integer(
+                      RuntimeContract.COMFYUI_PORT_ENV, envPort, 1, 65535, "a TCP port (1-65535)");
     }
     Set<String> tools = tools(options.get("gpu.tools"));
     return new GpuSettings(mode, busy, idle, timeout, index, nvidiaSmi, host.trim(), port, tools);

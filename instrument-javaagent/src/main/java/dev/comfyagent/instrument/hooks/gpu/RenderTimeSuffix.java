@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.hooks.gpu;
 
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.regex.Matcher;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
 public final class RenderTimeSuffix {
 
   /** {@code Rendered in <seconds>s} at the very start of the text, as the runtime writes it. */
-  private static final Pattern RENDER_TIME = Pattern.compile("^Rendered in \\d+(?:\\.\\d+)?s");
+  private static final Pattern RENDER_TIME =
+      Pattern.compile("^" + Pattern.quote(RuntimeContract.RENDERED_IN) + "\\d+(?:\\.\\d+)?s");
 
   private static final BigDecimal BYTES_PER_GIB = BigDecimal.valueOf(1L << 30);
 

@@ -1,6 +1,7 @@
 package dev.comfyagent.instrument.hooks.probe;
 
 import dev.comfyagent.instrument.emit.MetricsSection;
+import dev.comfyagent.instrument.host.SizeMethod;
 import dev.comfyagent.instrument.weave.InstanceListener;
 import java.util.ArrayList;
 import java.util.Collections;

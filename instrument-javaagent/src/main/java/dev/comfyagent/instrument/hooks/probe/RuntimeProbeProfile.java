@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.hooks.probe;
 
+import dev.comfyagent.instrument.host.RuntimeContract;
 import java.util.List;
 
 /**
@@ -18,11 +19,14 @@ public final class RuntimeProbeProfile {
   /** The probes, in the order they are reported. */
   public static List<ProbeSpec> probes() {
     return List.of(
-        builtIn("node_catalog", "dev.comfyagent.runtime.discover.NodeCatalog", "size"),
-        builtIn("model_lists", "dev.comfyagent.runtime.discover.ModelCatalog", "size"),
-        builtIn("discovery_cache", "dev.comfyagent.runtime.discover.ManagerNodeMap", "size"),
-        builtIn("session_registry", "dev.comfyagent.runtime.session.SessionRegistry", "size"),
-        builtIn("undo_history_depth", "dev.comfyagent.runtime.workflow.UndoHistory", "depth"));
+        builtIn("node_catalog", RuntimeContract.NODE_CATALOG, RuntimeContract.SIZE),
+        builtIn("model_lists", RuntimeContract.MODEL_CATALOG, RuntimeContract.SIZE),
+        builtIn("discovery_cache", RuntimeContract.MANAGER_NODE_MAP, RuntimeContract.SIZE),
+        builtIn("session_registry", RuntimeContract.SESSION_REGISTRY, RuntimeContract.SIZE),
+        builtIn(
+            "undo_history_depth",
+            RuntimeContract.UNDO_HISTORY,
+            RuntimeContract.UNDO_HISTORY_DEPTH));
   }
 
   private static ProbeSpec builtIn(String name, String className, String method) {

@@ -24,9 +24,11 @@ import java.util.function.Supplier;
  *
  * <p>Reveals only the agent's own figures: tool names, counts and latencies, circuit breaker and
  * rate limiter names and counts, probe names with their values, the GPU source and its last
- * reading, error counts by kind, and the output directory. Never argument values, environment
- * values, or other paths (the GPU sampler's error messages, which can name {@code PATH} entries or
- * ComfyUI's address, stay in metrics.jsonl and on stderr).
+ * reading, error counts by kind, and where the output files are: the output directory relative to
+ * the working directory, or only its own name (as {@code .../logs}) when it lies elsewhere. Never
+ * an absolute path (which names users and the host's layout to whoever calls the tool), argument
+ * values, environment values, or other paths (the GPU sampler's error messages, which can name
+ * {@code PATH} entries or ComfyUI's address, stay in metrics.jsonl and on stderr).
  *
  * <p>Thread-safe.
  */
@@ -35,7 +37,7 @@ final class StatsReport {
   private static final int NAME_WIDTH_MAX = 40;
 
   private final AgentStats stats;
-  private final Path outputDir;
+  private final String outputDir;
   private final Supplier<String> version;
 
   /**
@@ -44,9 +46,29 @@ final class StatsReport {
    * @param version the agent's version, read when a report is made
    */
   StatsReport(AgentStats stats, Path outputDir, Supplier<String> version) {
+    this(stats, outputDir, Path.of(""), version);
+  }
+
+  /** A report that shows {@code outputDir} as seen from {@code workingDir}. */
+  StatsReport(AgentStats stats, Path outputDir, Path workingDir, Supplier<String> version) {
     this.stats = stats;
-    this.outputDir = outputDir;
+    this.outputDir = shownOutputDir(outputDir, workingDir);
     this.version = version;
+  }
+
+  /**
+   * The output directory as the report shows it: relative to {@code workingDir} when it is inside
+   * it ({@code logs}, or {@code .} for the working directory itself), else {@code .../<its name>}.
+   */
+  static String shownOutputDir(Path outputDir, Path workingDir) {
+    Path dir = outputDir.toAbsolutePath().normalize();
+    Path base = workingDir.toAbsolutePath().normalize();
+    if (dir.startsWith(base)) {
+      String relative = base.relativize(dir).toString();
+      return relative.isEmpty() ? "." : relative;
+    }
+    Path name = dir.getFileName();
+    return name == null ? "..." : ".../" + name;
   }
 
   /** A report: its text, its structured content, and whether it is an error. */
@@ -108,7 +130,7 @@ final class StatsReport {
         .append(": up ")
         .append(duration(uptime))
         .append("; figures since start (metrics.jsonl and traces.jsonl in ")
-        .append(outputDir.toAbsolutePath().normalize())
+        .append(outputDir)
         .append(")\n\n");
     table(text, figures.values());
     text.append('\n');
@@ -197,7 +219,7 @@ final class StatsReport {
     agent.put("internal_errors", health.internalErrors());
     agent.put("tool_calls_folded", stats.toolCallsFolded());
     agent.put("tool_calls_observable", health.toolCallsObservable());
-    agent.put("output_dir", outputDir.toAbsolutePath().normalize().toString());
+    agent.put("output_dir", outputDir);
     return agent;
   }
 

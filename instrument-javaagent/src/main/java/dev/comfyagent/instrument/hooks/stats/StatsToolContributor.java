@@ -1,5 +1,6 @@
 package dev.comfyagent.instrument.hooks.stats;
 
+import dev.comfyagent.instrument.host.SdkTypes;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.weave.SdkServerContributor;
 import java.util.ArrayList;

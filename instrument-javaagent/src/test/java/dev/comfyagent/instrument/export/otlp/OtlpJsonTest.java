@@ -3,8 +3,8 @@ package dev.comfyagent.instrument.export.otlp;
 import static dev.comfyagent.instrument.export.otlp.OtlpReceiver.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.comfyagent.instrument.export.DurationBuckets;
 import dev.comfyagent.instrument.export.KnownFigures;
+import dev.comfyagent.instrument.export.figures.DurationBuckets;
 import dev.comfyagent.instrument.record.TraceEvent;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfyagent.instrument.host.RecordCopy;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.ToolCallView;
 import dev.comfyagent.instrument.record.ToolCallView.Layer;

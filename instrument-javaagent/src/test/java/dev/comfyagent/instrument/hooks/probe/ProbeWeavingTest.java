@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.hooks.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.CorrelationSequences;
@@ -13,7 +14,6 @@ import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.weave.InProcessWeaver;
 import dev.comfyagent.instrument.weave.InstanceCaptureWeave;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.WeaveDispatch;
 import dev.comfyagent.instrument.weave.Weaver;
 import dev.comfyagent.runtime.discover.ManagerNodeMap;

@@ -2,13 +2,13 @@ package dev.comfyagent.instrument.hooks.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.RateLimiterBoard;
 import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +97,8 @@ class StatsReportTest {
     assertThat(answer.isError()).isFalse();
     assertThat(answer.text())
         .startsWith("instrument-javaagent 0.1.0: up 2m 05s; figures since start")
-        .contains("in /var/log/comfy-agent)")
+        .contains("(metrics.jsonl and traces.jsonl in .../comfy-agent)")
+        .doesNotContain("/var/log")
         .containsPattern("TOOL +CALLS +OK +ERR +P50 ms +P95 ms +P99 ms +MAX ms")
         .containsPattern("execute_workflow +1 +1 +0 +42\\d\\d +42\\d\\d +42\\d\\d +42\\d\\d")
         .containsPattern("load_workflow +4 +3 +1 +20\\.\\d +40\\.\\d +40\\.\\d +40\\.\\d")
@@ -135,7 +136,7 @@ class StatsReportTest {
     Map<?, ?> agent = (Map<?, ?>) json.get("agent");
     assertThat(agent.get("trace_lines_dropped")).isEqualTo(1L);
     assertThat(agent.get("tool_calls_folded")).isEqualTo(0L);
-    assertThat(agent.get("output_dir")).isEqualTo("/var/log/comfy-agent");
+    assertThat(agent.get("output_dir")).isEqualTo(".../comfy-agent");
   }
 
   @Test
@@ -233,5 +234,19 @@ class StatsReportTest {
     assertThat(StatsReport.duration(4_321)).isEqualTo("4.3s");
     assertThat(StatsReport.duration(125_000)).isEqualTo("2m 05s");
     assertThat(StatsReport.duration(3_725_000)).isEqualTo("1h 02m 05s");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "/srv/app/logs, /srv/app, logs",
+    "/srv/app/out/../logs, /srv/app, logs",
+    "/srv/app, /srv/app, .",
+    "/home/alice/agent-logs, /srv/app, .../agent-logs",
+    "/, /srv/app, ..."
+  })
+  void theOutputFolderIsShownRelativeToTheWorkingDirectoryNeverAsAnAbsolutePath(
+      String outputDir, String workingDir, String shown) {
+    assertThat(StatsReport.shownOutputDir(Path.of(outputDir), Path.of(workingDir)))
+        .isEqualTo(shown);
   }
 }

@@ -2,13 +2,13 @@ package dev.comfyagent.instrument.hooks.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
 import dev.comfyagent.instrument.record.RateLimiterBoard;
 import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

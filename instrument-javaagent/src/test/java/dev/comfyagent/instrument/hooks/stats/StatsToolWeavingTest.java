@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
+import dev.comfyagent.instrument.host.MethodHandleHostReader;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.AgentStats;
 import dev.comfyagent.instrument.record.CircuitBreakerBoard;
@@ -14,7 +15,6 @@ import dev.comfyagent.instrument.record.SessionGauge;
 import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
 import dev.comfyagent.instrument.weave.InProcessWeaver;
-import dev.comfyagent.instrument.weave.MethodHandleHostReader;
 import dev.comfyagent.instrument.weave.SdkServerFeaturesWeave;
 import dev.comfyagent.instrument.weave.SdkSessionsWeave;
 import dev.comfyagent.instrument.weave.WeaveDispatch;

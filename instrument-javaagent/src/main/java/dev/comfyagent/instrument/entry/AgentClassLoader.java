@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument;
+package dev.comfyagent.instrument.entry;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -52,6 +52,9 @@ final class AgentClassLoader extends SecureClassLoader {
   static final String PACKS = PREFIX + "classes/";
   static final String PACK_SUFFIX = ".pack";
   static final String LIST_SUFFIX = ".list";
+
+  /** The package whose classes the implementation shares with the entry: this one. */
+  static final String SHARED_PACKAGE = AgentClassLoader.class.getPackageName() + ".";
 
   /** The pack of the agent's own classes, whose list is read first. */
   static final String FIRST_PACK = "agent";
@@ -133,6 +136,20 @@ final class AgentClassLoader extends SecureClassLoader {
       }
       return pack;
     }
+  }
+
+  /**
+   * The entry package's classes come from the loader that loaded this one, where they are (they are
+   * at their normal paths in the jar, in no pack): the implementation shares {@link AgentArguments}
+   * with the entry that way, and gets no second copy of it.
+   */
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (name.startsWith(SHARED_PACKAGE)) {
+      ClassLoader entryLoader = AgentClassLoader.class.getClassLoader();
+      return Class.forName(name, false, entryLoader);
+    }
+    return super.loadClass(name, resolve);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.hooks.gpu;
+package dev.comfyagent.instrument.host;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe.
  */
-final class RecordCopy {
+public final class RecordCopy {
 
   private static final ClassValue<Optional<RecordCopy>> COPIES =
       new ClassValue<>() {
@@ -36,17 +36,17 @@ final class RecordCopy {
   }
 
   /** The copier of {@code type}, when it is a public record the agent can construct. */
-  static Optional<RecordCopy> forType(Class<?> type) {
+  public static Optional<RecordCopy> forType(Class<?> type) {
     return COPIES.get(type);
   }
 
   /** The value of component {@code name} of {@code record}. */
-  Object get(Object record, String name) throws Throwable {
+  public Object get(Object record, String name) throws Throwable {
     return accessors[index(name)].invoke(record);
   }
 
   /** A copy of {@code record} with component {@code name} set to {@code value}. */
-  Object with(Object record, String name, Object value) throws Throwable {
+  public Object with(Object record, String name, Object value) throws Throwable {
     int replaced = index(name);
     Object[] values = new Object[accessors.length];
     for (int i = 0; i < accessors.length; i++) {

@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument;
+package dev.comfyagent.instrument.entry;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -30,6 +30,9 @@ public final class AgentEntry {
 
   /** The exit status of a JVM whose start {@code strict=true} stopped. */
   static final int STRICT_EXIT_STATUS = 2;
+
+  /** How every line of the agent on stderr starts; the installer's strict refusals say it too. */
+  static final String REPORTED = "comfy-agent: ";
 
   /** The installer inside the agent class loader. */
   static final String INSTALLER = "dev.comfyagent.instrument.AgentInstaller";
@@ -87,23 +90,45 @@ public final class AgentEntry {
           Class.forName(INSTALLER, true, loader)
               .getMethod("install", String.class, Instrumentation.class, boolean.class, Path.class);
     } catch (Exception | LinkageError e) {
-      if (strictRequested(arguments)) {
-        System.err.println("comfy-agent: cannot start (" + e + "); stopping because strict=true");
+      if (stopsTheStart(arguments, e)) {
         stopStrictly(late, e);
-        return;
       }
-      System.err.println(
-          "comfy-agent: cannot start (" + e + "); the application runs without the agent");
       return;
     }
     try {
       invoke(install, arguments, instrumentation, late, jar);
     } catch (Exception | Error e) {
-      // Only strict=true throws out of the installer, which has said why on stderr already.
-      stopStrictly(late, e);
+      if (stopsTheStart(arguments, e)) {
+        stopStrictly(late, e);
+      }
     } finally {
       loader.startupDone();
     }
+  }
+
+  /**
+   * Reports a failure to start the agent and says whether it stops the JVM's start. The installer's
+   * own refusal under {@code strict=true} (an {@code IllegalStateException} whose message starts
+   * with {@value #REPORTED}) has been reported already and stops it; any other failure, a defect or
+   * a broken jar, is reported here on one stderr line naming it, and stops the start only when
+   * {@code strict} is asked for.
+   */
+  static boolean stopsTheStart(String arguments, Throwable failure) {
+    if (failure instanceof IllegalStateException
+        && failure.getMessage() != null
+        && failure.getMessage().startsWith(REPORTED)) {
+      return true;
+    }
+    boolean strict = strictRequested(arguments);
+    StackTraceElement[] trace = failure.getStackTrace();
+    String cause = failure + (trace.length == 0 ? "" : " at " + trace[0]);
+    System.err.println(
+        REPORTED
+            + "cannot start ("
+            + cause.replaceAll("\\R+", " ")
+            + "); "
+            + (strict ? "stopping because strict=true" : "the application runs without the agent"));
+    return strict;
   }
 
   /**
@@ -140,9 +165,9 @@ public final class AgentEntry {
     }
   }
 
-  private static boolean strictRequested(String arguments) {
-    return arguments != null
-        && arguments.replace(" ", "").matches("(?i).*(^|,)strict=(true|on|yes)(,|$).*");
+  /** Whether strict mode is asked for, by the rule the options themselves use. */
+  static boolean strictRequested(String arguments) {
+    return AgentArguments.strictRequested(arguments, System.getProperties(), System.getenv());
   }
 
   /** The jar this class was loaded from. */

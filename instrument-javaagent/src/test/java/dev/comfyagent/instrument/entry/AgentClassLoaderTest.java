@@ -1,8 +1,9 @@
-package dev.comfyagent.instrument;
+package dev.comfyagent.instrument.entry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.comfyagent.instrument.HiddenFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

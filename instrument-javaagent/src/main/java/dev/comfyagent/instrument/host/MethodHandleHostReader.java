@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.weave;
+package dev.comfyagent.instrument.host;
 
 import dev.comfyagent.instrument.record.HostReader;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  */
 public final class MethodHandleHostReader implements HostReader {
 
-  private static final String MDC_KEY = "correlation_id";
+  private static final String MDC_KEY = RuntimeContract.MDC_CORRELATION_ID;
 
-  private static final Accessor NAME = new Accessor("name", Object.class);
+  // Tool#name() of the runtime; the SDK's CallToolRequest and Tool name theirs the same way.
+  private static final Accessor NAME = new Accessor(RuntimeContract.TOOL_NAME, Object.class);
   private static final Accessor ARGUMENTS = new Accessor("arguments", Map.class);
   private static final Accessor TOOL = new Accessor("tool", Object.class);
   private static final Accessor META = new Accessor("meta", Map.class);
@@ -40,7 +41,7 @@ public final class MethodHandleHostReader implements HostReader {
   private static final Accessor GET_STATE = new Accessor("getState", Object.class);
   private static final Accessor IS_ERROR_BOXED = new Accessor("isError", Boolean.class);
   private static final Accessor IS_ERROR = new Accessor("isError", boolean.class);
-  private static final Accessor SIZE = new Accessor("size", int.class);
+  private static final Accessor SIZE = new Accessor(RuntimeContract.SIZE, int.class);
 
   private static final ClassValue<MethodHandle> MDC_GET =
       new ClassValue<>() {

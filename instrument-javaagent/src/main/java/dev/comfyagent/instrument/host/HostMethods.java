@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.weave;
+package dev.comfyagent.instrument.host;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.weave;
+package dev.comfyagent.instrument.host;
 
 import dev.comfyagent.instrument.record.HostReader.CallScope;
 import java.lang.invoke.MethodHandle;

@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.export;
+package dev.comfyagent.instrument.export.figures;
 
 /**
  * The names, units and descriptions of every exported metric, under OpenTelemetry's names; the

@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.hooks.probe;
+package dev.comfyagent.instrument.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

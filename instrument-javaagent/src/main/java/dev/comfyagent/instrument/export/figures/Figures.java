@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.export;
+package dev.comfyagent.instrument.export.figures;
 
 import java.util.List;
 

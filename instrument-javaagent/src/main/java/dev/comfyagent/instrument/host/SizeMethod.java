@@ -1,6 +1,5 @@
-package dev.comfyagent.instrument.hooks.probe;
+package dev.comfyagent.instrument.host;
 
-import dev.comfyagent.instrument.weave.HostMethods;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -18,7 +17,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  */
-final class SizeMethod {
+public final class SizeMethod {
 
   private static final MethodType READ = MethodType.methodType(Object.class, Object.class);
   private static final Class<?>[] ACCEPTED = {
@@ -36,7 +35,7 @@ final class SizeMethod {
    *
    * @throws IllegalArgumentException saying why there is no usable method, for the probe's report
    */
-  static SizeMethod find(Class<?> type, String name) {
+  public static SizeMethod find(Class<?> type, String name) {
     MethodHandle found = HostMethods.noArgs(type, name, ACCEPTED);
     if (found != null) {
       return new SizeMethod(found);
@@ -90,7 +89,7 @@ final class SizeMethod {
    *
    * @throws Throwable whatever the host's method throws
    */
-  long read(Object instance) throws Throwable {
+  public long read(Object instance) throws Throwable {
     Object value = (Object) handle.invokeExact(instance);
     if (value instanceof Number number) {
       return number.longValue();

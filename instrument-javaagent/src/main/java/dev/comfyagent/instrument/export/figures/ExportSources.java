@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.export;
+package dev.comfyagent.instrument.export.figures;
 
 import dev.comfyagent.instrument.emit.ProcessIdentity;
 import dev.comfyagent.instrument.record.AgentStats;

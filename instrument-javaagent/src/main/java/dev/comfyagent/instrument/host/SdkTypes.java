@@ -1,6 +1,5 @@
-package dev.comfyagent.instrument.hooks.stats;
+package dev.comfyagent.instrument.host;
 
-import dev.comfyagent.instrument.weave.HostMethods;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -24,7 +23,7 @@ import java.util.function.BiFunction;
  * {@code (Tool, BiFunction)} constructor, whose handler receives the arguments map (0.8 to 0.17) or
  * the {@code CallToolRequest} (1.0 on). Thread-safe.
  */
-final class SdkTypes {
+public final class SdkTypes {
 
   private static final String SCHEMA = "io.modelcontextprotocol.spec.McpSchema";
   private static final MethodHandles.Lookup PUBLIC = MethodHandles.publicLookup();
@@ -224,7 +223,7 @@ final class SdkTypes {
   }
 
   /** The SDK types of the server whose features record is {@code featuresType}, if complete. */
-  static Optional<SdkTypes> of(Class<?> featuresType) {
+  public static Optional<SdkTypes> of(Class<?> featuresType) {
     return BY_FEATURES.get(featuresType);
   }
 
@@ -232,7 +231,7 @@ final class SdkTypes {
    * An {@code McpSchema.Tool} marked read-only, idempotent, not destructive, closed world (where
    * the release has tool annotations and titles; 0.8 to 0.10 have neither).
    */
-  Object tool(String name, String title, String description, Map<String, Object> inputSchema)
+  public Object tool(String name, String title, String description, Map<String, Object> inputSchema)
       throws Throwable {
     if (toolShape == ToolShape.CONSTRUCTOR) {
       return toolConstructor.invoke(name, description, schema(inputSchema));
@@ -271,12 +270,13 @@ final class SdkTypes {
   }
 
   /** The server's asynchronous tool specification of {@code tool}, answered by {@code handler}. */
-  Object specification(Object tool, BiFunction<Object, Object, Object> handler) throws Throwable {
+  public Object specification(Object tool, BiFunction<Object, Object, Object> handler)
+      throws Throwable {
     return specification.invoke(tool, handler);
   }
 
   /** The name of the tool of a specification, or null when it is not one of this SDK's. */
-  String toolName(Object specification) {
+  public String toolName(Object specification) {
     try {
       return (String) toolName.invoke(specificationTool.invoke(specification));
     } catch (Throwable e) {
@@ -285,7 +285,7 @@ final class SdkTypes {
   }
 
   /** The names of the tools of a list of specifications (unknown entries left out). */
-  List<String> toolNames(List<?> specifications) {
+  public List<String> toolNames(List<?> specifications) {
     return specifications.stream().map(this::toolName).filter(n -> n != null).toList();
   }
 
@@ -293,7 +293,8 @@ final class SdkTypes {
    * A {@code CallToolResult} with one text content, and structured content where the release has it
    * (0.11 on).
    */
-  Object result(String text, Map<String, Object> structured, boolean isError) throws Throwable {
+  public Object result(String text, Map<String, Object> structured, boolean isError)
+      throws Throwable {
     if (resultBuilder == null) {
       return resultConstructor.invoke(List.of(textContent.invoke(text)), Boolean.valueOf(isError));
     }
@@ -307,7 +308,7 @@ final class SdkTypes {
   }
 
   /** A Reactor {@code Mono} of the host that runs {@code callable} when subscribed. */
-  Object mono(Callable<Object> callable) throws Throwable {
+  public Object mono(Callable<Object> callable) throws Throwable {
     return monoFromCallable.invoke(callable);
   }
 
@@ -315,7 +316,7 @@ final class SdkTypes {
    * The arguments of a call: the {@code arguments()} of a {@code CallToolRequest} (0.14 on), or the
    * map itself where the release hands the handler the arguments (0.8 to 0.17); null otherwise.
    */
-  Map<?, ?> arguments(Object request) throws Throwable {
+  public Map<?, ?> arguments(Object request) throws Throwable {
     if (request instanceof Map<?, ?> map) {
       return map;
     }
@@ -328,7 +329,7 @@ final class SdkTypes {
    * The capabilities with the tools capability set: {@code capabilities} itself when it has one or
    * is null (the features record then derives the capabilities from its tools, ours included).
    */
-  Object withToolsCapability(Object capabilities) throws Throwable {
+  public Object withToolsCapability(Object capabilities) throws Throwable {
     if (capabilities == null || capabilitiesTools.invoke(capabilities) != null) {
       return capabilities;
     }

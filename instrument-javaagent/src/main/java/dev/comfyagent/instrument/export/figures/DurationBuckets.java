@@ -1,4 +1,4 @@
-package dev.comfyagent.instrument.export;
+package dev.comfyagent.instrument.export.figures;
 
 /**
  * The fixed bucket bounds of the exported tool-call duration histogram, the same in every process
