@@ -10,9 +10,9 @@
  * loader.
  *
  * <p>May import: {@code attach}, {@code bootstrap}, {@code config}, {@code emit}, {@code export},
- * {@code record}, {@code weave}; nothing imports this package but the hooks (through {@code
- * AgentContext} and {@code AgentExtension}) and {@code export} (a cycle frozen in {@code
- * PackageCyclesTest}, not to be copied).
+ * {@code export.figures} (what the exports read), {@code host} (the host reader it creates), {@code
+ * record}, {@code weave}; nothing imports this package but the hooks (through {@code AgentContext}
+ * and {@code AgentExtension}).
  *
  * <p>Entry points:
  *

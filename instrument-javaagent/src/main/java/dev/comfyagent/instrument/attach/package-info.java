@@ -8,8 +8,8 @@
  * the operator can act on ({@code AttachFailure}). It also dispatches the jar's other commands
  * ({@code list}, {@code report}, {@code merge}).
  *
- * <p>May import: {@code fleet}, {@code report}; and the JDK's {@code jdk.attach} module. Nothing
- * here runs inside the target JVM.
+ * <p>May import: {@code fleet}, {@code host} (the runtime's names), {@code report}; and the JDK's
+ * {@code jdk.attach} module. Nothing here runs inside the target JVM.
  *
  * <p>Entry point:
  *

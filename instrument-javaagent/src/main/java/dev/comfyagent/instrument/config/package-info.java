@@ -8,7 +8,8 @@
  * dev.comfyagent.instrument.config.ToolPattern} ({@code tools=com.acme.*Tool#run}) and {@link
  * dev.comfyagent.instrument.config.HostPort}.
  *
- * <p>May import: no other package of the agent (every package may import this one).
+ * <p>May import: {@code entry} alone ({@code AgentArguments}, the one parser of the option string,
+ * which the entry needs before any of the agent is loaded); every package may import this one.
  *
  * <p>Entry points:
  *

@@ -8,11 +8,9 @@
  * GenAI) with fixed duration buckets ({@link dev.comfyagent.instrument.export.DurationBuckets});
  * their own failures are counted in {@link dev.comfyagent.instrument.export.ExportHealth}.
  *
- * <p>May import: {@code config}, {@code emit}, {@code record}, its two exporters ({@code
- * export.otlp}, {@code export.prometheus}), and the root package ({@code
- * dev.comfyagent.instrument}, for {@code AgentContext}: a cycle frozen in {@code
- * PackageCyclesTest}, as are the ones with its exporters, not to be copied). None of its classes is
- * loaded while both exports are off.
+ * <p>May import: {@code config}, {@code emit}, {@code record}, {@code export.figures} (what every
+ * exporter reads) and its two exporters ({@code export.otlp}, {@code export.prometheus}); no
+ * package cycle. None of its classes is loaded while both exports are off.
  *
  * <p>Entry point:
  *

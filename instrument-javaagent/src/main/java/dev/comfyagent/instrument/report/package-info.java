@@ -6,8 +6,8 @@
  * dev.comfyagent.instrument.report.ReportPage} lays it out, one {@code PageSection} per section of
  * the page, plots drawn as inline SVG by {@code Charts}. Nothing here runs inside an observed JVM.
  *
- * <p>May import: {@code fleet} (finding and reading the files), {@code record}; Jackson and
- * HdrHistogram.
+ * <p>May import: {@code fleet} (finding and reading the files), {@code host} (the render tool's
+ * name), {@code record}; Jackson and HdrHistogram.
  *
  * <p>Entry point:
  *

@@ -11,7 +11,8 @@
  * bridge and {@code WeaveDispatch}. Advice code refers only to the JDK and {@code bootstrap}
  * ({@code AdviceReferencesTest}).
  *
- * <p>May import: {@code bootstrap}, {@code config}, {@code record}; Byte Buddy (shaded).
+ * <p>May import: {@code bootstrap}, {@code config}, {@code host} (the runtime names it weaves, from
+ * {@code RuntimeContract}), {@code record}; Byte Buddy (shaded).
  *
  * <p>Entry points:
  *

@@ -6,8 +6,8 @@
  * dev.comfyagent.instrument.export.otlp.OtlpExporter}, settings in {@link
  * dev.comfyagent.instrument.export.otlp.OtlpSettings}).
  *
- * <p>May import: {@code config}, {@code emit}, {@code export}, {@code record}; Jackson (shaded) and
- * the JDK's HTTP client.
+ * <p>May import: {@code config}, {@code emit}, {@code export.figures}, {@code record}; Jackson
+ * (shaded) and the JDK's HTTP client.
  *
  * <p>Entry point:
  *

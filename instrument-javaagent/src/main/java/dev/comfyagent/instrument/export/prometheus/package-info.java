@@ -6,8 +6,8 @@
  * dev.comfyagent.instrument.export.prometheus.Exposition}), built from a fresh snapshot of the
  * figures per scrape ({@link dev.comfyagent.instrument.export.prometheus.MetricsEndpoint}).
  *
- * <p>May import: {@code config}, {@code emit}, {@code export}, {@code record}; the JDK's {@code
- * jdk.httpserver} module.
+ * <p>May import: {@code config}, {@code emit}, {@code export.figures}, {@code record}; the JDK's
+ * {@code jdk.httpserver} module.
  *
  * <p>Entry point:
  *

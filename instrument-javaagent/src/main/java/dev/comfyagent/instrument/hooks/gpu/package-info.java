@@ -10,7 +10,8 @@
  * dev.comfyagent.instrument.hooks.gpu.GpuFault}, never an exception in the host.
  *
  * <p>May import: the root package {@code dev.comfyagent.instrument} ({@code AgentContext}, {@code
- * AgentExtension}), {@code config}, {@code emit}, {@code record}; Jackson (shaded).
+ * AgentExtension}), {@code config}, {@code emit}, {@code host} (copying the runtime's result
+ * record), {@code record}; Jackson (shaded).
  *
  * <p>Entry points:
  *

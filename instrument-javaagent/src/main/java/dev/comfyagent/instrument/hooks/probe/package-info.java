@@ -8,8 +8,8 @@
  * section of the metrics line with the heap in use.
  *
  * <p>May import: the root package {@code dev.comfyagent.instrument} ({@code AgentContext}, {@code
- * AgentExtension}), {@code config}, {@code emit}, {@code record}, {@code weave} (the capture weave
- * and its listener).
+ * AgentExtension}), {@code config}, {@code emit}, {@code host} (the size methods), {@code record},
+ * {@code weave} (the capture weave and its listener).
  *
  * <p>Entry point:
  *

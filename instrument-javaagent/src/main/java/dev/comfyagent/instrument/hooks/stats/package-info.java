@@ -6,7 +6,7 @@
  *
  * <p>May import: the root package {@code dev.comfyagent.instrument} ({@code AgentContext}, {@code
  * AgentExtension}), {@code attach} (what the agent's loaded marker is called), {@code config},
- * {@code record}, {@code weave}.
+ * {@code host} (the SDK's own types), {@code record}, {@code weave}.
  *
  * <p>Entry point:
  *
