@@ -1,7 +1,7 @@
 package dev.comfyagent.instrument.weave;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
@@ -28,7 +28,8 @@ public final class InstanceCaptureWeave implements WeaveTarget {
 
   /**
    * @param classNames the classes whose instances to see
-   * @param captureOnUse whether public instance methods also report their instance (late attach)
+   * @param captureOnUse whether instance methods that are not private also report their instance
+   *     (late attach)
    */
   public InstanceCaptureWeave(Set<String> classNames, boolean captureOnUse) {
     this.classNames = new TreeSet<>(classNames);
@@ -50,7 +51,9 @@ public final class InstanceCaptureWeave implements WeaveTarget {
     if (captureOnUse) {
       transformer =
           transformer.advice(
-              isPublic().and(not(isStatic())).and(not(isConstructor())),
+              // Not only public ones: a class may be used through package-private methods alone
+              // (the runtime's undo history is changed by its workflow state that way).
+              not(isPrivate()).and(not(isStatic())).and(not(isConstructor())),
               UsedAdvice.class.getName());
     }
     return rules.classes(classNames.toArray(new String[0])).transform(transformer);
