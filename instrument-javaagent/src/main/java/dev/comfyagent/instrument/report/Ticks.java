@@ -13,28 +13,12 @@ import java.util.Locale;
  */
 final class Ticks {
 
-  private static final long[] TIME_STEPS = {
-    1_000,
-    2_000,
-    5_000,
-    10_000,
-    15_000,
-    30_000,
-    60_000,
-    120_000,
-    300_000,
-    600_000,
-    900_000,
-    1_800_000,
-    3_600_000,
-    7_200_000,
-    10_800_000,
-    21_600_000,
-    43_200_000,
-    86_400_000,
-    172_800_000,
-    604_800_000
-  };
+  /** The bin widths, then two and seven days: ticks may be sparser than bins. */
+  private static final long[] TIME_STEPS =
+      java.util.stream.LongStream.concat(
+              java.util.Arrays.stream(TimeBins.NICE_WIDTHS),
+              java.util.stream.LongStream.of(172_800_000, 604_800_000))
+          .toArray();
 
   private static final DateTimeFormatter SECONDS =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
