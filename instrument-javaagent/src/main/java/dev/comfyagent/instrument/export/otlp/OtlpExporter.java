@@ -9,6 +9,7 @@ import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TraceSink;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +36,9 @@ import java.util.function.Predicate;
  * failure is described on stderr, later ones only counted ({@link ExportHealth}).
  *
  * <p><b>At exit.</b> {@link #stop} sends what is queued and the last metrics within {@code
- * budgetMillis}, without retries past it; the thread is a daemon, so a collector that never answers
- * cannot hold the JVM.
+ * budgetMillis}, without retries past it; a refused connection is not retried at all (nothing
+ * listens, and the host's exit should not wait for that); the thread is a daemon, so a collector
+ * that never answers cannot hold the JVM.
  *
  * <p>Thread-safe.
  */
@@ -222,6 +224,12 @@ public final class OtlpExporter implements TraceSink {
       }
       if (!answer.retryable() || attempt == MAX_ATTEMPTS) {
         failed(traces, url, answer.describe());
+        return answer;
+      }
+      if (stopping && answer.failure() instanceof ConnectException) {
+        // Nothing listens there: waiting out the exit budget for a collector that is down would
+        // only hold the host's exit (an MCP client kills a server that is slow to go).
+        failed(traces, url, answer.describe() + "; not retried at exit: nothing listens there");
         return answer;
       }
       long wait =

@@ -153,6 +153,25 @@ class OtlpExporterTest {
   }
 
   @Test
+  void aRefusedConnectionAtExitIsNotRetriedSoTheHostExitsAtOnce() throws Exception {
+    URI dead;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      dead = URI.create("http://127.0.0.1:" + closed.getLocalPort());
+    }
+    OtlpExporter exporter = exporter(dead, 100, 60_000);
+    exporter.start();
+    for (int i = 1; i <= 10; i++) {
+      exporter.offer(event(i)); // held for the span delay: sent by the flush at stop
+    }
+    exporter.stop(5000);
+    assertThat(known.exportHealth.retries()).as("no retry within the exit budget").isZero();
+    assertThat(known.exportHealth.spansDropped()).isEqualTo(10);
+    assertThat(known.exportHealth.traceRequestsFailed()).isEqualTo(1);
+    assertThat(known.exportHealth.metricRequestsFailed()).isEqualTo(1);
+    assertThat(known.exportHealth.lastError()).contains("not retried at exit");
+  }
+
+  @Test
   void retryAfterIsReadAsSecondsOrAnHttpDate() {
     assertThat(OtlpSender.retryAfterMillis("3")).isEqualTo(3000);
     assertThat(OtlpSender.retryAfterMillis(null)).isEqualTo(-1);
