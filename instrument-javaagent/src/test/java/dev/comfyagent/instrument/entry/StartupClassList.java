@@ -39,7 +39,7 @@ public final class StartupClassList {
 
   private static final String RUNTIME_MAIN = "dev.comfyagent.runtime.cli.RuntimeMain";
   private static final long TIMEOUT_SECONDS = 120;
-  private static final long SETTLE_MILLIS = 1500;
+  private static final long SETTLE_MILLIS = 2500;
 
   private StartupClassList() {}
 
