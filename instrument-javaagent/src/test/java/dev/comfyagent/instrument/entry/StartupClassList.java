@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class StartupClassList {
 
   private static final String RUNTIME_MAIN = "dev.comfyagent.runtime.cli.RuntimeMain";
   private static final long TIMEOUT_SECONDS = 120;
+  private static final String SOURCE = " source: ";
   private static final long SETTLE_MILLIS = 2500;
 
   private StartupClassList() {}
@@ -125,13 +128,9 @@ public final class StartupClassList {
    * a/b/C.class}.
    */
   static List<String> agentClassFiles(List<String> logLines, Path jar) {
-    // HotSpot logs the agent class loader's code source as file:/x/agent.jar, and the system class
-    // loader's (the entry classes) as the plain path.
-    String url = " source: file:" + jar;
-    String path = " source: " + jar;
     Set<String> classFiles = new LinkedHashSet<>();
     for (String line : logLines) {
-      if (line.endsWith(url) || line.endsWith(path)) {
+      if (loadedFrom(line, jar)) {
         int start = line.indexOf("] ", line.indexOf("class,load")) + 2;
         int end = line.indexOf(' ', start);
         classFiles.add(line.substring(start, end).replace('.', '/') + ".class");
@@ -184,6 +183,25 @@ public final class StartupClassList {
         });
     server.start();
     return server;
+  }
+
+  /**
+   * Whether an {@code -Xlog:class+load} line names {@code jar} as its source: HotSpot writes the
+   * agent class loader's code source as a URL ({@code file:/x/agent.jar}, {@code
+   * file:/C:/x/agent.jar}) and the system class loader's as a path.
+   */
+  static boolean loadedFrom(String line, Path jar) {
+    int at = line.indexOf(SOURCE);
+    if (at < 0 || !line.endsWith(jar.getFileName().toString())) {
+      return false;
+    }
+    String source = line.substring(at + SOURCE.length()).strip();
+    try {
+      Path path = source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
+      return path.toAbsolutePath().normalize().equals(jar.toAbsolutePath().normalize());
+    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+      return false; // InvalidPathException is an IllegalArgumentException
+    }
   }
 
   private static void send(OutputStream in, String line) throws IOException {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.comfyagent.it.harness.PackagedJars;
 import dev.comfyagent.it.harness.RuntimeServer;
 import dev.comfyagent.simulator.ComfyUiSimulator;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ class StartupPackIT {
 
   private static final String PACKS = "inst/classes/";
   private static final String STARTUP_LIST = PACKS + "startup.list";
+  private static final String SOURCE = " source: ";
 
   @Test
   void theRuntimesStartLoadsTheAgentsClassesFromTheStartupPackOnly() throws Exception {
@@ -69,16 +72,35 @@ class StartupPackIT {
 
   /** The class files whose {@code -Xlog:class+load} source is the packaged agent jar. */
   private static List<String> agentClassFiles(List<String> lines) {
-    String jar = PackagedJars.agentJar().toAbsolutePath().toString();
+    Path jar = PackagedJars.agentJar();
     List<String> classFiles = new ArrayList<>();
     for (String line : lines) {
-      if (line.endsWith(" source: file:" + jar) || line.endsWith(" source: " + jar)) {
+      if (loadedFrom(line, jar)) {
         int start = line.indexOf("] ", line.indexOf("class,load")) + 2;
         classFiles.add(
             line.substring(start, line.indexOf(' ', start)).replace('.', '/') + ".class");
       }
     }
     return classFiles;
+  }
+
+  /**
+   * Whether an {@code -Xlog:class+load} line names {@code jar} as its source: HotSpot writes the
+   * agent class loader's code source as a URL ({@code file:/x/agent.jar}, {@code
+   * file:/C:/x/agent.jar}) and the system class loader's as a path.
+   */
+  static boolean loadedFrom(String line, Path jar) {
+    int at = line.indexOf(SOURCE);
+    if (at < 0 || !line.endsWith(jar.getFileName().toString())) {
+      return false;
+    }
+    String source = line.substring(at + SOURCE.length()).strip();
+    try {
+      Path path = source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
+      return path.toAbsolutePath().normalize().equals(jar.toAbsolutePath().normalize());
+    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+      return false; // InvalidPathException is an IllegalArgumentException
+    }
   }
 
   /** The classes listed by every pack but the startup pack. */
