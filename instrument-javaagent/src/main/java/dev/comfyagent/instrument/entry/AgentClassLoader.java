@@ -33,13 +33,16 @@ import java.util.zip.ZipInputStream;
  * <p>Class files are stored in <em>packs</em>: {@code inst/classes/<name>.pack} is a zip archive of
  * uncompressed class files (compressed as a whole by the agent jar, which makes the jar about half
  * the size of one compressed entry per class), and {@code inst/classes/<name>.list} names the
- * classes in it, one path per line. A pack is read whole when one of its classes is needed. While
- * the agent and its host start, packs are held, so that each is read once: most agent classes load
- * in {@code premain}, but the weaving machinery and the advice are needed again while the host
- * loads the classes the agent weaves, and a pack dropped in between would be inflated again (5 to
- * 25 ms each, a dozen times over when the young collections of a starting host clear them). From
- * {@value #HOLD_AFTER_STARTUP_MILLIS} ms after {@link #startupDone()} on, packs are held weakly, so
- * that the memory goes back to the host at the next garbage collection (a later miss reads the pack
+ * classes in it, one path per line. A pack is read whole when one of its classes is needed. The
+ * {@value #FIRST_PACK} pack, whose list is read first, holds exactly the classes the build saw the
+ * agent load while agent-runtime started (see {@code instrument-javaagent/pom.xml}), so a start
+ * inflates and holds that pack only, not the packs of the classes it never uses. While the agent
+ * and its host start, packs are held, so that each is read once: most agent classes load in {@code
+ * premain}, but the weaving machinery and the advice are needed again while the host loads the
+ * classes the agent weaves, and a pack dropped in between would be inflated again (5 to 25 ms each,
+ * a dozen times over when the young collections of a starting host clear them). From {@value
+ * #HOLD_AFTER_STARTUP_MILLIS} ms after {@link #startupDone()} on, packs are held weakly, so that
+ * the memory goes back to the host at the next garbage collection (a later miss reads the pack
  * again). A class stored as a single {@code inst/<path>.classdata} entry (the earlier layout) is
  * found too. Other resources are {@code inst/<path>} entries.
  *
@@ -56,8 +59,10 @@ final class AgentClassLoader extends SecureClassLoader {
   /** The package whose classes the implementation shares with the entry: this one. */
   static final String SHARED_PACKAGE = AgentClassLoader.class.getPackageName() + ".";
 
-  /** The pack of the agent's own classes, whose list is read first. */
-  static final String FIRST_PACK = "agent";
+  /**
+   * The pack of the classes the agent loads while it starts (the build measures them): read first.
+   */
+  static final String FIRST_PACK = "startup";
 
   /** How long packs stay held after {@code premain} returned: the host's own start-up. */
   static final long HOLD_AFTER_STARTUP_MILLIS = 30_000;

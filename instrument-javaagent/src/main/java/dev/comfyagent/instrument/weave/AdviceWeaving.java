@@ -10,6 +10,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
@@ -47,10 +48,14 @@ final class AdviceWeaving implements ClassFileTransformer {
   private final List<WeaveRules.Rule> rules;
   private final AgentHealth health;
   private final ClassLoader agentLoader;
+  // Advice goes on declared methods only, so the woven class's method graph needs no supertype:
+  // the default compiler describes the whole hierarchy of every woven class (a third of what
+  // weaving allocated while agent-runtime started, and its supertypes' class files read again).
   private final ByteBuddy byteBuddy =
       new ByteBuddy()
           .with(TypeValidation.DISABLED)
-          .with(Implementation.Context.Disabled.Factory.INSTANCE);
+          .with(Implementation.Context.Disabled.Factory.INSTANCE)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
   private final Map<ClassLoader, TypePool.CacheProvider> pools = new WeakHashMap<>();
   private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
 

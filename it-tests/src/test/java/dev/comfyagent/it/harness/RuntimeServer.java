@@ -93,6 +93,7 @@ public final class RuntimeServer implements AutoCloseable {
     private final Path dir;
     private final ComfyUiSimulator comfy;
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> jvmArgs = new java.util.ArrayList<>();
     private String agentOptions;
     private boolean withAgent;
 
@@ -111,6 +112,12 @@ public final class RuntimeServer implements AutoCloseable {
     /** Sets an environment variable of the runtime (PATH, for fake nvidia-smi scripts). */
     public Builder env(String name, String value) {
       env.put(name, value);
+      return this;
+    }
+
+    /** Adds an option of the runtime's JVM ({@code -Xlog:...}). */
+    public Builder jvmArg(String arg) {
+      jvmArgs.add(arg);
       return this;
     }
 
@@ -135,6 +142,7 @@ public final class RuntimeServer implements AutoCloseable {
         java.agent(agentOptions);
       }
       env.forEach(java::env);
+      jvmArgs.forEach(java::jvmArg);
       ChildJvm jvm = java.start();
       try {
         return new RuntimeServer(jvm, StdioMcpClient.connect(jvm));
