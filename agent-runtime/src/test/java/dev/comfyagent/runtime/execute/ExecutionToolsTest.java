@@ -178,7 +178,22 @@ class ExecutionToolsTest {
 
     call("execute_workflow", "{}", context);
 
-    List<RecordingContext.Notification> sent = context.notifications;
+    assertStepAndNodeProgressInOrder(context.notifications);
+  }
+
+  @Test
+  void sendsEveryStepEvenWhenComfyUiRegistersTheSocketLate() throws Exception {
+    // ComfyUI answers the /ws upgrade before it knows the client id: a prompt queued at once
+    // would lose its first messages (under load, the flaky failure of the test above).
+    comfy.registerWebSocketsLate(Duration.ofMillis(200));
+    RecordingContext context = new RecordingContext(CONNECTION, true);
+
+    call("execute_workflow", "{}", context);
+
+    assertStepAndNodeProgressInOrder(context.notifications);
+  }
+
+  private static void assertStepAndNodeProgressInOrder(List<RecordingContext.Notification> sent) {
     assertThat(sent).isNotEmpty();
     for (int i = 1; i < sent.size(); i++) {
       assertThat(sent.get(i).progress()).isGreaterThan(sent.get(i - 1).progress());
