@@ -174,6 +174,17 @@ class ExecutionToolsTest {
 
   @Test
   void sendsStepAndNodeProgressInOrderWhenTheClientAskedForIt() throws Exception {
+    // Progress comes over the socket only: with the tests' 50 ms poll interval, a socket quiet for
+    // 0.5 s (a loaded machine) is double-checked against /history, which may end the run before
+    // the socket's last messages are read, and those steps are then never reported.
+    tools =
+        toolsWith(
+            new ExecutionSettings(
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                10));
     RecordingContext context = new RecordingContext(CONNECTION, true);
 
     call("execute_workflow", "{}", context);
