@@ -2,6 +2,7 @@ package dev.comfyagent.simulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -21,9 +22,15 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
   private final EventChannel events;
   private final PromptQueue queue;
   private final PromptRunner runner;
+  private final Faults faults;
   private volatile Session session;
 
-  ClientSocket(String requestedId, EventChannel events, PromptQueue queue, PromptRunner runner) {
+  ClientSocket(
+      String requestedId,
+      EventChannel events,
+      PromptQueue queue,
+      PromptRunner runner,
+      Faults faults) {
     this.clientId =
         requestedId == null || requestedId.isEmpty()
             ? UUID.randomUUID().toString().replace("-", "")
@@ -31,10 +38,21 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
     this.events = events;
     this.queue = queue;
     this.runner = runner;
+    this.faults = faults;
   }
 
   @Override
   public void onWebSocketOpen(Session openedSession) {
+    // Jetty has answered the upgrade already: until the socket is registered below, messages for
+    // its client id are dropped, as ComfyUI drops messages for an id it does not know.
+    Duration late = faults.socketRegistrationDelay();
+    if (!late.isZero()) {
+      try {
+        Thread.sleep(late.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     this.session = openedSession;
     events.register(clientId, openedSession);
     log.debug("[simulator] WebSocket client {} connected", clientId);

@@ -95,7 +95,8 @@ public final class ComfyUiSimulator implements AutoCloseable {
                             Request.extractQueryParameters(upgrade).getValue("clientId"),
                             events,
                             queue,
-                            runner));
+                            runner,
+                            faults));
               }
             });
     sockets.setHandler(api);
@@ -263,6 +264,17 @@ public final class ComfyUiSimulator implements AutoCloseable {
   /** The next run cuts its client's WebSocket right after its first node starts. */
   public void dropWebSocketInNextRun() {
     faults.dropSocketInNextRuns(1);
+  }
+
+  /**
+   * Registers each WebSocket opened from now on under its client id only {@code delay} after its
+   * upgrade was answered; messages for that client id sent meanwhile are dropped (as ComfyUI drops
+   * messages for a client id it does not know). Shows whether a client waits for the socket's first
+   * message ({@code status}, sent once registered) before it queues a prompt. {@link Duration#ZERO}
+   * turns it off.
+   */
+  public void registerWebSocketsLate(Duration delay) {
+    faults.socketRegistrationDelay(delay);
   }
 
   /** Cuts every open WebSocket now. */

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The faults a test asked the simulator to show: HTTP answers replaced by an error status or by
- * malformed JSON, slow answers, a prompt failing at a node, a WebSocket cut mid-run, and a paused
- * worker. Each rule counts down and disappears when used up.
+ * malformed JSON, slow answers, a prompt failing at a node, a WebSocket cut mid-run or registered
+ * late, and a paused worker. Each rule counts down and disappears when used up.
  *
  * <p>Thread-safe: every method synchronizes on the instance.
  */
@@ -42,6 +42,7 @@ final class Faults {
   private final List<NodeFailure> nodeFailures = new ArrayList<>();
   private Duration responseDelay = Duration.ZERO;
   private int socketDrops;
+  private Duration socketRegistrationDelay = Duration.ZERO;
   private boolean paused;
 
   synchronized void add(HttpFault fault, int times) {
@@ -103,6 +104,15 @@ final class Faults {
     return false;
   }
 
+  synchronized void socketRegistrationDelay(Duration delay) {
+    socketRegistrationDelay = delay;
+  }
+
+  /** How long a new WebSocket waits, after its upgrade was answered, before it is registered. */
+  synchronized Duration socketRegistrationDelay() {
+    return socketRegistrationDelay;
+  }
+
   synchronized void paused(boolean value) {
     paused = value;
     notifyAll();
@@ -120,6 +130,7 @@ final class Faults {
     nodeFailures.clear();
     responseDelay = Duration.ZERO;
     socketDrops = 0;
+    socketRegistrationDelay = Duration.ZERO;
     paused(false);
   }
 }

@@ -64,7 +64,10 @@ public interface ComfyUiClient {
 
   /**
    * Opens {@code /ws?clientId=} and delivers its JSON messages ({@code {type, data}}) to {@code
-   * listener} until closed; binary preview frames are skipped.
+   * listener} until closed; binary preview frames are skipped. Returns once ComfyUI greeted the
+   * socket with its first message ({@code status}, sent when ComfyUI has registered the client id;
+   * messages for an id it has not registered yet are dropped), or after a short wait without one: a
+   * prompt queued after this returns loses no message.
    *
    * @throws ComfyUiUnavailableException when the socket cannot be opened
    */

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * listener's own failure is logged and never closes the socket.
  *
  * <p>Usage: {@code new ComfyUiSocketListener(listener)} to {@code buildAsync}, then {@link
- * #subscription} of the socket for the caller. The JDK calls it from one thread at a time.
+ * #awaitGreeting} and {@link #subscription} of the socket for the caller. The JDK calls it from one
+ * thread at a time.
  */
 final class ComfyUiSocketListener implements WebSocket.Listener {
 
@@ -27,9 +32,29 @@ final class ComfyUiSocketListener implements WebSocket.Listener {
   private final ComfyUiEventListener listener;
   private final StringBuilder text = new StringBuilder();
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Completed by the first JSON message, or by the close if none came first.
+  private final CompletableFuture<Void> greeted = new CompletableFuture<>();
 
   ComfyUiSocketListener(ComfyUiEventListener listener) {
     this.listener = listener;
+  }
+
+  /**
+   * Waits until the socket's first JSON message (or its close) arrived, at most {@code timeout};
+   * true when it did. ComfyUI answers the upgrade before it registers the socket under its client
+   * id, drops messages for a client id it does not know yet, and sends {@code status} to the socket
+   * as soon as it is registered: after that greeting, no message for the client id is lost.
+   */
+  boolean awaitGreeting(Duration timeout) throws InterruptedException {
+    try {
+      greeted.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      // Never completed exceptionally.
+      return true;
+    }
   }
 
   /** The caller's handle: closing it closes the socket and reports a normal close. */
@@ -100,10 +125,13 @@ final class ComfyUiSocketListener implements WebSocket.Listener {
       listener.onMessage(node.get("type").asText(), node.path("data"));
     } catch (RuntimeException e) {
       log.warn("a /ws listener failed on a {} message", node.get("type").asText(), e);
+    } finally {
+      greeted.complete(null);
     }
   }
 
   private void notifyClosed(Throwable error) {
+    greeted.complete(null);
     try {
       listener.onClosed(error);
     } catch (RuntimeException e) {

@@ -13,12 +13,15 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ComfyUiClient} over {@code java.net.http}: HTTP for the API, a WebSocket for {@code /ws}.
@@ -49,6 +52,10 @@ public final class HttpComfyUiClient implements ComfyUiClient {
 
   /** The name of the circuit breaker and of the rate limiter in their registries. */
   public static final String RESILIENCE_NAME = "comfyui";
+
+  private static final Logger log = LoggerFactory.getLogger(HttpComfyUiClient.class);
+
+  private static final Duration MAX_GREETING_WAIT = Duration.ofSeconds(2);
 
   private final ComfyUiSettings settings;
   private final String endpoint;
@@ -251,7 +258,24 @@ public final class HttpComfyUiClient implements ComfyUiClient {
                 throw new ComfyUiException("interrupted while opening the ComfyUI WebSocket");
               }
             });
-    return socketListener.subscription(socket);
+    EventSubscription subscription = socketListener.subscription(socket);
+    try {
+      if (!socketListener.awaitGreeting(greetingWait())) {
+        // A server that never greets still gets the socket; its first messages may be lost.
+        log.debug("no first message on /ws within {}; going on without it", greetingWait());
+      }
+    } catch (InterruptedException e) {
+      subscription.close();
+      Thread.currentThread().interrupt();
+      throw new ComfyUiException("interrupted while waiting for ComfyUI's first /ws message");
+    }
+    return subscription;
+  }
+
+  /** How long {@link #subscribe} waits for ComfyUI's greeting: the request timeout, 2 s at most. */
+  private Duration greetingWait() {
+    Duration timeout = settings.requestTimeout();
+    return timeout.compareTo(MAX_GREETING_WAIT) < 0 ? timeout : MAX_GREETING_WAIT;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

@@ -44,12 +44,14 @@ import java.util.Set;
  *   <li><b>Fuzzy</b>, only when some word may be a typo (no term starts with it nor with each of
  *       its parts): the token rule again with typos allowed: a word (or part) of at least 4 chars
  *       that is no term also matches terms that do not start with it, within 1 edit (2 when longer
- *       than 7; optimal string alignment, so a swap of neighbours is one edit) and sharing all but
- *       3 per allowed edit of its distinct padded trigrams ({@link SearchText#paddedTrigrams}; a
- *       swap of neighbours inside a word changes four, so that filter can miss it). Then, for a
- *       query of several words, when those full matches leave room, nodes matching only some words
- *       join at their summed word weights times the number of words matched over 3 n&sup2; (at
- *       least 1).
+ *       than 7; optimal string alignment, so a swap of neighbours, {@code sapmler} for {@code
+ *       sampler}, is one edit and a swap of two chars further apart is two) and sharing all but 4
+ *       per allowed edit of its distinct padded trigrams ({@link SearchText#paddedTrigrams}; an
+ *       insertion, deletion or substitution changes at most three of them, a swap of neighbours
+ *       four), at least one (so a 4-char word with its middle two swapped, which shares none, is
+ *       not found). Then, for a query of several words, when those full matches leave room, nodes
+ *       matching only some words join at their summed word weights times the number of words
+ *       matched over 3 n&sup2; (at least 1).
  * </ol>
  *
  * <p>A node is answered once, in the first tier it matches; within a tier an installed node gains
@@ -78,6 +80,9 @@ final class NodeSearchQuery {
   static final int INSTALLED_BONUS = 25;
   static final int MAX_WORDS = 8;
   static final int MAX_PREFIX_EXPANSION = 4096;
+
+  /** The most padded trigrams of a word one edit changes (a swap of neighbours). */
+  static final int TRIGRAMS_PER_EDIT = 4;
 
   private final QueryScratch s;
   private final NodeSearchIndex index;
@@ -342,8 +347,9 @@ final class NodeSearchQuery {
     // One typo in short words, two in long ones; more would match unrelated words.
     int maxDistance = length <= 7 ? 1 : 2;
     int[] grams = distinct(SearchText.paddedTrigrams(token));
-    // A word within d edits of the token shares all but at most 3d of its trigrams.
-    int needed = Math.max(1, grams.length - 3 * maxDistance);
+    // A word within d edits of the token shares all but at most 4d of its trigrams: a swap of
+    // neighbours changes the four trigrams that hold either char (other edits change three).
+    int needed = Math.max(1, grams.length - TRIGRAMS_PER_EDIT * maxDistance);
     int[] shared = s.vocabCounts;
     int[] touched = s.vocabTouched;
     int touchedCount = 0;

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends prompts to ComfyUI and follows each one until it ends, whether or not a tool call is still
- * waiting for it: over the prompt's own {@code /ws?clientId=} socket, opened before the prompt is
- * queued so no message is missed, and by polling {@code /history/{id}} when the socket cannot be
- * opened, drops mid-run, or goes quiet. Keeps the recent executions (bounded) for {@code
- * get_execution_status}, and the last one of each MCP connection.
+ * waiting for it: over the prompt's own {@code /ws?clientId=} socket, opened (and greeted by
+ * ComfyUI, see {@link ComfyUiClient#subscribe}) before the prompt is queued so no message is
+ * missed, and by polling {@code /history/{id}} when the socket cannot be opened, drops mid-run, or
+ * goes quiet. Keeps the recent executions (bounded) for {@code get_execution_status}, and the last
+ * one of each MCP connection.
  *
  * <p>Thread-safe. Following runs on a small pool of daemon threads.
  */

@@ -275,6 +275,37 @@ class HttpComfyUiClientTest {
   }
 
   @Test
+  void subscribeWaitsUntilComfyUiRegisteredTheSocketSoTheRunLosesNoMessage() throws Exception {
+    // ComfyUI answers the upgrade before it knows the client id; messages sent meanwhile are lost.
+    comfy.registerWebSocketsLate(Duration.ofMillis(300));
+    List<String> types = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> succeeded = new CompletableFuture<>();
+    EventSubscription subscription =
+        client.subscribe(
+            "listener-late",
+            new ComfyUiEventListener() {
+              @Override
+              public void onMessage(String type, JsonNode data) {
+                types.add(type);
+                if (type.equals("execution_success")) {
+                  succeeded.complete(null);
+                }
+              }
+
+              @Override
+              public void onClosed(Throwable error) {}
+            });
+
+    client.queuePrompt(txt2img(), "listener-late");
+
+    succeeded.get(10, TimeUnit.SECONDS);
+    assertThat(types)
+        .startsWith("status")
+        .containsSubsequence("execution_start", "executing", "progress", "execution_success");
+    subscription.close();
+  }
+
+  @Test
   void closingASubscriptionReportsANormalClose() throws Exception {
     CompletableFuture<Throwable> closed = new CompletableFuture<>();
     EventSubscription subscription =

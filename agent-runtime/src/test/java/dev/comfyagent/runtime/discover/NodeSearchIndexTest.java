@@ -57,6 +57,34 @@ class NodeSearchIndexTest {
         .isEqualTo(tuple("ImageUpscaleWithModel", Tier.FUZZY));
   }
 
+  @Test
+  void findsAWordWithTwoNeighbouringCharsSwappedInsideIt() {
+    // "sapmler" keeps only 3 of the 7 padded trigrams of "sampler": one swap, four trigrams.
+    List<NodeMatch> matches = INDEX.search("sapmler", 5, false);
+
+    assertThat(matches)
+        .extracting(NodeMatch::classType, NodeMatch::tier)
+        .containsExactlyInAnyOrder(
+            tuple("KSampler", Tier.FUZZY), tuple("KSamplerAdvanced", Tier.FUZZY));
+  }
+
+  @Test
+  void countsASwapOfCharsFurtherApartAsTwoEdits() {
+    // "spmaler" swaps the a and the p of "sampler", two apart: two edits, one too many for 7 chars.
+    assertThat(INDEX.search("spmaler", 5, false)).isEmpty();
+  }
+
+  @Test
+  void allowingSwapsLeavesExactAndPrefixRankingsAsTheyWere() {
+    assertThat(INDEX.search("KSampler", 5, false))
+        .extracting(NodeMatch::classType, NodeMatch::tier, NodeMatch::score)
+        .containsExactly(
+            tuple("KSampler", Tier.EXACT, 1000), tuple("KSamplerAdvanced", Tier.PREFIX, 792));
+    assertThat(INDEX.search("KSamplerAdv", 5, false))
+        .extracting(NodeMatch::classType, NodeMatch::tier, NodeMatch::score)
+        .containsExactly(tuple("KSamplerAdvanced", Tier.PREFIX, 795));
+  }
+
   @ParameterizedTest(name = "{0} -> {1} ({2})")
   @CsvSource({
     "KSampler, KSampler, EXACT",

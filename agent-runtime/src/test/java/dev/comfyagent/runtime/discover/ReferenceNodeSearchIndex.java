@@ -86,8 +86,9 @@ import java.util.function.ToIntFunction;
  *                                                       length within d of it, optimal string
  *                                                       alignment distance at most d (d = 1 up to
  *                                                       7 chars, else 2), and the term's padded
- *                                                       trigram codes include all but 3d of the
- *                                                       token's distinct ones (at least 1)
+ *                                                       trigram codes include all but 4d of the
+ *                                                       token's distinct ones (at least 1): a swap
+ *                                                       of neighbours is one edit
  * </pre>
  */
 final class ReferenceNodeSearchIndex {
@@ -454,7 +455,7 @@ final class ReferenceNodeSearchIndex {
             && token.length() >= 4
             && Math.abs(term.length() - token.length()) <= d
             && distance(token, term) <= d
-            && sharedTrigrams(token, term) >= Math.max(1, distinctTrigrams(token).size() - 3 * d)) {
+            && sharedTrigrams(token, term) >= Math.max(1, distinctTrigrams(token).size() - 4 * d)) {
           kinds[v] = TYPO;
         }
       }

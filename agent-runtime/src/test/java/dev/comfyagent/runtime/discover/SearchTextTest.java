@@ -36,6 +36,9 @@ class SearchTextTest {
     "sampler, sampler, 2, 0",
     "samplr, sampler, 2, 1",
     "smapler, sampler, 2, 1",
+    "sapmler, sampler, 1, 1",
+    "spmaler, sampler, 2, 2",
+    "spmaler, sampler, 1, 2",
     "upscle, upscale, 2, 1",
     "abc, xyz, 1, 2",
     "short, muchlongerword, 2, 3"

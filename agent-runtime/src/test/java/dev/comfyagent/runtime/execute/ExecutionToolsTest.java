@@ -174,11 +174,37 @@ class ExecutionToolsTest {
 
   @Test
   void sendsStepAndNodeProgressInOrderWhenTheClientAskedForIt() throws Exception {
+    // Progress comes over the socket only: with the tests' 50 ms poll interval, a socket quiet for
+    // 0.5 s (a loaded machine) is double-checked against /history, which may end the run before
+    // the socket's last messages are read, and those steps are then never reported.
+    tools =
+        toolsWith(
+            new ExecutionSettings(
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                10));
     RecordingContext context = new RecordingContext(CONNECTION, true);
 
     call("execute_workflow", "{}", context);
 
-    List<RecordingContext.Notification> sent = context.notifications;
+    assertStepAndNodeProgressInOrder(context.notifications);
+  }
+
+  @Test
+  void sendsEveryStepEvenWhenComfyUiRegistersTheSocketLate() throws Exception {
+    // ComfyUI answers the /ws upgrade before it knows the client id: a prompt queued at once
+    // would lose its first messages (under load, the flaky failure of the test above).
+    comfy.registerWebSocketsLate(Duration.ofMillis(200));
+    RecordingContext context = new RecordingContext(CONNECTION, true);
+
+    call("execute_workflow", "{}", context);
+
+    assertStepAndNodeProgressInOrder(context.notifications);
+  }
+
+  private static void assertStepAndNodeProgressInOrder(List<RecordingContext.Notification> sent) {
     assertThat(sent).isNotEmpty();
     for (int i = 1; i < sent.size(); i++) {
       assertThat(sent.get(i).progress()).isGreaterThan(sent.get(i - 1).progress());

@@ -96,6 +96,68 @@ class TraceLineEncoderTest {
   }
 
   @Test
+  void charactersAreWrittenAsTheirUtf8BytesAndOnlyControlsAreEscaped() {
+    // The neighbours of each UTF-8 length boundary, a space, and a surrogate pair.
+    String text = " ~\u007f\u0080\u07ff\u0800\uffe9 \uD83D\uDE00 x";
+    byte[] expected = ("\"input_summary\":\"" + text + "\"").getBytes(StandardCharsets.UTF_8);
+
+    String raw = line(event(0, text, "t", 0, "c", null));
+
+    assertThat(raw.getBytes(StandardCharsets.UTF_8)).containsSequence(expected);
+    assertThat(raw).doesNotContain("\\u");
+  }
+
+  @Test
+  void aSuccessfulCallSaysSo() throws Exception {
+    JsonNode line = encode(event(0, null, "t", 0, "c", null));
+    assertThat(line.path("success").isBoolean()).isTrue();
+    assertThat(line.path("success").asBoolean()).isTrue();
+  }
+
+  @Test
+  void jsonRpcIdsOfEveryNumericKindStayNumbers() throws Exception {
+    assertThat(rpcId((short) 3).isIntegralNumber()).isTrue();
+    assertThat(rpcId((byte) 4).asInt()).isEqualTo(4);
+    assertThat(rpcId(Long.MIN_VALUE).asLong()).isEqualTo(Long.MIN_VALUE);
+    assertThat(rpcId(new java.math.BigDecimal("1.50")).decimalValue()).isEqualByComparingTo("1.5");
+    assertThat(rpcId(2.5d).asDouble()).isEqualTo(2.5d);
+    assertThat(rpcId(Double.NaN).isNull()).isTrue();
+    assertThat(rpcId(Boolean.TRUE).asBoolean()).isTrue();
+  }
+
+  private static JsonNode rpcId(Object id) throws Exception {
+    return encode(event(0, null, "t", 0, "c", id)).path("jsonrpc.request.id");
+  }
+
+  @Test
+  void aLineIsWholeWhereverTheBatchHasToGrowUnderIt() throws Exception {
+    // Lines of every length from 0 to 700 summary chars cross the batch's first two growths at
+    // every offset of a line: each write must make room for itself.
+    for (int size = 0; size <= 700; size++) {
+      TraceLineEncoder lines = new TraceLineEncoder(null);
+      TraceSlot slot = new TraceSlot();
+      slot.copy(event(1_764_000_000_123L, "y".repeat(size), "tool", 12_345_678, "c", 1L << 40));
+      int count = 0;
+      while (lines.length() < 40_000) {
+        lines.line(slot);
+        count++;
+      }
+      String text = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
+      String[] each = text.split("\n");
+      assertThat(each).as("%d-char summaries", size).hasSize(count);
+      assertThat(JSON.readTree(each[count - 1]).path("input_summary").asText()).hasSize(size);
+    }
+  }
+
+  @Test
+  void aSummaryLongerThanTwiceTheBatchIsWrittenWhole() throws Exception {
+    // 20,000 chars of 3 UTF-8 bytes each: 60 kB, past twice the initial 16 kB batch.
+    String text = "\u20ac".repeat(20_000);
+    assertThat(encode(event(0, text, "t", 0, "c", null)).path("input_summary").asText())
+        .isEqualTo(text);
+  }
+
+  @Test
   void linesAccumulateInOneBatchUntilCleared() {
     TraceLineEncoder lines = new TraceLineEncoder(null);
     TraceSlot slot = new TraceSlot();

@@ -32,6 +32,79 @@ class TraceQueueAndWriterTest {
   }
 
   @Test
+  void aQueueOfOneHoldsOneCall() {
+    TraceQueue queue = new TraceQueue(1);
+
+    assertThat(queue.offer(event("first", 1))).isTrue();
+    assertThat(queue.offer(event("second", 2))).isFalse();
+
+    assertThat(queue.dropped()).isEqualTo(1);
+    assertThat(queue.poll().toolName()).isEqualTo("first");
+  }
+
+  @Test
+  void nothingIsReadBeforeItIsPublishedNorTwiceAfterTheRingWraps() {
+    TraceQueue queue = new TraceQueue(2);
+    assertThat(queue.poll()).isNull();
+
+    for (int i = 0; i < 5; i++) {
+      queue.offer(event("t" + i, i));
+      assertThat(queue.poll().toolName()).isEqualTo("t" + i);
+      assertThat(queue.poll()).isNull();
+    }
+    assertThat(queue.size()).isZero();
+  }
+
+  @Test
+  void drainReadsAtMostMaxInOrderAndCountsThem() {
+    TraceQueue queue = new TraceQueue(8);
+    for (int i = 0; i < 3; i++) {
+      queue.offer(event("t" + i, i));
+    }
+    List<String> read = new java.util.ArrayList<>();
+
+    assertThat(queue.drain(slot -> read.add(slot.toolName), 2)).isEqualTo(2);
+    assertThat(queue.drain(slot -> read.add(slot.toolName), 10)).isEqualTo(1);
+    assertThat(queue.drain(slot -> read.add(slot.toolName), 10)).isZero();
+    assertThat(read).containsExactly("t0", "t1", "t2");
+  }
+
+  @Test
+  void aReadSlotKeepsNoReferenceToTheCallsObjects() {
+    TraceQueue queue = new TraceQueue(4);
+    Object rpcId = new Object();
+    queue.offer(
+        new TraceEvent(0, "c", "tool", 1, false, "s", 1, 0, "boom", true, "session", rpcId, "tp"));
+    TraceSlot[] read = new TraceSlot[1];
+
+    queue.drain(slot -> read[0] = slot, 1);
+
+    TraceSlot slot = read[0];
+    assertThat(slot.correlationId).isNull();
+    assertThat(slot.toolName).isNull();
+    assertThat(slot.errorType).isNull();
+    assertThat(slot.sessionId).isNull();
+    assertThat(slot.jsonRpcId).isNull();
+    assertThat(slot.traceparent).isNull();
+  }
+
+  @Test
+  void theConsumerIsWokenWhenAQuarterOfTheQueueWaits() {
+    // The waiting consumer is this thread: a wake-up leaves it a permit, so that parking returns
+    // at once; without one, parking would last the full ten seconds.
+    TraceQueue queue = new TraceQueue(8);
+    queue.consumer(Thread.currentThread());
+    for (int round = 0; round < 2; round++) {
+      queue.offer(event("a", 1));
+      queue.offer(event("b", 2));
+      long start = System.nanoTime();
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000_000L);
+      assertThat(System.nanoTime() - start).as("round %d", round).isLessThan(5_000_000_000L);
+      queue.drain(slot -> {}, 8);
+    }
+  }
+
+  @Test
   void writerTurnsEventsIntoOneJsonLineEachWithTheDocumentedFields() throws Exception {
     TraceQueue queue = new TraceQueue(100);
     Path file = dir.resolve("traces.jsonl");

@@ -9,6 +9,7 @@ import dev.comfyagent.instrument.record.InputSummary;
 import dev.comfyagent.instrument.record.ToolCallTracker;
 import dev.comfyagent.instrument.record.ToolCallView.Layer;
 import dev.comfyagent.instrument.record.ToolStatsRegistry;
+import dev.comfyagent.instrument.record.TraceEvent;
 import dev.comfyagent.instrument.record.TreeReader;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -56,6 +57,37 @@ class TracedCallWithoutObjectsTest {
     assertThat(allocated).as("bytes allocated by 10,000 traced calls").isLessThan(1_000);
     assertThat(queue.dropped()).isZero();
     assertThat(health.internalErrors()).isZero();
+  }
+
+  @Test
+  void aTracedCallReachesTheQueueWithItsNameCorrelationOutcomeAndSummary() {
+    TraceQueue queue = new TraceQueue(8);
+    ToolCallTracker tracker =
+        new ToolCallTracker(
+            new ToolStatsRegistry(10),
+            new PlainHost(),
+            new InputSummary(200, TreeReader.NONE),
+            new CorrelationSequences(10),
+            queue,
+            health);
+    Object tool = new Object();
+
+    Object ok = tracker.enterCode(Layer.TOOL, "plain", tool, Object.class, "call()V", "seed=42");
+    tracker.exit(ok, null, null);
+    Object failed = tracker.enterCode(Layer.TOOL, "plain", tool, Object.class, "call()V", "x=1");
+    tracker.exit(failed, null, new IllegalStateException("boom"));
+
+    TraceEvent first = queue.poll();
+    assertThat(first.toolName()).isEqualTo("plain");
+    assertThat(first.correlationId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(first.success()).isTrue();
+    assertThat(first.errorType()).isNull();
+    assertThat(first.inputSummary()).contains("seed=42");
+    TraceEvent second = queue.poll();
+    assertThat(second.success()).isFalse();
+    assertThat(second.errorType()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(second.inputSummary()).contains("x=1");
+    assertThat(second.seq()).isGreaterThan(first.seq());
   }
 
   private static void tracedCall(
