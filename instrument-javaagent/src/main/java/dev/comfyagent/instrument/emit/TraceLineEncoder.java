@@ -161,7 +161,7 @@ final class TraceLineEncoder {
     ensure(1);
     bytes[length++] = ':';
     twoDigits(inDay / 1000 % 60);
-    ensure(4);
+    ensure(5); // ".", three digits, "Z"
     int ms = inDay % 1000;
     bytes[length++] = '.';
     bytes[length++] = (byte) ('0' + ms / 100);

@@ -147,6 +147,21 @@ class TraceLineEncoderTest {
       assertThat(each).as("%d-char summaries", size).hasSize(count);
       assertThat(JSON.readTree(each[count - 1]).path("input_summary").asText()).hasSize(size);
     }
+    // The same line after a first one of every length up to its own: every phase of the growth.
+    TraceSlot line = new TraceSlot();
+    line.copy(event(1_764_000_000_123L, null, "tool", 12_345_678, "c", 7));
+    for (int first = 0; first < 400; first++) {
+      TraceLineEncoder lines = new TraceLineEncoder(null);
+      TraceSlot slot = new TraceSlot();
+      slot.copy(event(0, "y".repeat(first), "t", 0, "c", null));
+      lines.line(slot);
+      while (lines.length() < 40_000) {
+        lines.line(line);
+      }
+      String text = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
+      assertThat(text).as("after a %d-char summary", first).endsWith("\"jsonrpc.request.id\":7}\n");
+      assertThat(text.split("\n")).allMatch(l -> l.startsWith("{\"ts\":") && l.endsWith("}"));
+    }
   }
 
   @Test
