@@ -36,6 +36,18 @@ final class JacksonTreeReader implements TreeReader {
   }
 
   @Override
+  public int kind(Object value) {
+    if (value == null) {
+      return NOT_A_NODE;
+    }
+    NodeMethods methods = METHODS.get(value.getClass());
+    if (methods == NodeMethods.NONE) {
+      return NOT_A_NODE;
+    }
+    return test(value, methods.isObject) ? OBJECT : test(value, methods.isArray) ? ARRAY : SCALAR;
+  }
+
+  @Override
   public boolean isObject(Object node) {
     return test(node, METHODS.get(node.getClass()).isObject);
   }

@@ -134,6 +134,56 @@ public final class InputSummary {
     if (key == null) {
       return false;
     }
+    // Every key is checked on every traced call: ASCII keys (all in practice) are scanned once,
+    // letter by letter; a key with any other character takes the general path, where case
+    // folding can turn a non-ASCII letter into an ASCII one (the Kelvin sign matches "k").
+    int n = key.length();
+    for (int i = 0; i < n; i++) {
+      if (key.charAt(i) >= 0x80) {
+        return secretKeyIgnoringUnicodeCase(key);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      boolean found =
+          switch (key.charAt(i) | 0x20) {
+            case 't' -> asciiWordAt(key, i, "token");
+            case 'k' -> asciiWordAt(key, i, "key");
+            case 's' -> asciiWordAt(key, i, "secret");
+            case 'p' -> asciiWordAt(key, i, "password");
+            case 'a' -> asciiWordAt(key, i, "authorization");
+            case 'c' -> asciiWordAt(key, i, "cookie");
+            default -> false;
+          };
+      if (found) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the lower-case ASCII {@code word} is in the ASCII {@code key} at {@code at}, ignoring
+   * case: for an ASCII character {@code c}, {@code (c | 0x20) == w} holds exactly when {@code c} is
+   * the letter {@code w} in either case.
+   */
+  private static boolean asciiWordAt(String key, int at, String word) {
+    int length = word.length();
+    if (at + length > key.length()) {
+      return false;
+    }
+    for (int j = 0; j < length; j++) {
+      if ((key.charAt(at + j) | 0x20) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@link #secretKey} for any key, with {@link String#regionMatches(boolean, int, String, int,
+   * int)}'s case folding.
+   */
+  static boolean secretKeyIgnoringUnicodeCase(String key) {
     for (String word : SECRET_WORDS) {
       for (int i = 0; i + word.length() <= key.length(); i++) {
         if (key.regionMatches(true, i, word, 0, word.length())) {
@@ -145,7 +195,7 @@ public final class InputSummary {
   }
 
   private boolean isTreeObject(Object value) {
-    return value != null && trees.recognizes(value) && trees.isObject(value);
+    return value != null && trees.kind(value) == TreeReader.OBJECT;
   }
 
   /** The entries of a map, or the fields of a JSON object node. */
@@ -208,10 +258,7 @@ public final class InputSummary {
     if (value instanceof CharSequence chars) {
       return chars.toString();
     }
-    if (value != null
-        && trees.recognizes(value)
-        && !trees.isObject(value)
-        && !trees.isArray(value)) {
+    if (value != null && trees.kind(value) == TreeReader.SCALAR) {
       return trees.scalarText(value);
     }
     return null;
@@ -246,18 +293,23 @@ public final class InputSummary {
       out.append("…");
     } else if (value instanceof Map<?, ?> map) {
       appendEntries(out, map, depth, true);
-    } else if (value instanceof Iterable<?> iterable && !trees.recognizes(value)) {
+    } else {
+      // One question to the tree reader per value: it is asked for every value of every call.
+      switch (trees.kind(value)) {
+        case TreeReader.OBJECT -> appendEntries(out, value, depth, true);
+        case TreeReader.ARRAY -> appendElements(out, trees.elements(value), depth);
+        case TreeReader.SCALAR -> out.append(trees.scalarText(value));
+        default -> appendPlainObject(out, value, depth);
+      }
+    }
+  }
+
+  /** A value that is neither a plain value, a map nor a JSON tree node. */
+  private void appendPlainObject(SummaryText out, Object value, int depth) {
+    if (value instanceof Iterable<?> iterable) {
       appendElements(out, iterable.iterator(), depth);
     } else if (value.getClass().isArray()) {
       appendArray(out, value, depth);
-    } else if (trees.recognizes(value)) {
-      if (trees.isObject(value)) {
-        appendEntries(out, value, depth, true);
-      } else if (trees.isArray(value)) {
-        appendElements(out, trees.elements(value), depth);
-      } else {
-        out.append(trees.scalarText(value));
-      }
     } else {
       out.append('<').append(value.getClass().getSimpleName()).append('>');
     }

@@ -149,6 +149,68 @@ class InputSummaryTest {
         .isEqualTo("arg0=1, arg1=[2, 3], arg2=NEW");
   }
 
+  @Test
+  void secretKeysAreFoundInAnyCaseOnlyWhereASecretWordIs() {
+    assertThat(InputSummary.secretKey("X_ToKeN_y")).isTrue();
+    assertThat(InputSummary.secretKey("AUTHORIZATION")).isTrue();
+    assertThat(InputSummary.secretKey("keys")).isTrue();
+    assertThat(InputSummary.secretKey("pass_word")).isFalse();
+    assertThat(InputSummary.secretKey("toke")).isFalse();
+    assertThat(InputSummary.secretKey("ke")).isFalse();
+    // '[' is 'K' + 16 and '@' is '`' - 32: neither folds onto a letter
+    assertThat(InputSummary.secretKey("[ey")).isFalse();
+    assertThat(InputSummary.secretKey("@ey")).isFalse();
+    assertThat(InputSummary.secretKey("")).isFalse();
+    assertThat(InputSummary.secretKey(null)).isFalse();
+  }
+
+  @Test
+  void nonAsciiLettersThatFoldOntoASecretWordStillMarkASecret() {
+    // KELVIN SIGN lower-cases to 'k', LATIN SMALL LETTER LONG S upper-cases to 'S'.
+    assertThat(InputSummary.secretKey("api_\u212Aey")).isTrue();
+    assertThat(InputSummary.secretKey("client_\u017Fecret")).isTrue();
+    assertThat(InputSummary.secretKey("clé")).isFalse();
+  }
+
+  @Test
+  void theAsciiScanAgreesWithCaseFoldingComparisonOnEveryShortKey() {
+    // Every key of up to four characters over letters of the secret words in both cases, their
+    // neighbours in the ASCII table and separators: the fast path must answer as regionMatches.
+    char[] alphabet = "kKeEyYtToOnNjJlL[@`{_- 0".toCharArray();
+    int checked = 0;
+    StringBuilder key = new StringBuilder();
+    for (int length = 1; length <= 4; length++) {
+      int[] digits = new int[length];
+      while (true) {
+        key.setLength(0);
+        for (int d : digits) {
+          key.append(alphabet[d]);
+        }
+        String k = key.toString();
+        assertThat(InputSummary.secretKey(k))
+            .as(k)
+            .isEqualTo(InputSummary.secretKeyIgnoringUnicodeCase(k));
+        checked++;
+        int i = length - 1;
+        while (i >= 0 && ++digits[i] == alphabet.length) {
+          digits[i--] = 0;
+        }
+        if (i < 0) {
+          break;
+        }
+      }
+    }
+    for (String longer :
+        new String[] {
+          "Cookie", "cOOKIE_jar", "passWORD", "Secrets", "x-authorization-y", "tokens", "bearer"
+        }) {
+      assertThat(InputSummary.secretKey(longer))
+          .as(longer)
+          .isEqualTo(InputSummary.secretKeyIgnoringUnicodeCase(longer));
+    }
+    assertThat(checked).isGreaterThan(300_000);
+  }
+
   private static final class StringBuilderHolder {
     @Override
     public String toString() {
