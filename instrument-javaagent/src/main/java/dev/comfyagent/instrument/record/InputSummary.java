@@ -37,6 +37,10 @@ public final class InputSummary {
     "token", "key", "secret", "password", "authorization", "cookie"
   };
   private static final int MAX_DEPTH = 6;
+  private static final int KEY_CACHE_SLOTS = 256;
+  private static final int MAX_CACHED_KEY = 64;
+  private static final String[] PLAIN_KEYS_SEEN = new String[KEY_CACHE_SLOTS];
+  private static final String[] SECRET_KEYS_SEEN = new String[KEY_CACHE_SLOTS];
   private static final String VALUE = "value";
   private static final String INPUT = "input";
   private static final String PATH = "path";
@@ -134,6 +138,25 @@ public final class InputSummary {
     if (key == null) {
       return false;
     }
+    if (key.length() > MAX_CACHED_KEY) {
+      return scanForSecretWords(key);
+    }
+    // The same argument names come back call after call, mostly as the same (interned) strings:
+    // remember the answer by identity. Each slot holds a string whose answer is the array's, so
+    // a racing thread either finds its key there (and the right answer) or scans.
+    int slot = key.hashCode() & (KEY_CACHE_SLOTS - 1);
+    if (PLAIN_KEYS_SEEN[slot] == key) {
+      return false;
+    }
+    if (SECRET_KEYS_SEEN[slot] == key) {
+      return true;
+    }
+    boolean secret = scanForSecretWords(key);
+    (secret ? SECRET_KEYS_SEEN : PLAIN_KEYS_SEEN)[slot] = key;
+    return secret;
+  }
+
+  private static boolean scanForSecretWords(String key) {
     // Every key is checked on every traced call: ASCII keys (all in practice) are scanned once,
     // letter by letter; a key with any other character takes the general path, where case
     // folding can turn a non-ASCII letter into an ASCII one (the Kelvin sign matches "k").

@@ -211,6 +211,26 @@ class InputSummaryTest {
     assertThat(checked).isGreaterThan(300_000);
   }
 
+  @Test
+  void rememberedAnswersStayRightWhenManyKeysShareTheCacheSlots() {
+    // 3,000 keys over 256 slots: every slot is taken, lost and taken again, by secret and plain
+    // keys in turn, asked again both as the same string and as an equal new one.
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      keys.add((i % 3 == 0 ? "api_key_" : i % 3 == 1 ? "node_" : "TOKEN") + i);
+    }
+    for (int round = 0; round < 3; round++) {
+      for (String key : keys) {
+        boolean expected = InputSummary.secretKeyIgnoringUnicodeCase(key);
+        assertThat(InputSummary.secretKey(key)).as(key).isEqualTo(expected);
+        assertThat(InputSummary.secretKey(new String(key))).as(key).isEqualTo(expected);
+      }
+    }
+    String long_ = "x".repeat(100) + "secret";
+    assertThat(InputSummary.secretKey(long_)).isTrue();
+    assertThat(InputSummary.secretKey(long_)).isTrue();
+  }
+
   private static final class StringBuilderHolder {
     @Override
     public String toString() {
