@@ -299,10 +299,8 @@ public final class InputSummary {
   private void appendValue(SummaryText out, Object value, int depth) {
     if (value == null) {
       out.append("null");
-    } else if (value instanceof CharSequence chars && namesASecretInJson(chars)) {
-      out.append(REDACTED);
-    } else if (value instanceof CharSequence chars) {
-      out.append(chars);
+    } else if (value instanceof String text) {
+      out.append(namesASecretInJson(text) ? REDACTED : text);
     } else if (value instanceof Long
         || value instanceof Integer
         || value instanceof Short
@@ -312,24 +310,34 @@ public final class InputSummary {
       out.append(value.toString());
     } else if (value instanceof Enum<?> e) {
       out.append(e.name());
-    } else if (depth > MAX_DEPTH) {
-      out.append("…");
-    } else if (value instanceof Map<?, ?> map) {
-      appendEntries(out, map, depth, true);
     } else {
-      // One question to the tree reader per value: it is asked for every value of every call.
-      switch (trees.kind(value)) {
-        case TreeReader.OBJECT -> appendEntries(out, value, depth, true);
-        case TreeReader.ARRAY -> appendElements(out, trees.elements(value), depth);
-        case TreeReader.SCALAR -> out.append(trees.scalarText(value));
-        default -> appendPlainObject(out, value, depth);
+      // The tree reader is asked before the interface checks (CharSequence, Map, Iterable): a
+      // JSON node is neither a CharSequence nor a Map, and on JDKs before 23 an interface check
+      // that fails scans the node class's interfaces every time.
+      int kind = trees.kind(value);
+      if (kind == TreeReader.NOT_A_NODE) {
+        appendPlainObject(out, value, depth);
+      } else if (depth > MAX_DEPTH) {
+        out.append("…");
+      } else if (kind == TreeReader.OBJECT) {
+        appendEntries(out, value, depth, true);
+      } else if (kind == TreeReader.ARRAY) {
+        appendElements(out, trees.elements(value), depth);
+      } else {
+        out.append(trees.scalarText(value));
       }
     }
   }
 
-  /** A value that is neither a plain value, a map nor a JSON tree node. */
+  /** A value that is neither a number, a string, an enum nor a JSON tree node. */
   private void appendPlainObject(SummaryText out, Object value, int depth) {
-    if (value instanceof Iterable<?> iterable) {
+    if (value instanceof CharSequence chars) {
+      out.append(namesASecretInJson(chars) ? REDACTED : chars);
+    } else if (depth > MAX_DEPTH) {
+      out.append("…");
+    } else if (value instanceof Map<?, ?> map) {
+      appendEntries(out, map, depth, true);
+    } else if (value instanceof Iterable<?> iterable) {
       appendElements(out, iterable.iterator(), depth);
     } else if (value.getClass().isArray()) {
       appendArray(out, value, depth);
