@@ -46,6 +46,9 @@ public final class TraceQueue implements TraceSink {
   private final AtomicLong claimed = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final int capacity;
+  // capacity - 1 when the capacity is a power of two (the default): a slot's index is then a mask,
+  // not a 64-bit division, on every offer; -1 otherwise.
+  private final long indexMask;
   private final int wakeAt;
 
   /** The sequence number of the next slot the consumer reads; written by the consumer only. */
@@ -61,6 +64,7 @@ public final class TraceQueue implements TraceSink {
       throw new IllegalArgumentException("trace queue capacity must be at least 1: " + capacity);
     }
     this.capacity = capacity;
+    this.indexMask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
     this.wakeAt = Math.max(1, capacity / 4);
     // Made up front: a slot made by a producer could fail to be made (out of memory) after its
     // sequence number was claimed, and the writer would wait for it forever.
@@ -117,11 +121,16 @@ public final class TraceQueue implements TraceSink {
   }
 
   private TraceSlot slotFor(long sequence) {
-    return slots[(int) (sequence % capacity)];
+    return slots[index(sequence)];
+  }
+
+  /** Where the call numbered {@code sequence} waits in the ring. */
+  private int index(long sequence) {
+    return (int) (indexMask >= 0 ? sequence & indexMask : sequence % capacity);
   }
 
   private void publish(long sequence) {
-    published.set((int) (sequence % capacity), sequence);
+    published.set(index(sequence), sequence);
     if (sequence - consumed + 1 == wakeAt) {
       Thread waiting = consumer;
       if (waiting != null) {
@@ -140,7 +149,7 @@ public final class TraceQueue implements TraceSink {
     int read = 0;
     long next = consumed;
     while (read < max) {
-      int index = (int) (next % capacity);
+      int index = index(next);
       if (published.get(index) != next) {
         break;
       }

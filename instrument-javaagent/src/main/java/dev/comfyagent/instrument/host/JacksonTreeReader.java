@@ -21,18 +21,67 @@ final class JacksonTreeReader implements TreeReader {
     "com.fasterxml.jackson.databind.JsonNode", "tools.jackson.databind.JsonNode"
   };
 
+  private static final String[] OBJECT_NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.node.ObjectNode", "tools.jackson.databind.node.ObjectNode"
+  };
+
+  private static final String[] ARRAY_NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.node.ArrayNode", "tools.jackson.databind.node.ArrayNode"
+  };
+
+  private static final String[] VALUE_NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.node.ValueNode", "tools.jackson.databind.node.ValueNode"
+  };
+
+  /** {@link NodeMethods#kind}: the node's class does not tell; ask the node. */
+  private static final int ASK_THE_NODE = -1;
+
   private static final ClassValue<NodeMethods> METHODS =
       new ClassValue<>() {
         @Override
         protected NodeMethods computeValue(Class<?> type) {
           Class<?> node = HostMethods.superclassNamed(type, NODE_CLASSES);
-          return node == null ? NodeMethods.NONE : NodeMethods.of(node);
+          return node == null ? NodeMethods.NONE : NodeMethods.of(node, kindOfClass(type));
         }
       };
+
+  /**
+   * What every node of {@code type} is, where Jackson's node classes fix it: an {@code ObjectNode}
+   * is an object, an {@code ArrayNode} an array, a {@code ValueNode} (text, numbers, booleans,
+   * null, binary, POJO) neither. A summary asks this for each value of every traced call, and
+   * reading it from the class spares two method-handle calls on the node.
+   */
+  private static int kindOfClass(Class<?> type) {
+    if (HostMethods.superclassNamed(type, OBJECT_NODE_CLASSES) != null) {
+      return OBJECT;
+    }
+    if (HostMethods.superclassNamed(type, ARRAY_NODE_CLASSES) != null) {
+      return ARRAY;
+    }
+    if (HostMethods.superclassNamed(type, VALUE_NODE_CLASSES) != null) {
+      return SCALAR;
+    }
+    return ASK_THE_NODE;
+  }
 
   @Override
   public boolean recognizes(Object value) {
     return value != null && METHODS.get(value.getClass()) != NodeMethods.NONE;
+  }
+
+  @Override
+  public int kind(Object value) {
+    if (value == null) {
+      return NOT_A_NODE;
+    }
+    NodeMethods methods = METHODS.get(value.getClass());
+    if (methods == NodeMethods.NONE) {
+      return NOT_A_NODE;
+    }
+    if (methods.kind != ASK_THE_NODE) {
+      return methods.kind;
+    }
+    return test(value, methods.isObject) ? OBJECT : test(value, methods.isArray) ? ARRAY : SCALAR;
   }
 
   @Override
@@ -91,11 +140,15 @@ final class JacksonTreeReader implements TreeReader {
 
   /** The methods of one Jackson major version's {@code JsonNode}. */
   private record NodeMethods(
-      MethodHandle isObject, MethodHandle isArray, MethodHandle properties, MethodHandle text) {
+      MethodHandle isObject,
+      MethodHandle isArray,
+      MethodHandle properties,
+      MethodHandle text,
+      int kind) {
 
-    static final NodeMethods NONE = new NodeMethods(null, null, null, null);
+    static final NodeMethods NONE = new NodeMethods(null, null, null, null, NOT_A_NODE);
 
-    static NodeMethods of(Class<?> nodeClass) {
+    static NodeMethods of(Class<?> nodeClass, int kind) {
       MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
       if (properties == null) {
         properties = HostMethods.noArgs(nodeClass, "fields", Iterator.class);
@@ -108,7 +161,8 @@ final class JacksonTreeReader implements TreeReader {
           HostMethods.noArgs(nodeClass, "isObject", boolean.class),
           HostMethods.noArgs(nodeClass, "isArray", boolean.class),
           properties,
-          text);
+          text,
+          kind);
     }
   }
 }

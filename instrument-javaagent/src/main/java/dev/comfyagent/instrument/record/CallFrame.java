@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CallFrame implements ToolCallView {
 
+  /** The stack that pools this frame: the frame is only ever pushed on its own thread's stack. */
+  final CallStack stack;
+
   Layer layer;
   Object receiver;
   CallFrame owner;
@@ -46,6 +49,10 @@ final class CallFrame implements ToolCallView {
    * inside it, counts nothing, and no call joins it.
    */
   HostReader.CallScope scopeOf;
+
+  CallFrame(CallStack stack) {
+    this.stack = stack;
+  }
 
   void clear() {
     layer = null;

@@ -8,6 +8,8 @@ package dev.comfyagent.instrument.record;
  */
 final class CallStack {
 
+  // A stack is made by its thread's ThreadLocal, on that thread.
+  private final Thread thread = Thread.currentThread();
   private CallFrame[] frames = new CallFrame[8];
   private int depth;
 
@@ -31,11 +33,20 @@ final class CallStack {
     }
     CallFrame frame = frames[depth];
     if (frame == null) {
-      frame = new CallFrame();
+      frame = new CallFrame(this);
       frames[depth] = frame;
     }
     depth++;
     return frame;
+  }
+
+  /**
+   * Whether {@code frame} is active on the calling thread: on this stack, and this stack is the
+   * calling thread's. Lets an exit find its thread's stack from its frame, without a {@code
+   * ThreadLocal} look-up.
+   */
+  boolean holdsOnThisThread(CallFrame frame) {
+    return thread == Thread.currentThread() && contains(frame);
   }
 
   /** Whether {@code frame} is on this stack. */

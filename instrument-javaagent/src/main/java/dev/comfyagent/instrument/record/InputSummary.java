@@ -37,6 +37,10 @@ public final class InputSummary {
     "token", "key", "secret", "password", "authorization", "cookie"
   };
   private static final int MAX_DEPTH = 6;
+  private static final int KEY_CACHE_SLOTS = 256;
+  private static final int MAX_CACHED_KEY = 64;
+  private static final String[] PLAIN_KEYS_SEEN = new String[KEY_CACHE_SLOTS];
+  private static final String[] SECRET_KEYS_SEEN = new String[KEY_CACHE_SLOTS];
   private static final String VALUE = "value";
   private static final String INPUT = "input";
   private static final String PATH = "path";
@@ -134,6 +138,75 @@ public final class InputSummary {
     if (key == null) {
       return false;
     }
+    if (key.length() > MAX_CACHED_KEY) {
+      return scanForSecretWords(key);
+    }
+    // The same argument names come back call after call, mostly as the same (interned) strings:
+    // remember the answer by identity. Each slot holds a string whose answer is the array's, so
+    // a racing thread either finds its key there (and the right answer) or scans.
+    int slot = key.hashCode() & (KEY_CACHE_SLOTS - 1);
+    if (PLAIN_KEYS_SEEN[slot] == key) {
+      return false;
+    }
+    if (SECRET_KEYS_SEEN[slot] == key) {
+      return true;
+    }
+    boolean secret = scanForSecretWords(key);
+    (secret ? SECRET_KEYS_SEEN : PLAIN_KEYS_SEEN)[slot] = key;
+    return secret;
+  }
+
+  private static boolean scanForSecretWords(String key) {
+    // Every key is checked on every traced call: ASCII keys (all in practice) are scanned once,
+    // letter by letter; a key with any other character takes the general path, where case
+    // folding can turn a non-ASCII letter into an ASCII one (the Kelvin sign matches "k").
+    int n = key.length();
+    for (int i = 0; i < n; i++) {
+      if (key.charAt(i) >= 0x80) {
+        return secretKeyIgnoringUnicodeCase(key);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      boolean found =
+          switch (key.charAt(i) | 0x20) {
+            case 't' -> asciiWordAt(key, i, "token");
+            case 'k' -> asciiWordAt(key, i, "key");
+            case 's' -> asciiWordAt(key, i, "secret");
+            case 'p' -> asciiWordAt(key, i, "password");
+            case 'a' -> asciiWordAt(key, i, "authorization");
+            case 'c' -> asciiWordAt(key, i, "cookie");
+            default -> false;
+          };
+      if (found) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the lower-case ASCII {@code word} is in the ASCII {@code key} at {@code at}, ignoring
+   * case: for an ASCII character {@code c}, {@code (c | 0x20) == w} holds exactly when {@code c} is
+   * the letter {@code w} in either case.
+   */
+  private static boolean asciiWordAt(String key, int at, String word) {
+    int length = word.length();
+    if (at + length > key.length()) {
+      return false;
+    }
+    for (int j = 0; j < length; j++) {
+      if ((key.charAt(at + j) | 0x20) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@link #secretKey} for any key, with {@link String#regionMatches(boolean, int, String, int,
+   * int)}'s case folding.
+   */
+  static boolean secretKeyIgnoringUnicodeCase(String key) {
     for (String word : SECRET_WORDS) {
       for (int i = 0; i + word.length() <= key.length(); i++) {
         if (key.regionMatches(true, i, word, 0, word.length())) {
@@ -145,7 +218,7 @@ public final class InputSummary {
   }
 
   private boolean isTreeObject(Object value) {
-    return value != null && trees.recognizes(value) && trees.isObject(value);
+    return value != null && trees.kind(value) == TreeReader.OBJECT;
   }
 
   /** The entries of a map, or the fields of a JSON object node. */
@@ -208,10 +281,7 @@ public final class InputSummary {
     if (value instanceof CharSequence chars) {
       return chars.toString();
     }
-    if (value != null
-        && trees.recognizes(value)
-        && !trees.isObject(value)
-        && !trees.isArray(value)) {
+    if (value != null && trees.kind(value) == TreeReader.SCALAR) {
       return trees.scalarText(value);
     }
     return null;
@@ -229,10 +299,8 @@ public final class InputSummary {
   private void appendValue(SummaryText out, Object value, int depth) {
     if (value == null) {
       out.append("null");
-    } else if (value instanceof CharSequence chars && namesASecretInJson(chars)) {
-      out.append(REDACTED);
-    } else if (value instanceof CharSequence chars) {
-      out.append(chars);
+    } else if (value instanceof String text) {
+      out.append(namesASecretInJson(text) ? REDACTED : text);
     } else if (value instanceof Long
         || value instanceof Integer
         || value instanceof Short
@@ -242,22 +310,37 @@ public final class InputSummary {
       out.append(value.toString());
     } else if (value instanceof Enum<?> e) {
       out.append(e.name());
-    } else if (depth > MAX_DEPTH) {
-      out.append("…");
-    } else if (value instanceof Map<?, ?> map) {
-      appendEntries(out, map, depth, true);
-    } else if (value instanceof Iterable<?> iterable && !trees.recognizes(value)) {
-      appendElements(out, iterable.iterator(), depth);
-    } else if (value.getClass().isArray()) {
-      appendArray(out, value, depth);
-    } else if (trees.recognizes(value)) {
-      if (trees.isObject(value)) {
+    } else {
+      // The tree reader is asked before the interface checks (CharSequence, Map, Iterable): a
+      // JSON node is neither a CharSequence nor a Map, and on JDKs before 23 an interface check
+      // that fails scans the node class's interfaces every time.
+      int kind = trees.kind(value);
+      if (kind == TreeReader.NOT_A_NODE) {
+        appendPlainObject(out, value, depth);
+      } else if (depth > MAX_DEPTH) {
+        out.append("…");
+      } else if (kind == TreeReader.OBJECT) {
         appendEntries(out, value, depth, true);
-      } else if (trees.isArray(value)) {
+      } else if (kind == TreeReader.ARRAY) {
         appendElements(out, trees.elements(value), depth);
       } else {
         out.append(trees.scalarText(value));
       }
+    }
+  }
+
+  /** A value that is neither a number, a string, an enum nor a JSON tree node. */
+  private void appendPlainObject(SummaryText out, Object value, int depth) {
+    if (value instanceof CharSequence chars) {
+      out.append(namesASecretInJson(chars) ? REDACTED : chars);
+    } else if (depth > MAX_DEPTH) {
+      out.append("…");
+    } else if (value instanceof Map<?, ?> map) {
+      appendEntries(out, map, depth, true);
+    } else if (value instanceof Iterable<?> iterable) {
+      appendElements(out, iterable.iterator(), depth);
+    } else if (value.getClass().isArray()) {
+      appendArray(out, value, depth);
     } else {
       out.append('<').append(value.getClass().getSimpleName()).append('>');
     }

@@ -366,11 +366,11 @@ public final class ToolCallTracker {
    */
   public Object exit(Object frameObject, Object result, Throwable thrown) {
     long end = System.nanoTime();
-    CallStack stack = stacks.get();
-    if (!(frameObject instanceof CallFrame frame) || !stack.contains(frame)) {
+    if (!(frameObject instanceof CallFrame frame) || !frame.stack.holdsOnThisThread(frame)) {
       health.internalError("tool call exit", new IllegalStateException("frame not on this thread"));
       return result;
     }
+    CallStack stack = frame.stack;
     try {
       if (frame.owner != null) {
         if (thrown != null && frame.owner.innerErrorType == null) {
@@ -398,12 +398,12 @@ public final class ToolCallTracker {
    */
   public Object exitSdkAsync(Object frameObject, Object mono, Throwable thrown) {
     long end = System.nanoTime();
-    CallStack stack = stacks.get();
-    if (!(frameObject instanceof CallFrame frame) || !stack.contains(frame)) {
+    if (!(frameObject instanceof CallFrame frame) || !frame.stack.holdsOnThisThread(frame)) {
       health.internalError(
           "tools/call exit", new IllegalStateException("frame not on this thread"));
       return mono;
     }
+    CallStack stack = frame.stack;
     try {
       if (thrown != null || mono == null) {
         String errorType = thrown != null ? thrown.getClass().getName() : "no_result";

@@ -1,17 +1,16 @@
 package dev.comfyagent.instrument.record;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The counters and latency histogram of one tool.
  *
- * <p>{@link #record} is the hot path: wait-free and allocation-free (an HdrHistogram {@link
- * Recorder} and two {@link LongAdder}s; a duration over one hour is recorded as one hour). The
- * reporting side ({@link #sinceLastLine}, {@link #total}) drains the recorder under this object's
- * lock, so interval and since-start figures never lose or double a call.
+ * <p>{@link #record} is the hot path: wait-free and allocation-free (one {@link LatencyRecorder}
+ * for calls that succeeded and one for calls that failed, whose counts are the ok and err counts; a
+ * duration over one hour is recorded as one hour). The reporting side ({@link #sinceLastLine},
+ * {@link #total}) drains the recorder under this object's lock, so interval and since-start figures
+ * never lose or double a call.
  *
  * <p>Usage:
  *
@@ -34,9 +33,9 @@ import org.HdrHistogram.Recorder;
  *   <li>Every recorded call is in the total exactly once, and in exactly one interval: the
  *       intervals of successive {@code snapshot(true)} calls add up to the total, however calls
  *       race them.
- *   <li>A call being recorded while a snapshot is taken may be in the latency histogram and not yet
- *       in the ok/err counts, or the other way round, for that one snapshot: the two agree again
- *       once the calls in flight have finished recording ({@link Cumulative#timed}).
+ *   <li>The ok/err counts and the latency histogram always agree: a call is counted by the
+ *       histogram it is recorded in, so a call being recorded while a snapshot is taken is in both
+ *       or in neither ({@link Cumulative#timed} is {@code ok + err}).
  * </ul>
  *
  * <p>Thread-safe.
@@ -50,14 +49,16 @@ public final class ToolStats {
   public static final int SIGNIFICANT_DIGITS = 2;
 
   private final String name;
-  private final Recorder recorder = new Recorder(1, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
-  private final LongAdder ok = new LongAdder();
-  private final LongAdder err = new LongAdder();
+  private final LatencyRecorder ok =
+      new LatencyRecorder(HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+  private final LatencyRecorder err =
+      new LatencyRecorder(HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
 
-  private final Histogram drained = newHistogram();
   private final Histogram sinceLine = newHistogram();
   private final Histogram total = newHistogram();
   private long okAtLine;
+  private long okCount;
+  private long errCount;
 
   /**
    * The hooks that observe this tool, chosen by {@link ToolCallTracker} from its current hook set
@@ -84,12 +85,7 @@ public final class ToolStats {
     } else if (micros < 0) {
       micros = 0;
     }
-    recorder.recordValue(micros);
-    if (success) {
-      ok.increment();
-    } else {
-      err.increment();
-    }
+    (success ? ok : err).record(micros);
   }
 
   /**
@@ -124,8 +120,8 @@ public final class ToolStats {
       latencies.reset();
       latencies.add(sinceLine);
     }
-    long okNow = ok.sum();
-    long errNow = err.sum();
+    long okNow = okCount;
+    long errNow = errCount;
     Snapshot snapshot =
         new Snapshot(
             ToolFigures.of(name, okNow - okAtLine, errNow - errAtLine, sinceLine),
@@ -158,8 +154,8 @@ public final class ToolStats {
     }
     long count = total.getTotalCount();
     return new Cumulative(
-        ok.sum(),
-        err.sum(),
+        okCount,
+        errCount,
         count,
         count == 0 ? 0 : total.getMean() * count,
         count == 0 ? 0 : total.getMinValue(),
@@ -171,8 +167,8 @@ public final class ToolStats {
    *
    * @param ok calls that succeeded
    * @param err calls that failed
-   * @param timed calls in the latency histogram ({@code ok + err} once every call in flight has
-   *     finished recording)
+   * @param timed calls in the latency histogram (always {@code ok + err}: a call is counted by the
+   *     histogram it is recorded in)
    * @param sumMicros the latencies' sum, from the histogram (its mean times its count)
    * @param minMicros the lowest latency (its bucket's lowest value), 0 when none
    * @param maxMicros the highest latency (its bucket's highest value, as {@code max_ms}), 0 when
@@ -184,13 +180,12 @@ public final class ToolStats {
   /** The figures since the agent started. */
   public synchronized ToolFigures total() {
     drain();
-    return ToolFigures.of(name, ok.sum(), err.sum(), total);
+    return ToolFigures.of(name, okCount, errCount, total);
   }
 
   private void drain() {
-    recorder.getIntervalHistogramInto(drained);
-    sinceLine.add(drained);
-    total.add(drained);
+    okCount += ok.drainInto(sinceLine, total);
+    errCount += err.drainInto(sinceLine, total);
   }
 
   private static Histogram newHistogram() {

@@ -29,6 +29,31 @@ public interface TreeReader {
   /** The text of a value node: a string's own text, or a number's, boolean's or null's literal. */
   String scalarText(Object node);
 
+  /** {@link #kind}: not a node this reader understands. */
+  int NOT_A_NODE = 0;
+
+  /** {@link #kind}: an object node. */
+  int OBJECT = 1;
+
+  /** {@link #kind}: an array node. */
+  int ARRAY = 2;
+
+  /** {@link #kind}: a value node (string, number, boolean, null). */
+  int SCALAR = 3;
+
+  /**
+   * What {@code value} is, in one question: {@link #NOT_A_NODE}, {@link #OBJECT}, {@link #ARRAY} or
+   * {@link #SCALAR}. The same answer as asking {@link #recognizes}, {@link #isObject} and {@link
+   * #isArray} in turn; an input summary asks it for every value it renders, so an implementation
+   * answers it with one look-up of the node's class.
+   */
+  default int kind(Object value) {
+    if (!recognizes(value)) {
+      return NOT_A_NODE;
+    }
+    return isObject(value) ? OBJECT : isArray(value) ? ARRAY : SCALAR;
+  }
+
   /** A reader that recognizes nothing. */
   TreeReader NONE =
       new TreeReader() {

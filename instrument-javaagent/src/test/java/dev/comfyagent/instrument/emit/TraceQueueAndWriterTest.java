@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TraceQueueAndWriterTest {
 
@@ -29,6 +31,24 @@ class TraceQueueAndWriterTest {
     assertThat(queue.offer(event("again", 1))).isTrue();
     assertThat(queue.capacity()).isEqualTo(3);
     assertThatThrownBy(() -> new TraceQueue(0)).hasMessageContaining("at least 1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 5, 8, 12})
+  void callsComeOutInOrderAndNoneIsLostWhileTheRingWrapsManyTimes(int capacity) {
+    TraceQueue queue = new TraceQueue(capacity);
+    int next = 0;
+    for (int round = 0; round < 50; round++) {
+      int batch = 1 + round % capacity;
+      for (int i = 0; i < batch; i++) {
+        assertThat(queue.offer(event("t" + (next + i), 1))).isTrue();
+      }
+      for (int i = 0; i < batch; i++) {
+        assertThat(queue.poll().toolName()).isEqualTo("t" + next++);
+      }
+      assertThat(queue.poll()).isNull();
+    }
+    assertThat(queue.dropped()).isZero();
   }
 
   @Test

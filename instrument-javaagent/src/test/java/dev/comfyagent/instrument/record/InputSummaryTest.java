@@ -149,6 +149,88 @@ class InputSummaryTest {
         .isEqualTo("arg0=1, arg1=[2, 3], arg2=NEW");
   }
 
+  @Test
+  void secretKeysAreFoundInAnyCaseOnlyWhereASecretWordIs() {
+    assertThat(InputSummary.secretKey("X_ToKeN_y")).isTrue();
+    assertThat(InputSummary.secretKey("AUTHORIZATION")).isTrue();
+    assertThat(InputSummary.secretKey("keys")).isTrue();
+    assertThat(InputSummary.secretKey("pass_word")).isFalse();
+    assertThat(InputSummary.secretKey("toke")).isFalse();
+    assertThat(InputSummary.secretKey("ke")).isFalse();
+    // '[' is 'K' + 16 and '@' is '`' - 32: neither folds onto a letter
+    assertThat(InputSummary.secretKey("[ey")).isFalse();
+    assertThat(InputSummary.secretKey("@ey")).isFalse();
+    assertThat(InputSummary.secretKey("")).isFalse();
+    assertThat(InputSummary.secretKey(null)).isFalse();
+  }
+
+  @Test
+  void nonAsciiLettersThatFoldOntoASecretWordStillMarkASecret() {
+    // KELVIN SIGN lower-cases to 'k', LATIN SMALL LETTER LONG S upper-cases to 'S'.
+    assertThat(InputSummary.secretKey("api_\u212Aey")).isTrue();
+    assertThat(InputSummary.secretKey("client_\u017Fecret")).isTrue();
+    assertThat(InputSummary.secretKey("clé")).isFalse();
+  }
+
+  @Test
+  void theAsciiScanAgreesWithCaseFoldingComparisonOnEveryShortKey() {
+    // Every key of up to four characters over letters of the secret words in both cases, their
+    // neighbours in the ASCII table and separators: the fast path must answer as regionMatches.
+    char[] alphabet = "kKeEyYtToOnNjJlL[@`{_- 0".toCharArray();
+    int checked = 0;
+    StringBuilder key = new StringBuilder();
+    for (int length = 1; length <= 4; length++) {
+      int[] digits = new int[length];
+      while (true) {
+        key.setLength(0);
+        for (int d : digits) {
+          key.append(alphabet[d]);
+        }
+        String k = key.toString();
+        assertThat(InputSummary.secretKey(k))
+            .as(k)
+            .isEqualTo(InputSummary.secretKeyIgnoringUnicodeCase(k));
+        checked++;
+        int i = length - 1;
+        while (i >= 0 && ++digits[i] == alphabet.length) {
+          digits[i--] = 0;
+        }
+        if (i < 0) {
+          break;
+        }
+      }
+    }
+    for (String longer :
+        new String[] {
+          "Cookie", "cOOKIE_jar", "passWORD", "Secrets", "x-authorization-y", "tokens", "bearer"
+        }) {
+      assertThat(InputSummary.secretKey(longer))
+          .as(longer)
+          .isEqualTo(InputSummary.secretKeyIgnoringUnicodeCase(longer));
+    }
+    assertThat(checked).isGreaterThan(300_000);
+  }
+
+  @Test
+  void rememberedAnswersStayRightWhenManyKeysShareTheCacheSlots() {
+    // 3,000 keys over 256 slots: every slot is taken, lost and taken again, by secret and plain
+    // keys in turn, asked again both as the same string and as an equal new one.
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      keys.add((i % 3 == 0 ? "api_key_" : i % 3 == 1 ? "node_" : "TOKEN") + i);
+    }
+    for (int round = 0; round < 3; round++) {
+      for (String key : keys) {
+        boolean expected = InputSummary.secretKeyIgnoringUnicodeCase(key);
+        assertThat(InputSummary.secretKey(key)).as(key).isEqualTo(expected);
+        assertThat(InputSummary.secretKey(new String(key))).as(key).isEqualTo(expected);
+      }
+    }
+    String long_ = "x".repeat(100) + "secret";
+    assertThat(InputSummary.secretKey(long_)).isTrue();
+    assertThat(InputSummary.secretKey(long_)).isTrue();
+  }
+
   private static final class StringBuilderHolder {
     @Override
     public String toString() {

@@ -63,6 +63,27 @@ class ToolCallTrackerTest {
   }
 
   @Test
+  void anExitOnAnotherThreadLeavesTheFrameAndTheResultAloneAndIsCounted() throws Exception {
+    Object frame =
+        tracker.enterCode(
+            Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
+    ToolResult result = ToolResult.text("ok");
+    Object[] returned = new Object[1];
+    Thread other = new Thread(() -> returned[0] = tracker.exit(frame, result, null));
+    other.start();
+    other.join();
+
+    assertThat(returned[0]).isSameAs(result);
+    assertThat(health.internalErrors()).isEqualTo(1);
+    assertThat(tracker.depthOnThisThread()).isEqualTo(1);
+    assertThat(events).isEmpty();
+
+    tracker.exit(frame, result, null);
+    assertThat(tracker.depthOnThisThread()).isZero();
+    assertThat(events).extracting(TraceEvent::toolName).containsExactly("echo");
+  }
+
+  @Test
   void runtimeToolInsideTheSdkAdapterIsOneCallCarryingTheToolsException() {
     McpSchema.CallToolRequest request =
         McpSchema.CallToolRequest.builder()

@@ -3,7 +3,9 @@ package dev.comfyagent.instrument.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class ToolStatsTest {
@@ -133,5 +135,42 @@ class ToolStatsTest {
     drainedWhileRunning += stats.sinceLastLine(true).calls();
     assertThat(drainedWhileRunning).isEqualTo(160_000);
     assertThat(stats.total().calls()).isEqualTo(160_000);
+  }
+
+  @Test
+  void everySnapshotTakenWhileCallsAreRecordedCountsWhatItsHistogramHolds() throws Exception {
+    ToolStats stats = new ToolStatsRegistry(10).forName("echo");
+    Histogram latencies =
+        new Histogram(1, ToolStats.HIGHEST_TRACKABLE_MICROS, ToolStats.SIGNIFICANT_DIGITS);
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 200_000; i++) {
+                  stats.record(i * 1000L, i % 5 != 0);
+                }
+              });
+      threads[t].start();
+    }
+    long ok = 0;
+    long err = 0;
+    int snapshots = 0;
+    while (snapshots < 20 || Arrays.stream(threads).anyMatch(Thread::isAlive)) {
+      ToolFigures interval = stats.snapshot(true, latencies).interval();
+      assertThat(interval.calls())
+          .as("snapshot %d: ok + err against the calls in its latency histogram", snapshots)
+          .isEqualTo(latencies.getTotalCount());
+      ok += interval.ok();
+      err += interval.err();
+      snapshots++;
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    ToolFigures last = stats.snapshot(true, latencies).interval();
+    assertThat(last.calls()).isEqualTo(latencies.getTotalCount());
+    assertThat(ok + last.ok()).isEqualTo(4 * 160_000);
+    assertThat(err + last.err()).isEqualTo(4 * 40_000);
   }
 }
