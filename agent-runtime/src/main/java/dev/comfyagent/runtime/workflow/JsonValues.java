@@ -45,13 +45,39 @@ final class JsonValues {
 
   /** Whether {@code a} and {@code b} are the same value, numbers compared by value. */
   static boolean same(JsonNode a, JsonNode b) {
+    // Identity first at every level, not only at the top (Jackson's equals(Comparator, ...) has
+    // none): a patched workflow shares every subtree it did not write with the original, so
+    // comparing the two walks only the copied path, not the whole graph.
     if (a == b) {
       return true;
     }
     if (a == null || b == null) {
       return false;
     }
-    return a.equals(BY_VALUE, b);
+    if (a.isObject()) {
+      if (!b.isObject() || a.size() != b.size()) {
+        return false;
+      }
+      for (Map.Entry<String, JsonNode> member : a.properties()) {
+        JsonNode other = b.get(member.getKey());
+        if (other == null || !same(member.getValue(), other)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a.isArray()) {
+      if (!b.isArray() || a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (!same(a.get(i), b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return BY_VALUE.compare(a, b) == 0;
   }
 
   private static boolean sameNumber(JsonNode a, JsonNode b) {
