@@ -31,17 +31,20 @@ class TracedCallWithoutObjectsTest {
 
   private final AgentHealth health = new AgentHealth(false);
 
+  private ToolCallTracker tracker(TraceQueue queue) {
+    return new ToolCallTracker(
+        new ToolStatsRegistry(10),
+        new PlainHost(),
+        new InputSummary(200, TreeReader.NONE),
+        new CorrelationSequences(10),
+        queue,
+        health);
+  }
+
   @Test
   void aTracedCallWithPlainArgumentsAllocatesNothingOnTheToolsThread() {
     TraceQueue queue = new TraceQueue(64);
-    ToolCallTracker tracker =
-        new ToolCallTracker(
-            new ToolStatsRegistry(10),
-            new PlainHost(),
-            new InputSummary(200, TreeReader.NONE),
-            new CorrelationSequences(10),
-            queue,
-            health);
+    ToolCallTracker tracker = tracker(queue);
     TraceLineEncoder lines = new TraceLineEncoder(null);
     TraceQueue.SlotReader encode = lines::line;
     Object tool = new Object();
@@ -62,14 +65,7 @@ class TracedCallWithoutObjectsTest {
   @Test
   void aTracedCallReachesTheQueueWithItsNameCorrelationOutcomeAndSummary() {
     TraceQueue queue = new TraceQueue(8);
-    ToolCallTracker tracker =
-        new ToolCallTracker(
-            new ToolStatsRegistry(10),
-            new PlainHost(),
-            new InputSummary(200, TreeReader.NONE),
-            new CorrelationSequences(10),
-            queue,
-            health);
+    ToolCallTracker tracker = tracker(queue);
     Object tool = new Object();
 
     Object ok = tracker.enterCode(Layer.TOOL, "plain", tool, Object.class, "call()V", "seed=42");

@@ -42,6 +42,13 @@ class OtlpExporterTest {
         known.exportHealth);
   }
 
+  /** An endpoint where nothing listens: a port that was free a moment ago. */
+  private static URI deadEndpoint() throws IOException {
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return URI.create("http://127.0.0.1:" + closed.getLocalPort());
+    }
+  }
+
   private static TraceEvent event(int seq) {
     return new TraceEvent(
         System.currentTimeMillis(),
@@ -130,10 +137,7 @@ class OtlpExporterTest {
 
   @Test
   void aDeadEndpointNeverMakesOfferWaitAndEverySpanIsSentOrCountedAsDropped() throws Exception {
-    URI dead;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      dead = URI.create("http://127.0.0.1:" + closed.getLocalPort());
-    }
+    URI dead = deadEndpoint();
     OtlpExporter exporter = exporter(dead, 100, 60_000);
     exporter.start();
     int accepted = 0;
@@ -154,10 +158,7 @@ class OtlpExporterTest {
 
   @Test
   void aRefusedConnectionAtExitIsNotRetriedSoTheHostExitsAtOnce() throws Exception {
-    URI dead;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      dead = URI.create("http://127.0.0.1:" + closed.getLocalPort());
-    }
+    URI dead = deadEndpoint();
     OtlpExporter exporter = exporter(dead, 100, 60_000);
     exporter.start();
     for (int i = 1; i <= 10; i++) {
