@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.weave;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
@@ -44,10 +45,11 @@ public final class AdviceTransformer {
    *
    * @param adviceLoader the class loader that holds the advice classes (read as class files, never
    *     loaded into a host)
-   * @param exceptionHandler where a suppressed advice exception goes
+   * @param exceptionHandler where a suppressed advice exception goes, made when advice is first
+   *     resolved (a start the weave cache serves resolves none)
    */
   static AdviceTransformer template(
-      ClassLoader adviceLoader, Advice.ExceptionHandler exceptionHandler) {
+      ClassLoader adviceLoader, Supplier<Advice.ExceptionHandler> exceptionHandler) {
     return new AdviceTransformer(new Resolved(adviceLoader, exceptionHandler), List.of());
   }
 
@@ -78,30 +80,46 @@ public final class AdviceTransformer {
     return made;
   }
 
+  /** The advice, as text: each method matcher and the advice class it gets. */
+  String description() {
+    StringBuilder text = new StringBuilder();
+    for (Entry entry : entries) {
+      text.append('[').append(entry.methods()).append(" -> ").append(entry.adviceClassName());
+      text.append(']');
+    }
+    return text.toString();
+  }
+
   private record Entry(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {}
 
   /** The advice classes, each resolved on first use and kept. */
   private static final class Resolved {
-    private final ClassFileLocator classFiles;
-    private final TypePool types;
-    private final Advice.ExceptionHandler exceptionHandler;
+    private final ClassLoader adviceLoader;
+    private final Supplier<Advice.ExceptionHandler> exceptionHandlerFactory;
     private final ConcurrentHashMap<String, Advice> byName = new ConcurrentHashMap<>();
+    // Made on the first advice resolved: none of Byte Buddy's type pool until weaving is live.
+    private ClassFileLocator classFiles;
+    private TypePool types;
+    private Advice.ExceptionHandler exceptionHandler;
 
-    Resolved(ClassLoader adviceLoader, Advice.ExceptionHandler exceptionHandler) {
-      this.classFiles = ClassFileLocator.ForClassLoader.of(adviceLoader);
-      this.types = TypePool.Default.of(classFiles);
-      this.exceptionHandler = exceptionHandler;
+    Resolved(ClassLoader adviceLoader, Supplier<Advice.ExceptionHandler> exceptionHandler) {
+      this.adviceLoader = adviceLoader;
+      this.exceptionHandlerFactory = exceptionHandler;
     }
 
     Advice advice(String adviceClassName) {
       Advice known = byName.get(adviceClassName);
-      return known != null
-          ? known
-          : byName.computeIfAbsent(
-              adviceClassName,
-              name ->
-                  Advice.to(types.describe(name).resolve(), classFiles)
-                      .withExceptionHandler(exceptionHandler));
+      return known != null ? known : byName.computeIfAbsent(adviceClassName, this::resolve);
+    }
+
+    private synchronized Advice resolve(String adviceClassName) {
+      if (types == null) {
+        classFiles = ClassFileLocator.ForClassLoader.of(adviceLoader);
+        types = TypePool.Default.of(classFiles);
+        exceptionHandler = exceptionHandlerFactory.get();
+      }
+      return Advice.to(types.describe(adviceClassName).resolve(), classFiles)
+          .withExceptionHandler(exceptionHandler);
     }
   }
 }

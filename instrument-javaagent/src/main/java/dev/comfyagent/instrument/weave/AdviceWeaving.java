@@ -4,29 +4,20 @@ import dev.comfyagent.instrument.record.AgentHealth;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * The weaving transformer: applies the advice of the {@link WeaveRules} that match a class to its
  * class file, the class itself described by Byte Buddy from that class file, through a plain {@link
  * ClassFileTransformer}.
  *
- * <p>A class reaches Byte Buddy only when the {@link ClassNameFilter} considers it, its loader is
- * neither the bootstrap loader nor the agent's, and its name is not the JDK's or the agent's. It is
- * then described from its class file (its supertypes from its loader's resources, lazily, through
- * one soft type-pool cache per loader: no class is loaded to be described), the rules are matched,
- * and the class is decorated with their advice: methods get advice code, nothing else changes, so
- * the same applies on retransformation. A failure is counted for that class, which stays as it was;
- * a class the agent's own weaving loads while it weaves is passed over.
+ * <p>A class reaches the weaver only when the {@link ClassNameFilter} considers it, its loader is
+ * neither the bootstrap loader nor the agent's, and its name is not the JDK's or the agent's. The
+ * {@link WeaveCache} is asked first: a class the build's training run wove exactly so gets the
+ * bytes it got then, and Byte Buddy is not needed. Otherwise the class is woven live ({@link
+ * LiveWeaving}, made on the first miss): described from its class file, the rules matched, the
+ * class decorated with their advice: methods get advice code, nothing else changes, so the same
+ * applies on retransformation. A failure is counted for that class, which stays as it was; a class
+ * the agent's own weaving loads while it weaves is passed over.
  *
  * <p>Thread-safe.
  */
@@ -48,30 +39,32 @@ final class AdviceWeaving implements ClassFileTransformer {
   private final List<WeaveRules.Rule> rules;
   private final AgentHealth health;
   private final ClassLoader agentLoader;
-  // Advice goes on declared methods only, so the woven class's method graph needs no supertype:
-  // the default compiler describes the whole hierarchy of every woven class (a third of what
-  // weaving allocated while agent-runtime started, and its supertypes' class files read again).
-  private final ByteBuddy byteBuddy =
-      new ByteBuddy()
-          .with(TypeValidation.DISABLED)
-          .with(Implementation.Context.Disabled.Factory.INSTANCE)
-          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-  private final Map<ClassLoader, TypePool.CacheProvider> pools = new WeakHashMap<>();
+  private final WeaveCache cache;
+  private final WeaveCache.Recorder recorder;
   private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+  private volatile LiveWeaving live;
 
   /**
    * @param agentLoader the agent's own class loader, never woven; null when it also holds host
    *     classes (tests)
+   * @param cache what the build's training run wove ({@link WeaveCache#NONE} for none)
+   * @param recorder where live weaving records what it did (the build's training run), or null
    */
   AdviceWeaving(
       ClassNameFilter filter,
       List<WeaveRules.Rule> rules,
       AgentHealth health,
-      ClassLoader agentLoader) {
+      ClassLoader agentLoader,
+      WeaveCache cache,
+      WeaveCache.Recorder recorder) {
     this.filter = filter;
     this.rules = rules;
     this.health = health;
     this.agentLoader = agentLoader;
+    // A rule's class-loader answer is one bit of a long: more rules than that weave live only.
+    boolean cacheable = rules.size() < Long.SIZE;
+    this.cache = cacheable ? cache : WeaveCache.NONE;
+    this.recorder = cacheable ? recorder : null;
   }
 
   @Override
@@ -107,7 +100,20 @@ final class AdviceWeaving implements ClassFileTransformer {
     }
     weaving.set(Boolean.TRUE);
     try {
-      return weave(loader, name, classFile);
+      boolean cached = !cache.isEmpty() || recorder != null;
+      long loaderMask = cached ? loaderMask(loader) : 0;
+      WeaveCache.Hit hit = cached ? cache.find(name, classFile, loaderMask, loader) : null;
+      byte[] woven;
+      if (hit != null) {
+        woven = hit.woven();
+        JoinPointFound.wovenFromCache(hit.toolCallPaths());
+      } else {
+        woven = live().weave(loader, name, classFile, loaderMask);
+      }
+      if (woven != null) {
+        health.classInstrumented(name);
+      }
+      return woven;
     } catch (Throwable e) { // NOPMD - the host's class must load whatever the agent does wrong
       health.instrumentationFailed(name, e);
       return null;
@@ -116,45 +122,37 @@ final class AdviceWeaving implements ClassFileTransformer {
     }
   }
 
-  private byte[] weave(ClassLoader loader, String name, byte[] classFile) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader));
-    TypePool pool =
-        new TypePool.Default.WithLazyResolution(
-            cacheOf(loader), locator, TypePool.Default.ReaderMode.FAST);
-    TypeDescription type = pool.describe(name).resolve();
-    if (type.isSynthetic()) {
-      return null;
-    }
-    DynamicType.Builder<?> builder = null;
-    for (WeaveRules.Rule rule : rules) {
-      if (rule.matches(type, loader)) {
-        if (builder == null) {
-          builder = byteBuddy.decorate(type, locator);
-        }
-        builder = builder.visit(rule.advice().wrapper());
+  /**
+   * Bit {@code i} set when rule {@code i} has no class-loader matcher or accepts {@code loader}.
+   */
+  private long loaderMask(ClassLoader loader) {
+    long mask = 0;
+    for (int i = 0; i < rules.size(); i++) {
+      WeaveRules.Rule rule = rules.get(i);
+      if (rule.loaders() == null || rule.loaders().matches(loader)) {
+        mask |= 1L << i;
       }
     }
-    if (builder == null) {
-      return null;
-    }
-    byte[] woven = builder.make(pool).getBytes();
-    health.classInstrumented(name);
-    return woven;
+    return mask;
   }
 
-  /**
-   * The type-pool cache of {@code loader}: supertypes shared by the classes a loader defines are
-   * parsed once. Held weakly per loader (a host's loader can be collected) and softly inside (the
-   * parsed types go when memory is short).
-   */
-  private TypePool.CacheProvider cacheOf(ClassLoader loader) {
-    synchronized (pools) {
-      return pools.computeIfAbsent(
-          loader, l -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+  /** Whether a class had to be woven live (the cache missed): for tests. */
+  boolean wovenLive() {
+    return live != null;
+  }
+
+  private LiveWeaving live() {
+    LiveWeaving made = live;
+    if (made == null) {
+      synchronized (this) {
+        made = live;
+        if (made == null) {
+          made = new LiveWeaving(rules, recorder);
+          live = made;
+        }
+      }
     }
+    return made;
   }
 
   @Override

@@ -26,6 +26,11 @@ final class ClassLoaderSees extends ElementMatcher.Junction.AbstractBase<ClassLo
   }
 
   @Override
+  public String toString() {
+    return "seesClassFile(" + resource + ")";
+  }
+
+  @Override
   public boolean matches(ClassLoader loader) {
     if (loader == null) {
       return false;

@@ -16,6 +16,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class JoinPointFound {
 
   private static final AtomicInteger TOOL_CALL_PATHS = new AtomicInteger();
+  // Per thread too, for the weave cache's training run: what one class's weaving matched.
+  private static final ThreadLocal<int[]> ON_THIS_THREAD = new ThreadLocal<>();
 
   private JoinPointFound() {}
 
@@ -28,6 +30,7 @@ public final class JoinPointFound {
         boolean matched = methods.matches(method);
         if (matched) {
           TOOL_CALL_PATHS.incrementAndGet();
+          counterOfThisThread()[0]++;
         }
         return matched;
       }
@@ -37,6 +40,27 @@ public final class JoinPointFound {
         return "toolCallPath(" + methods + ")";
       }
     };
+  }
+
+  /** Tool-call path methods matched so far on this thread. */
+  static int onThisThread() {
+    return counterOfThisThread()[0];
+  }
+
+  private static int[] counterOfThisThread() {
+    int[] counter = ON_THIS_THREAD.get();
+    if (counter == null) {
+      counter = new int[1];
+      ON_THIS_THREAD.set(counter);
+    }
+    return counter;
+  }
+
+  /** Counts {@code paths} tool-call path methods woven from the weave cache (no matcher ran). */
+  static void wovenFromCache(int paths) {
+    if (paths > 0) {
+      TOOL_CALL_PATHS.addAndGet(paths);
+    }
   }
 
   /** Tool-call path methods matched in classes woven so far (one JVM, one agent). */

@@ -110,6 +110,27 @@ public final class WeaveRules {
     return new Pending(new ClassNames(ClassNames.Form.SUBTYPES, List.of(binaryName)));
   }
 
+  /**
+   * The rules as text that names everything a rule decides by: its classes, its type and
+   * class-loader matchers and its advice, in order. Two rule sets with one fingerprint weave alike,
+   * which is what lets the {@link WeaveCache} of one start serve another.
+   */
+  String fingerprint() {
+    StringBuilder text = new StringBuilder();
+    for (Rule rule : rules) {
+      text.append(rule.names().form())
+          .append(rule.names().names())
+          .append(" that ")
+          .append(rule.types())
+          .append(" in ")
+          .append(rule.loaders())
+          .append(" advice ")
+          .append(rule.advice().description())
+          .append('\n');
+    }
+    return text.toString();
+  }
+
   /** The rules added so far, in order. */
   List<Rule> rules() {
     return List.copyOf(rules);

@@ -1,14 +1,13 @@
 package dev.comfyagent.instrument.weave;
 
-import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.record.AgentHealth;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 
 /**
  * Weaves the agent's {@link WeaveTarget}s into host classes with Byte Buddy's {@link Advice}:
@@ -74,12 +73,31 @@ public final class Weaver {
    * already loaded are woven by {@link #retransformLoaded}.
    */
   public ClassFileTransformer make(List<WeaveTarget> targets) {
-    WeaveRules rules = WeaveRules.of(targets, adviceTemplate());
+    WeaveRules rules = rules(targets);
+    String fingerprint = rules.fingerprint();
+    String record = System.getProperty(WeaveCache.RECORD_PROPERTY);
+    return record == null
+        ? weaving(rules, WeaveCache.load(agentLoader, fingerprint), null)
+        : weaving(rules, WeaveCache.NONE, new WeaveCache.Recorder(Path.of(record), fingerprint));
+  }
+
+  /** The rules of {@code targets}, with this weaver's advice template. */
+  WeaveRules rules(List<WeaveTarget> targets) {
+    return WeaveRules.of(targets, adviceTemplate());
+  }
+
+  /**
+   * The weaving transformer for {@code rules}, served by {@code cache}, recording to {@code
+   * recorder}.
+   */
+  AdviceWeaving weaving(WeaveRules rules, WeaveCache cache, WeaveCache.Recorder recorder) {
     return new AdviceWeaving(
         ClassNameFilter.of(rules),
         rules.rules(),
         health,
-        agentLoaderIsPrivate ? agentLoader : null);
+        agentLoaderIsPrivate ? agentLoader : null,
+        cache,
+        recorder);
   }
 
   /**
@@ -139,16 +157,17 @@ public final class Weaver {
   }
 
   private AdviceTransformer adviceTemplate() {
-    MethodDescription adviceFailed;
-    try {
-      adviceFailed =
-          new MethodDescription.ForLoadedMethod(
-              AgentBridge.class.getMethod("adviceFailed", Throwable.class));
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException("the bootstrap bridge lacks adviceFailed", e);
-    }
+    // An anonymous class calling another class, not a method reference: linking this class or
+    // the supplier then loads none of Byte Buddy's advice types, which a start the weave cache
+    // serves never needs.
     return AdviceTransformer.template(
-        agentLoader, new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(adviceFailed)));
+        agentLoader,
+        new Supplier<>() {
+          @Override
+          public Advice.ExceptionHandler get() {
+            return AdviceFailureHandler.toBridge();
+          }
+        });
   }
 
   private static void setIfAbsent(String property, String value) {

@@ -34,8 +34,10 @@ import java.util.concurrent.TimeUnit;
  * (status 1, naming why) when the server does not answer or the agent loaded nothing: the build
  * stops rather than ship a jar whose start reads every pack.
  *
- * <p>Usage: {@code StartupClassList <agent jar> <work dir> <list file>}, on a class path holding
- * agent-runtime.
+ * <p>Usage: {@code StartupClassList <agent jar> <work dir> <list file> [<weave cache file>]}, on a
+ * class path holding agent-runtime. With a weave cache file the run is the weave cache's training
+ * run: the agent weaves live and records what it did there, for the build to put into the jar
+ * before it measures the start-up classes with a second run.
  */
 public final class StartupClassList {
 
@@ -43,19 +45,23 @@ public final class StartupClassList {
   private static final long TIMEOUT_SECONDS = 120;
   private static final String SOURCE = " source: ";
   private static final long SETTLE_MILLIS = 2500;
+  // WeaveCache.RECORD_PROPERTY, which this class cannot see: the agent's classes are packed away.
+  static final String WEAVES_RECORD_PROPERTY = "dev.comfyagent.instrument.weaves.record";
 
   private StartupClassList() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
-      System.err.println("usage: StartupClassList <agent jar> <work dir> <list file>");
+    if (args.length != 3 && args.length != 4) {
+      System.err.println(
+          "usage: StartupClassList <agent jar> <work dir> <list file> [<weave cache file>]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]).toAbsolutePath();
     Path work = Path.of(args[1]).toAbsolutePath();
     Path list = Path.of(args[2]).toAbsolutePath();
+    Path weaves = args.length == 4 ? Path.of(args[3]).toAbsolutePath() : null;
     try {
-      List<String> classFiles = record(jar, work);
+      List<String> classFiles = record(jar, work, weaves);
       Files.createDirectories(list.getParent());
       Files.write(list, classFiles, StandardCharsets.UTF_8);
       System.err.println(
@@ -66,15 +72,27 @@ public final class StartupClassList {
     }
   }
 
-  /** Launches the runtime with the agent and returns the agent's class files in load order. */
-  static List<String> record(Path jar, Path work) throws IOException, InterruptedException {
+  /**
+   * Launches the runtime with the agent and returns the agent's class files in load order; with
+   * {@code weaves}, the agent also records what it wove there (the training run of the weave cache,
+   * {@code dev.comfyagent.instrument.weave.WeaveCache}).
+   */
+  static List<String> record(Path jar, Path work, Path weaves)
+      throws IOException, InterruptedException {
     Files.createDirectories(work);
+    if (weaves != null) {
+      Files.createDirectories(weaves.getParent());
+      Files.deleteIfExists(weaves);
+    }
     Path log = work.resolve("class-load.log");
     Files.deleteIfExists(log);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-javaagent:" + jar + "=output.dir=" + work.resolve("agent-output"));
     command.add("-Xlog:class+load=info:file=" + log);
+    if (weaves != null) {
+      command.add("-D" + WEAVES_RECORD_PROPERTY + "=" + weaves);
+    }
     command.add("-cp");
     command.add(hostClassPath(System.getProperty("java.class.path")));
     command.add(RUNTIME_MAIN);
@@ -113,6 +131,12 @@ public final class StartupClassList {
         process.destroyForcibly().waitFor();
         throw new IllegalStateException("agent-runtime did not stop at the end of its input");
       }
+    }
+    if (weaves != null && (!Files.exists(weaves) || Files.size(weaves) == 0)) {
+      throw new IllegalStateException(
+          "the agent wove nothing while agent-runtime started (see "
+              + work.resolve("stderr.txt")
+              + ")");
     }
     List<String> classFiles = agentClassFiles(Files.readAllLines(log), jar);
     if (classFiles.isEmpty()) {

@@ -31,7 +31,7 @@ class ClassNameFilterTest {
         List.of(targets),
         AdviceTransformer.template(
             ClassNameFilterTest.class.getClassLoader(),
-            Advice.ExceptionHandler.Default.SUPPRESSING));
+            () -> Advice.ExceptionHandler.Default.SUPPRESSING));
   }
 
   @Test

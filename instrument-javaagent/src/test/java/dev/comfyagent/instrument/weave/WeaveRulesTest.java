@@ -148,7 +148,7 @@ class WeaveRulesTest {
 
   private static AdviceTransformer advice() {
     return AdviceTransformer.template(
-        LOADER, net.bytebuddy.asm.Advice.ExceptionHandler.Default.SUPPRESSING);
+        LOADER, () -> net.bytebuddy.asm.Advice.ExceptionHandler.Default.SUPPRESSING);
   }
 
   /** Every class in the jar or folder {@code type} was loaded from, in internal form. */
