@@ -101,7 +101,7 @@ final class AdviceWeaving implements ClassFileTransformer {
     weaving.set(Boolean.TRUE);
     try {
       boolean cached = !cache.isEmpty() || recorder != null;
-      long loaderMask = cached ? loaderMask(loader) : 0;
+      long loaderMask = cached ? loaderMask(loader, name, internalName) : 0;
       WeaveCache.Hit hit = cached ? cache.find(name, classFile, loaderMask, loader) : null;
       byte[] woven;
       if (hit != null) {
@@ -123,17 +123,26 @@ final class AdviceWeaving implements ClassFileTransformer {
   }
 
   /**
-   * Bit {@code i} set when rule {@code i} has no class-loader matcher or accepts {@code loader}.
+   * Bit {@code i} set when rule {@code i} can name the class and has no class-loader matcher or
+   * accepts {@code loader}. A rule that cannot name the class leaves its bit clear whatever the
+   * loader, so that a class of a library (the SDK's server classes) has one mask in every host that
+   * loads it, agent-runtime or another MCP server.
    */
-  private long loaderMask(ClassLoader loader) {
+  private long loaderMask(ClassLoader loader, String name, String internalName) {
     long mask = 0;
     for (int i = 0; i < rules.size(); i++) {
       WeaveRules.Rule rule = rules.get(i);
-      if (rule.loaders() == null || rule.loaders().matches(loader)) {
+      if (rule.mayName(name, filter, internalName)
+          && (rule.loaders() == null || rule.loaders().matches(loader))) {
         mask |= 1L << i;
       }
     }
     return mask;
+  }
+
+  /** The class-loader mask of class {@code binaryName} in {@code loader}: for tests. */
+  long loaderMaskFor(ClassLoader loader, String binaryName) {
+    return loaderMask(loader, binaryName, binaryName.replace('.', '/'));
   }
 
   /** Whether a class had to be woven live (the cache missed): for tests. */

@@ -212,6 +212,14 @@ public final class ClassNameFilter {
     return ByName.SUPERTYPES_DECIDE;
   }
 
+  /**
+   * Whether a class of this name can be a subtype of a type outside the inert packages, by the
+   * premise the filter decides by: a class of the JDK or of a well-known library cannot.
+   */
+  boolean mayBeSubtype(String internalName) {
+    return !isInert(internalName);
+  }
+
   private boolean isInert(String internalName) {
     for (String pkg : inert) {
       if (internalName.startsWith(pkg)) {

@@ -66,6 +66,20 @@ public final class WeaveRules {
     boolean matches(TypeDescription type, ClassLoader loader) {
       return (loaders == null || loaders.matches(loader)) && types.matches(type);
     }
+
+    /**
+     * Whether this rule's names can take in the class {@code binaryName}, whose package {@code
+     * filter} may hold subtypes or not: a rule that cannot match a class by its names cannot match
+     * it at all, whatever its other matchers say.
+     */
+    boolean mayName(String binaryName, ClassNameFilter filter, String internalName) {
+      return switch (names.form()) {
+        case EXACT -> names.names().contains(binaryName);
+        case PREFIX -> binaryName.startsWith(names.names().get(0));
+        case SUBTYPES ->
+            names.names().get(0).equals(binaryName) || filter.mayBeSubtype(internalName);
+      };
+    }
   }
 
   private final List<Rule> rules = new ArrayList<>();

@@ -121,8 +121,8 @@ class WeaveCacheTest {
       cache = WeaveCache.read(in, rules.fingerprint());
     }
     byte[] classFile = classFile(InheritingTool.class);
-    long everyLoader = (1L << rules.rules().size()) - 1;
     String name = InheritingTool.class.getName();
+    long everyLoader = recording(dir.resolve("unused")).loaderMaskFor(LOADER, name);
     assertThat(cache.find(name, classFile, everyLoader, LOADER)).isNotNull();
 
     // The same class file in a loader whose superclass is another class file...
@@ -144,13 +144,38 @@ class WeaveCacheTest {
       cache = WeaveCache.read(in, rules.fingerprint());
     }
     byte[] classFile = classFile(FixtureTool.class);
-    long everyLoader = (1L << rules.rules().size()) - 1;
+    long mask = recording(dir.resolve("unused")).loaderMaskFor(LOADER, FixtureTool.class.getName());
+    assertThat(mask).as("the runtime's tool rule takes the fixture tool in").isNotZero();
     for (int rule = 0; rule < rules.rules().size(); rule++) {
-      long oneOtherAnswer = everyLoader & ~(1L << rule);
+      long oneOtherAnswer = mask ^ (1L << rule);
       assertThat(cache.find(FixtureTool.class.getName(), classFile, oneOtherAnswer, LOADER))
           .as("rule %d answered otherwise", rule)
           .isNull();
     }
+  }
+
+  @Test
+  void anSdkClassRecordedUnderTheRuntimeIsServedInAServerThatIsNotTheRuntime() throws IOException {
+    Path file = dir.resolve("startup.weaves");
+    assertThat(weave(recording(file), McpAsyncServer.class)).isNotNull();
+    Map<String, byte[]> withoutRuntime = new java.util.HashMap<>();
+    withoutRuntime.put("dev/comfyagent/runtime/tool/Tool.class", null);
+    ClassLoader otherServer = new ServingLoader(withoutRuntime);
+
+    AdviceWeaving cached = cachedFrom(file);
+    String name = McpAsyncServer.class.getName();
+    assertThat(cached.loaderMaskFor(otherServer, name))
+        .as("the runtime's rules, which cannot name an SDK class, leave its mask alone")
+        .isEqualTo(cached.loaderMaskFor(LOADER, name));
+    assertThat(
+            cached.transform(
+                otherServer,
+                internal(McpAsyncServer.class),
+                null,
+                null,
+                classFile(McpAsyncServer.class)))
+        .isNotNull();
+    assertThat(cached.wovenLive()).isFalse();
   }
 
   @Test
@@ -248,6 +273,14 @@ class WeaveCacheTest {
     ServingLoader(Map<String, byte[]> served) {
       super(LOADER);
       this.served = new java.util.HashMap<>(served);
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      if (served.containsKey(name) && served.get(name) == null) {
+        return null;
+      }
+      return super.getResource(name);
     }
 
     @Override
