@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -42,21 +43,9 @@ class StartupPackIT {
             "dev/comfyagent/instrument/AgentInstaller.class",
             "dev/comfyagent/instrument/weave/Weaver.class");
 
-    Path dir = PackagedJars.workDir("startup-pack");
-    Path classLog = dir.resolve("classes.log");
-    ComfyUiSimulator comfy = ComfyUiSimulator.builder().port(0).start();
-    List<String> loaded;
-    try (RuntimeServer runtime =
-        RuntimeServer.with(dir.resolve("runtime"), comfy)
-            .agent("output.dir=" + dir.resolve("logs"))
-            .jvmArg("-Xlog:class+load=info:file=" + classLog)
-            .start()) {
-      assertThat(runtime.toolNames()).contains("get_agent_stats");
-      // Read while the runtime still runs: what loaded up to the first tools/list answer.
-      loaded = agentClassFiles(Files.readAllLines(classLog, StandardCharsets.UTF_8));
-    } finally {
-      comfy.close();
-    }
+    List<String> loaded =
+        agentClassesLoadedUpToFirstToolsList(
+            "startup-pack", runtime -> assertThat(runtime.toolNames()).contains("get_agent_stats"));
 
     // Only a class that another pack holds was read from it: a class Byte Buddy generates at run
     // time (its Invoker$Dispatcher) is defined with the agent jar as its source but is in no pack.
@@ -81,23 +70,15 @@ class StartupPackIT {
   @Test
   void theRuntimesStartIsWovenFromTheWeaveCacheWithoutByteBuddysWeavingMachinery()
       throws Exception {
-    Path dir = PackagedJars.workDir("weave-cache");
-    Path classLog = dir.resolve("classes.log");
-    ComfyUiSimulator comfy = ComfyUiSimulator.builder().port(0).start();
-    List<String> loaded;
-    try (RuntimeServer runtime =
-        RuntimeServer.with(dir.resolve("runtime"), comfy)
-            .agent("output.dir=" + dir.resolve("logs"))
-            .jvmArg("-Xlog:class+load=info:file=" + classLog)
-            .start()) {
-      assertThat(runtime.toolNames()).contains("get_agent_stats");
-      loaded = agentClassFiles(Files.readAllLines(classLog, StandardCharsets.UTF_8));
-      assertThat(runtime.call("list_sessions", Map.of()).isError()).isFalse();
-      String stats = RuntimeServer.text(runtime.call("get_agent_stats", Map.of()));
-      assertThat(stats).contains("list_sessions");
-    } finally {
-      comfy.close();
-    }
+    List<String> loaded =
+        agentClassesLoadedUpToFirstToolsList(
+            "weave-cache",
+            runtime -> {
+              assertThat(runtime.toolNames()).contains("get_agent_stats");
+              assertThat(runtime.call("list_sessions", Map.of()).isError()).isFalse();
+              String stats = RuntimeServer.text(runtime.call("get_agent_stats", Map.of()));
+              assertThat(stats).contains("list_sessions");
+            });
     String byteBuddy = "dev/comfyagent/instrument/shaded/net/bytebuddy/";
     List<String> weavingMachinery = new ArrayList<>();
     for (String classFile : loaded) {
@@ -109,6 +90,30 @@ class StartupPackIT {
     }
     assertThat(loaded).contains("dev/comfyagent/instrument/weave/WeaveCache.class");
     assertThat(weavingMachinery).as("Byte Buddy's weaving classes loaded at start").isEmpty();
+  }
+
+  /**
+   * Starts the packaged runtime under the packaged agent with {@code -Xlog:class+load}, and returns
+   * the agent classes it loaded up to its first {@code tools/list} answer (read then, while it
+   * runs); {@code whileRunning} gets the runtime after that.
+   */
+  private static List<String> agentClassesLoadedUpToFirstToolsList(
+      String name, Consumer<RuntimeServer> whileRunning) throws Exception {
+    Path dir = PackagedJars.workDir(name);
+    Path classLog = dir.resolve("classes.log");
+    ComfyUiSimulator comfy = ComfyUiSimulator.builder().port(0).start();
+    try (RuntimeServer runtime =
+        RuntimeServer.with(dir.resolve("runtime"), comfy)
+            .agent("output.dir=" + dir.resolve("logs"))
+            .jvmArg("-Xlog:class+load=info:file=" + classLog)
+            .start()) {
+      runtime.toolNames(); // the first tools/list
+      List<String> loaded = agentClassFiles(Files.readAllLines(classLog, StandardCharsets.UTF_8));
+      whileRunning.accept(runtime);
+      return loaded;
+    } finally {
+      comfy.close();
+    }
   }
 
   /** The class files whose {@code -Xlog:class+load} source is the packaged agent jar. */
