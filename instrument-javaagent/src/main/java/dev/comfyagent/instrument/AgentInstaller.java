@@ -217,7 +217,9 @@ public final class AgentInstaller {
       String triggeringClass,
       AgentFactory factory) {
     try {
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar.toFile()));
+      if (!BridgeInjection.inject(instrumentation, agentJar)) {
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar.toFile()));
+      }
     } catch (IOException | RuntimeException e) {
       AgentHealth.diagnostic("cannot start (" + e + "); the application runs without the agent");
       return null;
