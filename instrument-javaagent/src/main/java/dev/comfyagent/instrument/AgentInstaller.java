@@ -33,9 +33,9 @@ import java.util.jar.Manifest;
  * thread, no file, nothing on stderr.
  *
  * <p>Start: the first class of the MCP Java SDK's server package, of agent-runtime, or named by the
- * {@code tools} or {@code probe.*} options puts the agent jar on the bootstrap class path, creates
- * the {@link Agent} (its output files), runs the {@link AgentExtension}s and weaves, the triggering
- * class first. After a late attach ({@code agentmain}) this happens at once.
+ * {@code tools} or {@code probe.*} options defines the bridge in the bootstrap class loader,
+ * creates the {@link Agent} (its output files), runs the {@link AgentExtension}s and weaves, the
+ * triggering class first. After a late attach ({@code agentmain}) this happens at once.
  *
  * <p>Whatever goes wrong is said on one stderr line and the host then runs uninstrumented; only
  * with {@code strict=true} does a wrong option or an unusable output directory throw out of {@code
@@ -58,7 +58,8 @@ public final class AgentInstaller {
    * @param arguments the option string after the jar, or null
    * @param instrumentation the JVM's instrumentation
    * @param attachedLate whether the agent is loaded into a running JVM
-   * @param agentJar the agent jar (appended to the bootstrap class path when the agent starts)
+   * @param agentJar the agent jar (its bridge classes go to the bootstrap loader when the agent
+   *     starts)
    * @throws IllegalStateException only with {@code strict=true}, naming what is wrong
    */
   public static void install(
@@ -69,7 +70,7 @@ public final class AgentInstaller {
   /**
    * {@link Agent#create}, as a class of its own rather than a method reference: premain must not
    * link {@code Agent} (whose dispatch implements the bootstrap bridge's interface, which is not on
-   * the bootstrap class path until the agent starts), nor bootstrap a lambda.
+   * the bootstrap class loader until the agent starts), nor bootstrap a lambda.
    */
   private static final AgentFactory CREATE =
       new AgentFactory() {

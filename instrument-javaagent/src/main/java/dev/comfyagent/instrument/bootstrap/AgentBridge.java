@@ -1,9 +1,9 @@
 package dev.comfyagent.instrument.bootstrap;
 
 /**
- * The static entry points that advice code inlined into host classes calls. Appended to the
- * bootstrap class path by the agent's entry class, so it is visible from every class loader
- * whatever loaded the host; it names JDK types only and holds no state but the installed {@link
+ * The static entry points that advice code inlined into host classes calls. Defined in the
+ * bootstrap class loader when the agent starts, so it is visible from every class loader whatever
+ * loaded the host; it names JDK types only and holds no state but the installed {@link
  * BridgeDispatch}.
  *
  * <p>Until a dispatch is installed (and after {@link #uninstall}), every method is a no-op that

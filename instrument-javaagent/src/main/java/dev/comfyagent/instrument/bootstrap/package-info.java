@@ -3,7 +3,7 @@
  * resolves. Advice copied into host methods calls the static methods of {@link
  * dev.comfyagent.instrument.bootstrap.AgentBridge}, which forward to the one {@link
  * dev.comfyagent.instrument.bootstrap.BridgeDispatch} the agent installs (and are no-ops while none
- * is). The package is appended to the bootstrap class path, so its types are the same in every
+ * is). The package is defined in the bootstrap class loader, so its types are the same in every
  * class loader of the host.
  *
  * <p>May import: no other package of the agent, and of the JDK only {@code java.lang}: its classes

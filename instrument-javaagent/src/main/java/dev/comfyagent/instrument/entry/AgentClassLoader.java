@@ -77,9 +77,9 @@ final class AgentClassLoader extends SecureClassLoader {
   private final Map<String, String> packOfClass = new HashMap<>();
   private final java.util.List<JarEntry> unreadLists = new java.util.ArrayList<>();
   // One lock per pack; its class files, once read, are held until startup is done, then weakly. No
-  // nested class: the agent jar
-  // is on the bootstrap class path too, where a nested class would be found and defined apart from
-  // this one (which the system loader defined), and could not be used from it.
+  // nested class: where the agent jar is appended to the bootstrap class path (the fallback when
+  // the bridge cannot be defined there directly), a nested class would be found and defined apart
+  // from this one (which the system loader defined), and could not be used from it.
   private final Map<String, Object> packLocks = new HashMap<>();
   private final ConcurrentHashMap<String, WeakReference<Map<String, byte[]>>> packContents =
       new ConcurrentHashMap<>();

@@ -82,9 +82,9 @@ public final class AgentEntry {
     AgentClassLoader loader;
     try {
       jar = agentJar();
-      // The jar goes on the bootstrap class path only when the agent starts weaving (the
-      // installer does it): until then no host class can call the bridge, and a JVM where the
-      // agent never starts keeps its class-data sharing and its stderr to itself.
+      // The bridge goes into the bootstrap loader only when the agent starts weaving (the
+      // installer does it): until then no host class can call it, and a JVM where the agent
+      // never starts has nothing of the agent's there.
       loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
       install =
           Class.forName(INSTALLER, true, loader)

@@ -15,8 +15,8 @@
  * ...attach.AttachCommand}), never linked. The other way round, the implementation may use this
  * package's {@link dev.comfyagent.instrument.entry.AgentArguments} (the one parser of the option
  * string and of {@code strict}): {@code AgentClassLoader} hands it the entry's own copy. No nested
- * classes: the jar is on the bootstrap class path too, where a nested class would be defined apart
- * from its outer class.
+ * classes: where the jar is appended to the bootstrap class path (the fallback when the bridge
+ * cannot be defined there directly), a nested class would be defined apart from its outer class.
  *
  * <p>Entry points:
  *
