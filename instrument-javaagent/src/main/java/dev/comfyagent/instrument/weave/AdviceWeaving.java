@@ -100,9 +100,13 @@ final class AdviceWeaving implements ClassFileTransformer {
     }
     weaving.set(Boolean.TRUE);
     try {
-      boolean cached = !cache.isEmpty() || recorder != null;
-      long loaderMask = cached ? loaderMask(loader, name, internalName) : 0;
-      WeaveCache.Hit hit = cached ? cache.find(name, classFile, loaderMask, loader) : null;
+      long loaderMask = loaderMask(loader, name, internalName);
+      if (loaderMask == 0) {
+        // No rule can take the class in within this loader (a runtime tool rule in a host that
+        // has no runtime): no rule can match it, and Byte Buddy need not describe it to say so.
+        return null;
+      }
+      WeaveCache.Hit hit = cache.find(name, classFile, loaderMask, loader);
       byte[] woven;
       if (hit != null) {
         woven = hit.woven();

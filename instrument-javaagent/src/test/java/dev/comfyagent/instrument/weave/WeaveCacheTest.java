@@ -179,6 +179,22 @@ class WeaveCacheTest {
   }
 
   @Test
+  void aClassNoRuleCanTakeInWithinItsLoaderIsPassedOverWithoutByteBuddy() throws IOException {
+    Map<String, byte[]> withoutRuntime = new java.util.HashMap<>();
+    withoutRuntime.put("dev/comfyagent/runtime/tool/Tool.class", null);
+    ClassLoader otherServer = new ServingLoader(withoutRuntime);
+    AdviceWeaving weaving = weaver.weaving(rules, WeaveCache.NONE, null);
+
+    assertThat(weaving.loaderMaskFor(otherServer, FixtureTool.class.getName())).isZero();
+    assertThat(
+            weaving.transform(
+                otherServer, internal(FixtureTool.class), null, null, classFile(FixtureTool.class)))
+        .isNull();
+    assertThat(weaving.wovenLive()).isFalse();
+    assertThat(weave(weaving, FixtureTool.class)).as("where the runtime is").isNotNull();
+  }
+
+  @Test
   void theToolCallPathsAClassGaveAreCountedAgainWhenItIsServedFromTheCache() throws IOException {
     Path file = dir.resolve("startup.weaves");
     int before = JoinPointFound.toolCallPaths();
