@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.weave;
 import dev.comfyagent.instrument.record.AgentHealth;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +43,7 @@ final class AdviceWeaving implements ClassFileTransformer {
   private final WeaveCache cache;
   private final WeaveCache.Recorder recorder;
   private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+  private final SupertypeWalk supertypes;
   private volatile LiveWeaving live;
 
   /**
@@ -58,6 +60,7 @@ final class AdviceWeaving implements ClassFileTransformer {
       WeaveCache cache,
       WeaveCache.Recorder recorder) {
     this.filter = filter;
+    this.supertypes = new SupertypeWalk(filter);
     this.rules = rules;
     this.health = health;
     this.agentLoader = agentLoader;
@@ -101,9 +104,10 @@ final class AdviceWeaving implements ClassFileTransformer {
     weaving.set(Boolean.TRUE);
     try {
       long loaderMask = loaderMask(loader, name, internalName);
-      if (loaderMask == 0) {
+      if (loaderMask == 0 || noSubtypeRuleApplies(loader, name, classFile, loaderMask)) {
         // No rule can take the class in within this loader (a runtime tool rule in a host that
-        // has no runtime): no rule can match it, and Byte Buddy need not describe it to say so.
+        // has no runtime), or only rules for subtypes can and it is none: no rule can match it,
+        // and Byte Buddy need not describe it to say so.
         return null;
       }
       WeaveCache.Hit hit = cache.find(name, classFile, loaderMask, loader);
@@ -142,6 +146,26 @@ final class AdviceWeaving implements ClassFileTransformer {
       }
     }
     return mask;
+  }
+
+  /**
+   * Whether every rule of {@code loaderMask} matches subtypes and the class is a subtype of none of
+   * their types, as the class-file headers of its supertypes say.
+   */
+  private boolean noSubtypeRuleApplies(
+      ClassLoader loader, String name, byte[] classFile, long loaderMask) {
+    List<String> targets = new ArrayList<>(2);
+    for (int i = 0; i < rules.size(); i++) {
+      if ((loaderMask & (1L << i)) != 0) {
+        WeaveRules.ClassNames names = rules.get(i).names();
+        String type = names.names().get(0);
+        if (names.form() != WeaveRules.ClassNames.Form.SUBTYPES || type.equals(name)) {
+          return false;
+        }
+        targets.add(type.replace('.', '/'));
+      }
+    }
+    return supertypes.isSubtypeOfAny(loader, classFile, targets) == SupertypeWalk.Answer.NO;
   }
 
   /** The class-loader mask of class {@code binaryName} in {@code loader}: for tests. */
