@@ -76,9 +76,45 @@ public final class Weaver {
     WeaveRules rules = rules(targets);
     String fingerprint = rules.fingerprint();
     String record = System.getProperty(WeaveCache.RECORD_PROPERTY);
-    return record == null
-        ? weaving(rules, WeaveCache.load(agentLoader, fingerprint), null)
-        : weaving(rules, WeaveCache.NONE, new WeaveCache.Recorder(Path.of(record), fingerprint));
+    if (record == null) {
+      return weaving(rules, WeaveCache.load(agentLoader, fingerprint), null);
+    }
+    loadEveryClassNamedLater(rules);
+    return weaving(rules, WeaveCache.NONE, new WeaveCache.Recorder(Path.of(record), fingerprint));
+  }
+
+  /**
+   * The weave cache's training run only: loads (without initialising) every class a rule names
+   * exactly that the host's system class loader has, a second after the agent started, so that the
+   * classes a session loads after the start (the probes' classes, such as the runtime's undo
+   * history, at the first tool call) are woven and recorded too, and a user's first call does not
+   * load Byte Buddy's weaving machinery.
+   */
+  private static void loadEveryClassNamedLater(WeaveRules rules) {
+    Thread loading =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              ClassLoader host = ClassLoader.getSystemClassLoader();
+              for (WeaveRules.Rule rule : rules.rules()) {
+                if (rule.names().form() == WeaveRules.ClassNames.Form.EXACT) {
+                  for (String name : rule.names().names()) {
+                    try {
+                      Class.forName(name, false, host);
+                    } catch (ClassNotFoundException | LinkageError absent) {
+                      // not in this host: nothing to record
+                    }
+                  }
+                }
+              }
+            },
+            "comfyagent-weave-training");
+    loading.setDaemon(true);
+    loading.start();
   }
 
   /** The rules of {@code targets}, with this weaver's advice template. */

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,8 @@ class StartupPackIT {
 
     List<String> loaded =
         agentClassesLoadedUpToFirstToolsList(
-            "startup-pack", runtime -> assertThat(runtime.toolNames()).contains("get_agent_stats"));
+            "startup-pack",
+            (runtime, classLog) -> assertThat(runtime.toolNames()).contains("get_agent_stats"));
 
     // Only a class that another pack holds was read from it: a class Byte Buddy generates at run
     // time (its Invoker$Dispatcher) is defined with the agent jar as its source but is in no pack.
@@ -62,23 +62,33 @@ class StartupPackIT {
   }
 
   /**
-   * The weave cache the build recorded serves every class agent-runtime's start weaves: up to the
-   * first {@code tools/list} answer no class of Byte Buddy's type pool, advice or class writer
-   * loads, and the classes it served are woven all the same (the statistics tool is there, a call
-   * is counted).
+   * The weave cache the build recorded serves every class agent-runtime weaves at its start and at
+   * its first calls: up to then no class of Byte Buddy's type pool, advice or class writer loads,
+   * and the classes it served are woven all the same (the statistics tool is there, a call is
+   * counted).
    */
   @Test
-  void theRuntimesStartIsWovenFromTheWeaveCacheWithoutByteBuddysWeavingMachinery()
+  void theRuntimesStartAndFirstCallsAreWovenFromTheWeaveCacheWithoutByteBuddysWeavingMachinery()
       throws Exception {
-    List<String> loaded =
+    List<List<String>> afterCalls = new ArrayList<>();
+    List<String> atStart =
         agentClassesLoadedUpToFirstToolsList(
             "weave-cache",
-            runtime -> {
+            (runtime, classLog) -> {
               assertThat(runtime.toolNames()).contains("get_agent_stats");
               assertThat(runtime.call("list_sessions", Map.of()).isError()).isFalse();
               String stats = RuntimeServer.text(runtime.call("get_agent_stats", Map.of()));
               assertThat(stats).contains("list_sessions");
+              afterCalls.add(agentClassFiles(Files.readAllLines(classLog, StandardCharsets.UTF_8)));
             });
+    assertThat(atStart).contains("dev/comfyagent/instrument/weave/WeaveCache.class");
+    assertThat(weavingMachinery(atStart)).as("Byte Buddy's weaving classes at start").isEmpty();
+    assertThat(weavingMachinery(afterCalls.get(0)))
+        .as("Byte Buddy's weaving classes after the first calls")
+        .isEmpty();
+  }
+
+  private static List<String> weavingMachinery(List<String> loaded) {
     String byteBuddy = "dev/comfyagent/instrument/shaded/net/bytebuddy/";
     List<String> weavingMachinery = new ArrayList<>();
     for (String classFile : loaded) {
@@ -88,17 +98,16 @@ class StartupPackIT {
         weavingMachinery.add(classFile);
       }
     }
-    assertThat(loaded).contains("dev/comfyagent/instrument/weave/WeaveCache.class");
-    assertThat(weavingMachinery).as("Byte Buddy's weaving classes loaded at start").isEmpty();
+    return weavingMachinery;
   }
 
   /**
    * Starts the packaged runtime under the packaged agent with {@code -Xlog:class+load}, and returns
    * the agent classes it loaded up to its first {@code tools/list} answer (read then, while it
-   * runs); {@code whileRunning} gets the runtime after that.
+   * runs); {@code whileRunning} gets the runtime and its class-load log after that.
    */
   private static List<String> agentClassesLoadedUpToFirstToolsList(
-      String name, Consumer<RuntimeServer> whileRunning) throws Exception {
+      String name, WhileRunning whileRunning) throws Exception {
     Path dir = PackagedJars.workDir(name);
     Path classLog = dir.resolve("classes.log");
     ComfyUiSimulator comfy = ComfyUiSimulator.builder().port(0).start();
@@ -109,11 +118,17 @@ class StartupPackIT {
             .start()) {
       runtime.toolNames(); // the first tools/list
       List<String> loaded = agentClassFiles(Files.readAllLines(classLog, StandardCharsets.UTF_8));
-      whileRunning.accept(runtime);
+      whileRunning.accept(runtime, classLog);
       return loaded;
     } finally {
       comfy.close();
     }
+  }
+
+  /** What a test does with the runtime once it answered its first {@code tools/list}. */
+  @FunctionalInterface
+  private interface WhileRunning {
+    void accept(RuntimeServer runtime, Path classLog) throws Exception;
   }
 
   /** The class files whose {@code -Xlog:class+load} source is the packaged agent jar. */
