@@ -165,11 +165,11 @@ class SdkServerObservedIT {
 
   /**
    * The bridge that woven code calls is defined in the bootstrap class loader without the agent jar
-   * on the bootstrap class path: appending it turned class-data sharing off for the host's
-   * application classes, and HotSpot said so in a warning line on the host's stderr.
+   * on the bootstrap class path: appending it made HotSpot stop sharing archived classes with the
+   * other class loaders and say so in a warning line on the host's stderr.
    */
   @Test
-  void theHostKeepsItsClassDataSharingAndNoJvmWarningIsAdded() {
+  void noJvmWarningIsAddedToTheHostsStderr() {
     // (HotSpot 17 and 25 print it when sharing is on, as it is by default; the calls above are
     // counted, so woven code reached the bridge.)
     assertThat(stderr).doesNotContain("Sharing is only supported for boot loader classes");
