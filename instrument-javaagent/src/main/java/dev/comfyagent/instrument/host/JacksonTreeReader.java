@@ -2,6 +2,8 @@ package dev.comfyagent.instrument.host;
 
 import dev.comfyagent.instrument.record.TreeReader;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -45,6 +47,53 @@ final class JacksonTreeReader implements TreeReader {
         }
       };
 
+  /** Node classes an inline cache links: objects, arrays, text, a few kinds of numbers. */
+  private static final int CACHED_CLASSES = 8;
+
+  private static final MethodType READ = MethodType.methodType(Object.class, Object.class);
+
+  private static final MethodHandle NOTHING =
+      MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, Object.class);
+
+  private static final MethodHandle ASK_THE_NODE_HANDLE;
+
+  static {
+    try {
+      ASK_THE_NODE_HANDLE =
+          MethodHandles.lookup()
+              .findStatic(
+                  JacksonTreeReader.class,
+                  "askTheNode",
+                  MethodType.methodType(int.class, NodeMethods.class, Object.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Asked for every value of every traced call's summary: inline caches, which the JIT compiles as
+  // direct calls (see InlineCache); a ClassValue's handles it calls out of line.
+  private static final MethodHandle KIND =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(int.class, Object.class),
+          JacksonTreeReader::kindOf,
+          CACHED_CLASSES);
+  private static final MethodHandle PROPERTIES =
+      InlineCache.byReceiverClass(
+          READ,
+          type -> {
+            MethodHandle properties = METHODS.get(type).properties;
+            return properties == null ? NOTHING : properties;
+          },
+          CACHED_CLASSES);
+  private static final MethodHandle TEXT =
+      InlineCache.byReceiverClass(
+          READ,
+          type -> {
+            MethodHandle text = METHODS.get(type).text;
+            return text == null ? NOTHING : text;
+          },
+          CACHED_CLASSES);
+
   /**
    * What every node of {@code type} is, where Jackson's node classes fix it: an {@code ObjectNode}
    * is an object, an {@code ArrayNode} an array, a {@code ValueNode} (text, numbers, booleans,
@@ -74,14 +123,25 @@ final class JacksonTreeReader implements TreeReader {
     if (value == null) {
       return NOT_A_NODE;
     }
-    NodeMethods methods = METHODS.get(value.getClass());
-    if (methods == NodeMethods.NONE) {
+    try {
+      return (int) KIND.invokeExact(value);
+    } catch (Throwable e) {
       return NOT_A_NODE;
     }
+  }
+
+  /** {@link #kind} of the nodes of one class, as {@code (Object) -> int}. */
+  private static MethodHandle kindOf(Class<?> type) {
+    NodeMethods methods = METHODS.get(type);
     if (methods.kind != ASK_THE_NODE) {
-      return methods.kind;
+      return MethodHandles.dropArguments(
+          MethodHandles.constant(int.class, methods.kind), 0, Object.class);
     }
-    return test(value, methods.isObject) ? OBJECT : test(value, methods.isArray) ? ARRAY : SCALAR;
+    return MethodHandles.insertArguments(ASK_THE_NODE_HANDLE, 0, methods);
+  }
+
+  private static int askTheNode(NodeMethods methods, Object node) {
+    return test(node, methods.isObject) ? OBJECT : test(node, methods.isArray) ? ARRAY : SCALAR;
   }
 
   @Override
@@ -97,12 +157,8 @@ final class JacksonTreeReader implements TreeReader {
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<? extends Map.Entry<String, ?>> fields(Object node) {
-    NodeMethods methods = METHODS.get(node.getClass());
-    if (methods.properties == null) {
-      return Collections.emptyIterator();
-    }
     try {
-      Object fields = methods.properties.invokeExact(node);
+      Object fields = (Object) PROPERTIES.invokeExact(node);
       if (fields instanceof Collection<?> collection) {
         return (Iterator<? extends Map.Entry<String, ?>>) collection.iterator();
       }
@@ -122,9 +178,9 @@ final class JacksonTreeReader implements TreeReader {
 
   @Override
   public String scalarText(Object node) {
-    MethodHandle text = METHODS.get(node.getClass()).text;
     try {
-      return text == null ? "?" : String.valueOf((Object) text.invokeExact(node));
+      Object text = (Object) TEXT.invokeExact(node);
+      return text == null ? "?" : String.valueOf(text);
     } catch (Throwable e) {
       return "?";
     }
