@@ -35,6 +35,19 @@ final class JacksonTreeReader implements TreeReader {
     "com.fasterxml.jackson.databind.node.ValueNode", "tools.jackson.databind.node.ValueNode"
   };
 
+  /**
+   * Jackson's nodes of whole numbers that {@code longValue()} reads exactly (not {@code
+   * BigIntegerNode}): a summary writes their digits without making their text.
+   */
+  private static final String[] LONG_NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.node.IntNode",
+    "com.fasterxml.jackson.databind.node.LongNode",
+    "com.fasterxml.jackson.databind.node.ShortNode",
+    "tools.jackson.databind.node.IntNode",
+    "tools.jackson.databind.node.LongNode",
+    "tools.jackson.databind.node.ShortNode"
+  };
+
   /** {@link NodeMethods#kind}: the node's class does not tell; ask the node. */
   private static final int ASK_THE_NODE = -1;
 
@@ -43,7 +56,12 @@ final class JacksonTreeReader implements TreeReader {
         @Override
         protected NodeMethods computeValue(Class<?> type) {
           Class<?> node = HostMethods.superclassNamed(type, NODE_CLASSES);
-          return node == null ? NodeMethods.NONE : NodeMethods.of(node, kindOfClass(type));
+          return node == null
+              ? NodeMethods.NONE
+              : NodeMethods.of(
+                  node,
+                  kindOfClass(type),
+                  HostMethods.superclassNamed(type, LONG_NODE_CLASSES) != null);
         }
       };
 
@@ -91,6 +109,35 @@ final class JacksonTreeReader implements TreeReader {
           type -> {
             MethodHandle text = METHODS.get(type).text;
             return text == null ? NOTHING : text;
+          },
+          CACHED_CLASSES);
+
+  private static final MethodHandle FIELD =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(Object.class, Object.class, String.class),
+          type -> {
+            MethodHandle get = METHODS.get(type).get;
+            return get != null ? get : MethodHandles.dropArguments(NOTHING, 1, String.class);
+          },
+          CACHED_CLASSES);
+  private static final MethodHandle IS_LONG =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(boolean.class, Object.class),
+          type ->
+              MethodHandles.dropArguments(
+                  MethodHandles.constant(boolean.class, METHODS.get(type).longValue != null),
+                  0,
+                  Object.class),
+          CACHED_CLASSES);
+  private static final MethodHandle LONG_VALUE =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(long.class, Object.class),
+          type -> {
+            MethodHandle longValue = METHODS.get(type).longValue;
+            return longValue != null
+                ? longValue
+                : MethodHandles.dropArguments(
+                    MethodHandles.constant(long.class, 0L), 0, Object.class);
           },
           CACHED_CLASSES);
 
@@ -172,6 +219,33 @@ final class JacksonTreeReader implements TreeReader {
   }
 
   @Override
+  public Object field(Object node, String name) {
+    try {
+      return (Object) FIELD.invokeExact(node, name);
+    } catch (Throwable e) {
+      return null;
+    }
+  }
+
+  @Override
+  public boolean isLong(Object node) {
+    try {
+      return (boolean) IS_LONG.invokeExact(node);
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  @Override
+  public long longValue(Object node) {
+    try {
+      return (long) LONG_VALUE.invokeExact(node);
+    } catch (Throwable e) {
+      return 0;
+    }
+  }
+
+  @Override
   public Iterator<?> elements(Object node) {
     return node instanceof Iterable<?> iterable ? iterable.iterator() : Collections.emptyIterator();
   }
@@ -200,11 +274,13 @@ final class JacksonTreeReader implements TreeReader {
       MethodHandle isArray,
       MethodHandle properties,
       MethodHandle text,
+      MethodHandle get,
+      MethodHandle longValue,
       int kind) {
 
-    static final NodeMethods NONE = new NodeMethods(null, null, null, null, NOT_A_NODE);
+    static final NodeMethods NONE = new NodeMethods(null, null, null, null, null, null, NOT_A_NODE);
 
-    static NodeMethods of(Class<?> nodeClass, int kind) {
+    static NodeMethods of(Class<?> nodeClass, int kind, boolean wholeNumber) {
       MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
       if (properties == null) {
         properties = HostMethods.noArgs(nodeClass, "fields", Iterator.class);
@@ -218,7 +294,20 @@ final class JacksonTreeReader implements TreeReader {
           HostMethods.noArgs(nodeClass, "isArray", boolean.class),
           properties,
           text,
+          field(nodeClass),
+          wholeNumber ? HostMethods.noArgs(nodeClass, "longValue", long.class) : null,
           kind);
+    }
+
+    /** {@code JsonNode get(String)} as {@code (Object, String) -> Object}, or null. */
+    private static MethodHandle field(Class<?> nodeClass) {
+      try {
+        return MethodHandles.publicLookup()
+            .findVirtual(nodeClass, "get", MethodType.methodType(nodeClass, String.class))
+            .asType(MethodType.methodType(Object.class, Object.class, String.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
     }
   }
 }
