@@ -16,10 +16,13 @@ import java.util.function.Function;
  * field, its {@linkplain #byReceiverClass invoker} is a constant, and the JIT inlines the test and
  * the host method behind it (and compiles again when a class is linked).
  *
- * <p>At most {@code maxClasses} classes are linked. The site then gives up testing, and every call
- * looks its handle up by class in a {@link ClassValue} (what the cache spares while it holds): the
- * linked classes, which the site kept reachable, are let go then, so a host that discards class
- * loaders keeps at most {@code maxClasses} of its classes per cache alive.
+ * <p>A {@link Link} may serve more than the class it was made for: a method found on a public
+ * interface serves every class that implements it (one link for all of a host's tools), a static
+ * method of a loader's SLF4J every class of that loader. At most {@code maxLinks} links are made.
+ * The site then gives up testing, and every call looks its handle up by class in a {@link
+ * ClassValue} (what the cache spares while it holds): the linked classes and loaders, which the
+ * site kept reachable, are let go then, so a host that discards class loaders keeps at most {@code
+ * maxLinks} of its classes or loaders per cache alive.
  *
  * <p>Usage:
  *
@@ -36,6 +39,8 @@ final class InlineCache {
 
   private static final MethodHandle SAME_CLASS;
   private static final MethodHandle SAME;
+  private static final MethodHandle INSTANCE_OF;
+  private static final MethodHandle SAME_LOADER;
   private static final MethodHandle MISS;
   private static final MethodHandle HANDLE_FOR_RECEIVER;
   private static final MethodHandle HANDLE_FOR_CLASS;
@@ -46,6 +51,12 @@ final class InlineCache {
       MethodType test = MethodType.methodType(boolean.class, Class.class, Object.class);
       SAME_CLASS = lookup.findStatic(InlineCache.class, "sameClass", test);
       SAME = lookup.findStatic(InlineCache.class, "same", test);
+      INSTANCE_OF = lookup.findVirtual(Class.class, "isInstance", test.dropParameterTypes(0, 1));
+      SAME_LOADER =
+          lookup.findStatic(
+              InlineCache.class,
+              "sameLoader",
+              MethodType.methodType(boolean.class, ClassLoader.class, Object.class));
       MISS =
           lookup.findVirtual(
               InlineCache.class, "miss", MethodType.methodType(Object.class, Object.class));
@@ -58,33 +69,73 @@ final class InlineCache {
     }
   }
 
+  /**
+   * What one class links to: the handle to call, and the test of the first argument under which the
+   * handle serves (which may cover more than that one class, so that one link serves them all).
+   *
+   * @param handle of exactly the cache's type
+   * @param test {@code (Object) -> boolean} over the first argument
+   */
+  record Link(MethodHandle handle, MethodHandle test) {
+
+    /** {@code handle} serves receivers of exactly the class {@code type}. */
+    static Link forClass(Class<?> type, MethodHandle handle) {
+      return new Link(handle, MethodHandles.insertArguments(SAME_CLASS, 0, type));
+    }
+
+    /**
+     * {@code handle} serves every instance of {@code type} (a method found on a public supertype
+     * serves all its implementations: one link for all of a host's tool classes).
+     */
+    static Link forInstancesOf(Class<?> type, MethodHandle handle) {
+      return java.lang.reflect.Modifier.isFinal(type.getModifiers())
+          ? forClass(type, handle)
+          : new Link(handle, INSTANCE_OF.bindTo(type));
+    }
+
+    /** {@code handle} serves the class argument {@code type} itself. */
+    static Link forClassArgument(Class<?> type, MethodHandle handle) {
+      return new Link(handle, MethodHandles.insertArguments(SAME, 0, type));
+    }
+
+    /** {@code handle} serves every class argument defined by {@code loader}. */
+    static Link forClassesOf(ClassLoader loader, MethodHandle handle) {
+      return new Link(handle, MethodHandles.insertArguments(SAME_LOADER, 0, loader));
+    }
+  }
+
   private final MutableCallSite site;
+  private final ClassValue<Link> links;
   private final ClassValue<MethodHandle> handles;
   private final boolean keyedByClassArgument;
-  private final int maxClasses;
+  private final int maxLinks;
   private final MethodHandle megamorphic;
   private int linked;
 
   private InlineCache(
-      MethodType type,
-      Function<Class<?>, MethodHandle> link,
-      boolean keyedByClassArgument,
-      int maxClasses) {
+      MethodType type, Function<Class<?>, Link> link, boolean keyedByClassArgument, int maxLinks) {
     if (type.parameterCount() < 1) {
       throw new IllegalArgumentException("an inline cache needs a first argument: " + type);
     }
     this.keyedByClassArgument = keyedByClassArgument;
-    this.maxClasses = maxClasses;
+    this.maxLinks = maxLinks;
+    this.links =
+        new ClassValue<>() {
+          @Override
+          protected Link computeValue(Class<?> key) {
+            Link linked = link.apply(key);
+            if (!linked.handle().type().equals(type)) {
+              throw new IllegalStateException(
+                  "linked " + linked.handle().type() + " where the cache calls " + type);
+            }
+            return linked;
+          }
+        };
     this.handles =
         new ClassValue<>() {
           @Override
           protected MethodHandle computeValue(Class<?> key) {
-            MethodHandle handle = link.apply(key);
-            if (!handle.type().equals(type)) {
-              throw new IllegalStateException(
-                  "linked " + handle.type() + " where the cache calls " + type);
-            }
-            return handle;
+            return links.get(key).handle();
           }
         };
     this.site = new MutableCallSite(type);
@@ -97,12 +148,9 @@ final class InlineCache {
                 .asType(MethodType.methodType(MethodHandle.class, type.parameterType(0))));
     MethodHandle miss =
         MethodHandles.insertArguments(MISS, 0, this)
-            .asType(MethodType.methodType(Object.class, type.parameterType(0)));
+            .asType(MethodType.methodType(MethodHandle.class, type.parameterType(0)));
     // miss(first) relinks and answers the handle to run; the call then runs it with all arguments.
-    this.site.setTarget(
-        MethodHandles.foldArguments(
-            MethodHandles.exactInvoker(type),
-            miss.asType(MethodType.methodType(MethodHandle.class, type.parameterType(0)))));
+    this.site.setTarget(MethodHandles.foldArguments(MethodHandles.exactInvoker(type), miss));
   }
 
   /**
@@ -112,7 +160,15 @@ final class InlineCache {
    */
   static MethodHandle byReceiverClass(
       MethodType type, Function<Class<?>, MethodHandle> link, int maxClasses) {
-    return new InlineCache(type, link, false, maxClasses).site.dynamicInvoker();
+    return byReceiver(type, c -> Link.forClass(c, link.apply(c)), maxClasses);
+  }
+
+  /**
+   * An invoker of {@code type} that calls, for a first argument of class {@code C} (never null),
+   * the handle of the {@link Link} that {@code link} returns for {@code C}, under that link's test.
+   */
+  static MethodHandle byReceiver(MethodType type, Function<Class<?>, Link> link, int maxLinks) {
+    return new InlineCache(type, link, false, maxLinks).site.dynamicInvoker();
   }
 
   /**
@@ -120,25 +176,24 @@ final class InlineCache {
    * the handle {@code link} returns for that class.
    */
   static MethodHandle byClassArgument(
-      MethodType type, Function<Class<?>, MethodHandle> link, int maxClasses) {
-    return new InlineCache(type, link, true, maxClasses).site.dynamicInvoker();
+      MethodType type, Function<Class<?>, Link> link, int maxLinks) {
+    return new InlineCache(type, link, true, maxLinks).site.dynamicInvoker();
   }
 
   /** Links the first argument's class, and answers its handle for this call. */
   private synchronized Object miss(Object first) {
     Class<?> key = keyedByClassArgument ? (Class<?>) first : first.getClass();
-    MethodHandle handle = handles.get(key);
-    if (linked < maxClasses) {
+    Link link = links.get(key);
+    if (linked < maxLinks) {
       MethodHandle test =
-          MethodHandles.insertArguments(keyedByClassArgument ? SAME : SAME_CLASS, 0, key)
-              .asType(MethodType.methodType(boolean.class, site.type().parameterType(0)));
-      site.setTarget(MethodHandles.guardWithTest(test, handle, site.getTarget()));
+          link.test().asType(MethodType.methodType(boolean.class, site.type().parameterType(0)));
+      site.setTarget(MethodHandles.guardWithTest(test, link.handle(), site.getTarget()));
       linked++;
-    } else if (linked == maxClasses) {
+    } else if (linked == maxLinks) {
       site.setTarget(megamorphic);
       linked++;
     }
-    return handle;
+    return link.handle();
   }
 
   private static boolean sameClass(Class<?> expected, Object receiver) {
@@ -147,6 +202,10 @@ final class InlineCache {
 
   private static boolean same(Class<?> expected, Object type) {
     return type == expected;
+  }
+
+  private static boolean sameLoader(ClassLoader expected, Object type) {
+    return ((Class<?>) type).getClassLoader() == expected;
   }
 
   private static MethodHandle handleForReceiver(ClassValue<MethodHandle> handles, Object receiver) {

@@ -95,31 +95,23 @@ final class JacksonTreeReader implements TreeReader {
           MethodType.methodType(int.class, Object.class),
           JacksonTreeReader::kindOf,
           CACHED_CLASSES);
+  // A JsonNode method serves every node of its Jackson: one link per Jackson in the process.
   private static final MethodHandle PROPERTIES =
-      InlineCache.byReceiverClass(
-          READ,
-          type -> {
-            MethodHandle properties = METHODS.get(type).properties;
-            return properties == null ? NOTHING : properties;
-          },
-          CACHED_CLASSES);
+      InlineCache.byReceiver(READ, type -> nodeMethod(type, METHODS.get(type).properties), 2);
   private static final MethodHandle TEXT =
-      InlineCache.byReceiverClass(
-          READ,
-          type -> {
-            MethodHandle text = METHODS.get(type).text;
-            return text == null ? NOTHING : text;
-          },
-          CACHED_CLASSES);
-
+      InlineCache.byReceiver(READ, type -> nodeMethod(type, METHODS.get(type).text), 2);
   private static final MethodHandle FIELD =
-      InlineCache.byReceiverClass(
+      InlineCache.byReceiver(
           MethodType.methodType(Object.class, Object.class, String.class),
           type -> {
             MethodHandle get = METHODS.get(type).get;
-            return get != null ? get : MethodHandles.dropArguments(NOTHING, 1, String.class);
+            return get != null
+                ? InlineCache.Link.forInstancesOf(METHODS.get(type).jsonNode, get)
+                : InlineCache.Link.forClass(
+                    type, MethodHandles.dropArguments(NOTHING, 1, String.class));
           },
-          CACHED_CLASSES);
+          2);
+  // Whole numbers are told apart by the node's class.
   private static final MethodHandle IS_LONG =
       InlineCache.byReceiverClass(
           MethodType.methodType(boolean.class, Object.class),
@@ -140,6 +132,15 @@ final class JacksonTreeReader implements TreeReader {
                     MethodHandles.constant(long.class, 0L), 0, Object.class);
           },
           CACHED_CLASSES);
+
+  /**
+   * A {@code JsonNode} method's link: for all nodes of its Jackson, or reading null for a class.
+   */
+  private static InlineCache.Link nodeMethod(Class<?> type, MethodHandle method) {
+    return method == null
+        ? InlineCache.Link.forClass(type, NOTHING)
+        : InlineCache.Link.forInstancesOf(METHODS.get(type).jsonNode, method);
+  }
 
   /**
    * What every node of {@code type} is, where Jackson's node classes fix it: an {@code ObjectNode}
@@ -270,6 +271,7 @@ final class JacksonTreeReader implements TreeReader {
 
   /** The methods of one Jackson major version's {@code JsonNode}. */
   private record NodeMethods(
+      Class<?> jsonNode,
       MethodHandle isObject,
       MethodHandle isArray,
       MethodHandle properties,
@@ -278,7 +280,8 @@ final class JacksonTreeReader implements TreeReader {
       MethodHandle longValue,
       int kind) {
 
-    static final NodeMethods NONE = new NodeMethods(null, null, null, null, null, null, NOT_A_NODE);
+    static final NodeMethods NONE =
+        new NodeMethods(null, null, null, null, null, null, null, NOT_A_NODE);
 
     static NodeMethods of(Class<?> nodeClass, int kind, boolean wholeNumber) {
       MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
@@ -290,6 +293,7 @@ final class JacksonTreeReader implements TreeReader {
         text = HostMethods.noArgs(nodeClass, "asString", String.class);
       }
       return new NodeMethods(
+          nodeClass,
           HostMethods.noArgs(nodeClass, "isObject", boolean.class),
           HostMethods.noArgs(nodeClass, "isArray", boolean.class),
           properties,

@@ -32,7 +32,11 @@ public final class MethodHandleHostReader implements HostReader {
 
   private static final String MDC_KEY = RuntimeContract.MDC_CORRELATION_ID;
 
-  /** Classes an inline cache links before it looks handles up by class on every call. */
+  /**
+   * Links an inline cache makes before it looks handles up by class on every call; a link serves
+   * all the classes of the type its method was found on (all of a host's tools, by their public
+   * interface).
+   */
   private static final int CACHED_CLASSES = 4;
 
   private static final MethodHandle NULL_READER =
@@ -63,7 +67,7 @@ public final class MethodHandleHostReader implements HostReader {
   private static final MethodHandle SESSION_ID = reader("sessionId", String.class);
   private static final MethodHandle ID = reader("id", Object.class);
   private static final MethodHandle IS_ERROR =
-      InlineCache.byReceiverClass(
+      InlineCache.byReceiver(
           MethodType.methodType(boolean.class, Object.class),
           MethodHandleHostReader::isErrorOf,
           CACHED_CLASSES);
@@ -293,11 +297,13 @@ public final class MethodHandleHostReader implements HostReader {
    * subtype), as {@code (Object) -> Object}; a class without one reads null.
    */
   private static MethodHandle reader(String name, Class<?> returns) {
-    return InlineCache.byReceiverClass(
+    return InlineCache.byReceiver(
         MethodType.methodType(Object.class, Object.class),
         type -> {
-          MethodHandle handle = HostMethods.noArgs(type, name, returns);
-          return handle == null ? NULL_READER : handle;
+          HostMethods.Found found = HostMethods.noArgsForAll(type, name, returns);
+          return found == null
+              ? InlineCache.Link.forClass(type, NULL_READER)
+              : InlineCache.Link.forInstancesOf(found.on(), found.handle());
         },
         CACHED_CLASSES);
   }
@@ -315,24 +321,26 @@ public final class MethodHandleHostReader implements HostReader {
    * {@code isError()} of a result class as {@code (Object) -> boolean}: a {@code boolean} one, a
    * {@code Boolean} one (null is false), or false when the class has neither.
    */
-  private static MethodHandle isErrorOf(Class<?> type) {
-    MethodHandle primitive = HostMethods.noArgs(type, "isError", boolean.class);
+  private static InlineCache.Link isErrorOf(Class<?> type) {
+    HostMethods.Found primitive = HostMethods.noArgsForAll(type, "isError", boolean.class);
     if (primitive != null) {
-      return primitive;
+      return InlineCache.Link.forInstancesOf(primitive.on(), primitive.handle());
     }
-    MethodHandle boxed = HostMethods.noArgs(type, "isError", Boolean.class);
+    HostMethods.Found boxed = HostMethods.noArgsForAll(type, "isError", Boolean.class);
     if (boxed != null) {
-      return MethodHandles.filterReturnValue(boxed, IS_TRUE);
+      return InlineCache.Link.forInstancesOf(
+          boxed.on(), MethodHandles.filterReturnValue(boxed.handle(), IS_TRUE));
     }
-    return MethodHandles.dropArguments(
-        MethodHandles.constant(boolean.class, false), 0, Object.class);
+    return InlineCache.Link.forClass(
+        type,
+        MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0, Object.class));
   }
 
   /**
    * SLF4J's {@code MDC.get("correlation_id")} as {@code hostType}'s loader sees it, as {@code
    * (Class) -> String}; null when that loader sees no SLF4J.
    */
-  private static MethodHandle mdcGetOf(Class<?> hostType) {
+  private static InlineCache.Link mdcGetOf(Class<?> hostType) {
     MethodHandle get = null;
     Class<?> mdc = HostMethods.visibleClass(hostType, "org.slf4j.MDC");
     if (mdc != null) {
@@ -350,7 +358,9 @@ public final class MethodHandleHostReader implements HostReader {
     if (get == null) {
       get = MethodHandles.constant(String.class, null);
     }
-    return MethodHandles.dropArguments(get, 0, Class.class);
+    // What MDC a class sees depends on its loader only: one link serves all of a loader's tools.
+    return InlineCache.Link.forClassesOf(
+        hostType.getClassLoader(), MethodHandles.dropArguments(get, 0, Class.class));
   }
 
   private static boolean isTrue(Object value) {

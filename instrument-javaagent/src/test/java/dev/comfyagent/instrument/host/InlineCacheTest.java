@@ -64,15 +64,71 @@ class InlineCacheTest {
         InlineCache.byClassArgument(
             MethodType.methodType(String.class, Class.class),
             type ->
-                MethodHandles.dropArguments(
-                    MethodHandles.constant(String.class, "of " + type.getSimpleName()),
-                    0,
-                    Class.class),
+                InlineCache.Link.forClassArgument(
+                    type,
+                    MethodHandles.dropArguments(
+                        MethodHandles.constant(String.class, "of " + type.getSimpleName()),
+                        0,
+                        Class.class)),
             1);
 
     assertThat((String) cache.invokeExact((Class<?>) String.class)).isEqualTo("of String");
     assertThat((String) cache.invokeExact((Class<?>) Integer.class)).isEqualTo("of Integer");
     assertThat((String) cache.invokeExact((Class<?>) String.class)).isEqualTo("of String");
+  }
+
+  @Test
+  void oneLinkForASupertypeServesEveryClassOfItWithoutLinkingThemAgain() throws Throwable {
+    MethodHandle length =
+        MethodHandles.publicLookup()
+            .findVirtual(CharSequence.class, "length", MethodType.methodType(int.class))
+            .asType(MethodType.methodType(Object.class, Object.class));
+    AtomicInteger linkCalls = new AtomicInteger();
+    MethodHandle cache =
+        InlineCache.byReceiver(
+            READ,
+            type -> {
+              linkCalls.incrementAndGet();
+              return CharSequence.class.isAssignableFrom(type)
+                  ? InlineCache.Link.forInstancesOf(CharSequence.class, length)
+                  : InlineCache.Link.forClass(type, nameOfClass(type));
+            },
+            2);
+
+    assertThat(call(cache, "four")).isEqualTo(4);
+    assertThat(call(cache, new StringBuilder("three"))).isEqualTo(5);
+    assertThat(call(cache, java.nio.CharBuffer.wrap("xy"))).isEqualTo(2);
+    assertThat(call(cache, 1)).isEqualTo("java.lang.Integer");
+    assertThat(call(cache, new StringBuilder("still"))).isEqualTo(5);
+
+    assertThat(linkCalls).as("one link for the char sequences, one for Integer").hasValue(2);
+  }
+
+  @Test
+  void oneLinkForALoaderServesEveryClassItDefined() throws Throwable {
+    AtomicInteger linkCalls = new AtomicInteger();
+    MethodHandle cache =
+        InlineCache.byClassArgument(
+            MethodType.methodType(String.class, Class.class),
+            type -> {
+              linkCalls.incrementAndGet();
+              return InlineCache.Link.forClassesOf(
+                  type.getClassLoader(),
+                  MethodHandles.dropArguments(
+                      MethodHandles.constant(String.class, "loader " + type.getClassLoader()),
+                      0,
+                      Class.class));
+            },
+            2);
+    ClassLoader mine = InlineCacheTest.class.getClassLoader();
+
+    assertThat((String) cache.invokeExact((Class<?>) InlineCacheTest.class))
+        .isEqualTo("loader " + mine);
+    assertThat((String) cache.invokeExact((Class<?>) InlineCache.class))
+        .isEqualTo("loader " + mine);
+    assertThat((String) cache.invokeExact((Class<?>) String.class)).isEqualTo("loader null");
+
+    assertThat(linkCalls).as("one link for this loader, one for the boot loader").hasValue(2);
   }
 
   @Test
