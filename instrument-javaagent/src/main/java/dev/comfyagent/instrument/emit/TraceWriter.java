@@ -1,6 +1,7 @@
 package dev.comfyagent.instrument.emit;
 
 import dev.comfyagent.instrument.record.AgentHealth;
+import dev.comfyagent.instrument.record.AnchoredClock;
 import dev.comfyagent.instrument.record.TraceSink;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,9 @@ public final class TraceWriter implements Runnable {
   @Override
   public void run() {
     while (!stopping) {
+      // Here, not on the tool threads: keeps the stamps that calls derive from their nanoTime
+      // within a millisecond of the system clock (see AnchoredClock).
+      AnchoredClock.SYSTEM.reanchorIfDue();
       if (drainOnce() == 0) {
         LockSupport.parkNanos(this, IDLE_PARK_NANOS);
       }

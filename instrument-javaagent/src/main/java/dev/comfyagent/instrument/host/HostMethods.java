@@ -29,6 +29,27 @@ public final class HostMethods {
    * {@code null} when there is none returning one of {@code accepted}.
    */
   public static MethodHandle noArgs(Class<?> type, String name, Class<?>... accepted) {
+    Found found = find(type, name, false, accepted);
+    return found == null ? null : found.handle();
+  }
+
+  /**
+   * A handle for a public no-argument method and the public type it was found on, which it serves
+   * every instance of.
+   */
+  record Found(Class<?> on, MethodHandle handle) {}
+
+  /**
+   * {@link #noArgs}, found on the farthest public type that declares the method (the interface a
+   * host's tools implement rather than each tool's class), so that one handle serves all of that
+   * type's classes; null when there is none.
+   */
+  static Found noArgsForAll(Class<?> type, String name, Class<?>... accepted) {
+    return find(type, name, true, accepted);
+  }
+
+  private static Found find(Class<?> type, String name, boolean farthest, Class<?>... accepted) {
+    Found found = null;
     for (Class<?> candidate : publicTypes(type)) {
       try {
         Method method = candidate.getMethod(name);
@@ -39,12 +60,15 @@ public final class HostMethods {
             PUBLIC.findVirtual(candidate, name, MethodType.methodType(method.getReturnType()));
         Class<?> erased =
             method.getReturnType().isPrimitive() ? method.getReturnType() : Object.class;
-        return handle.asType(MethodType.methodType(erased, Object.class));
+        found = new Found(candidate, handle.asType(MethodType.methodType(erased, Object.class)));
+        if (!farthest) {
+          return found;
+        }
       } catch (NoSuchMethodException | IllegalAccessException | SecurityException e) {
         // try the next public supertype
       }
     }
-    return null;
+    return found;
   }
 
   /** The class, its superclasses and all its interfaces that are public, nearest first. */

@@ -2,6 +2,8 @@ package dev.comfyagent.instrument.host;
 
 import dev.comfyagent.instrument.record.TreeReader;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -33,6 +35,19 @@ final class JacksonTreeReader implements TreeReader {
     "com.fasterxml.jackson.databind.node.ValueNode", "tools.jackson.databind.node.ValueNode"
   };
 
+  /**
+   * Jackson's nodes of whole numbers that {@code longValue()} reads exactly (not {@code
+   * BigIntegerNode}): a summary writes their digits without making their text.
+   */
+  private static final String[] LONG_NODE_CLASSES = {
+    "com.fasterxml.jackson.databind.node.IntNode",
+    "com.fasterxml.jackson.databind.node.LongNode",
+    "com.fasterxml.jackson.databind.node.ShortNode",
+    "tools.jackson.databind.node.IntNode",
+    "tools.jackson.databind.node.LongNode",
+    "tools.jackson.databind.node.ShortNode"
+  };
+
   /** {@link NodeMethods#kind}: the node's class does not tell; ask the node. */
   private static final int ASK_THE_NODE = -1;
 
@@ -41,9 +56,91 @@ final class JacksonTreeReader implements TreeReader {
         @Override
         protected NodeMethods computeValue(Class<?> type) {
           Class<?> node = HostMethods.superclassNamed(type, NODE_CLASSES);
-          return node == null ? NodeMethods.NONE : NodeMethods.of(node, kindOfClass(type));
+          return node == null
+              ? NodeMethods.NONE
+              : NodeMethods.of(
+                  node,
+                  kindOfClass(type),
+                  HostMethods.superclassNamed(type, LONG_NODE_CLASSES) != null);
         }
       };
+
+  /** Node classes an inline cache links: objects, arrays, text, a few kinds of numbers. */
+  private static final int CACHED_CLASSES = 8;
+
+  private static final MethodType READ = MethodType.methodType(Object.class, Object.class);
+
+  private static final MethodHandle NOTHING =
+      MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, Object.class);
+
+  private static final MethodHandle ASK_THE_NODE_HANDLE;
+
+  static {
+    try {
+      ASK_THE_NODE_HANDLE =
+          MethodHandles.lookup()
+              .findStatic(
+                  JacksonTreeReader.class,
+                  "askTheNode",
+                  MethodType.methodType(int.class, NodeMethods.class, Object.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Asked for every value of every traced call's summary: inline caches, which the JIT compiles as
+  // direct calls (see InlineCache); a ClassValue's handles it calls out of line.
+  private static final MethodHandle KIND =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(int.class, Object.class),
+          JacksonTreeReader::kindOf,
+          CACHED_CLASSES);
+  // A JsonNode method serves every node of its Jackson: one link per Jackson in the process.
+  private static final MethodHandle PROPERTIES =
+      InlineCache.byReceiver(READ, type -> nodeMethod(type, METHODS.get(type).properties), 2);
+  private static final MethodHandle TEXT =
+      InlineCache.byReceiver(READ, type -> nodeMethod(type, METHODS.get(type).text), 2);
+  private static final MethodHandle FIELD =
+      InlineCache.byReceiver(
+          MethodType.methodType(Object.class, Object.class, String.class),
+          type -> {
+            MethodHandle get = METHODS.get(type).get;
+            return get != null
+                ? InlineCache.Link.forInstancesOf(METHODS.get(type).jsonNode, get)
+                : InlineCache.Link.forClass(
+                    type, MethodHandles.dropArguments(NOTHING, 1, String.class));
+          },
+          2);
+  // Whole numbers are told apart by the node's class.
+  private static final MethodHandle IS_LONG =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(boolean.class, Object.class),
+          type ->
+              MethodHandles.dropArguments(
+                  MethodHandles.constant(boolean.class, METHODS.get(type).longValue != null),
+                  0,
+                  Object.class),
+          CACHED_CLASSES);
+  private static final MethodHandle LONG_VALUE =
+      InlineCache.byReceiverClass(
+          MethodType.methodType(long.class, Object.class),
+          type -> {
+            MethodHandle longValue = METHODS.get(type).longValue;
+            return longValue != null
+                ? longValue
+                : MethodHandles.dropArguments(
+                    MethodHandles.constant(long.class, 0L), 0, Object.class);
+          },
+          CACHED_CLASSES);
+
+  /**
+   * A {@code JsonNode} method's link: for all nodes of its Jackson, or reading null for a class.
+   */
+  private static InlineCache.Link nodeMethod(Class<?> type, MethodHandle method) {
+    return method == null
+        ? InlineCache.Link.forClass(type, NOTHING)
+        : InlineCache.Link.forInstancesOf(METHODS.get(type).jsonNode, method);
+  }
 
   /**
    * What every node of {@code type} is, where Jackson's node classes fix it: an {@code ObjectNode}
@@ -74,14 +171,25 @@ final class JacksonTreeReader implements TreeReader {
     if (value == null) {
       return NOT_A_NODE;
     }
-    NodeMethods methods = METHODS.get(value.getClass());
-    if (methods == NodeMethods.NONE) {
+    try {
+      return (int) KIND.invokeExact(value);
+    } catch (Throwable e) {
       return NOT_A_NODE;
     }
+  }
+
+  /** {@link #kind} of the nodes of one class, as {@code (Object) -> int}. */
+  private static MethodHandle kindOf(Class<?> type) {
+    NodeMethods methods = METHODS.get(type);
     if (methods.kind != ASK_THE_NODE) {
-      return methods.kind;
+      return MethodHandles.dropArguments(
+          MethodHandles.constant(int.class, methods.kind), 0, Object.class);
     }
-    return test(value, methods.isObject) ? OBJECT : test(value, methods.isArray) ? ARRAY : SCALAR;
+    return MethodHandles.insertArguments(ASK_THE_NODE_HANDLE, 0, methods);
+  }
+
+  private static int askTheNode(NodeMethods methods, Object node) {
+    return test(node, methods.isObject) ? OBJECT : test(node, methods.isArray) ? ARRAY : SCALAR;
   }
 
   @Override
@@ -97,12 +205,8 @@ final class JacksonTreeReader implements TreeReader {
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<? extends Map.Entry<String, ?>> fields(Object node) {
-    NodeMethods methods = METHODS.get(node.getClass());
-    if (methods.properties == null) {
-      return Collections.emptyIterator();
-    }
     try {
-      Object fields = methods.properties.invokeExact(node);
+      Object fields = (Object) PROPERTIES.invokeExact(node);
       if (fields instanceof Collection<?> collection) {
         return (Iterator<? extends Map.Entry<String, ?>>) collection.iterator();
       }
@@ -116,15 +220,42 @@ final class JacksonTreeReader implements TreeReader {
   }
 
   @Override
+  public Object field(Object node, String name) {
+    try {
+      return (Object) FIELD.invokeExact(node, name);
+    } catch (Throwable e) {
+      return null;
+    }
+  }
+
+  @Override
+  public boolean isLong(Object node) {
+    try {
+      return (boolean) IS_LONG.invokeExact(node);
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  @Override
+  public long longValue(Object node) {
+    try {
+      return (long) LONG_VALUE.invokeExact(node);
+    } catch (Throwable e) {
+      return 0;
+    }
+  }
+
+  @Override
   public Iterator<?> elements(Object node) {
     return node instanceof Iterable<?> iterable ? iterable.iterator() : Collections.emptyIterator();
   }
 
   @Override
   public String scalarText(Object node) {
-    MethodHandle text = METHODS.get(node.getClass()).text;
     try {
-      return text == null ? "?" : String.valueOf((Object) text.invokeExact(node));
+      Object text = (Object) TEXT.invokeExact(node);
+      return text == null ? "?" : String.valueOf(text);
     } catch (Throwable e) {
       return "?";
     }
@@ -140,15 +271,19 @@ final class JacksonTreeReader implements TreeReader {
 
   /** The methods of one Jackson major version's {@code JsonNode}. */
   private record NodeMethods(
+      Class<?> jsonNode,
       MethodHandle isObject,
       MethodHandle isArray,
       MethodHandle properties,
       MethodHandle text,
+      MethodHandle get,
+      MethodHandle longValue,
       int kind) {
 
-    static final NodeMethods NONE = new NodeMethods(null, null, null, null, NOT_A_NODE);
+    static final NodeMethods NONE =
+        new NodeMethods(null, null, null, null, null, null, null, NOT_A_NODE);
 
-    static NodeMethods of(Class<?> nodeClass, int kind) {
+    static NodeMethods of(Class<?> nodeClass, int kind, boolean wholeNumber) {
       MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
       if (properties == null) {
         properties = HostMethods.noArgs(nodeClass, "fields", Iterator.class);
@@ -158,11 +293,25 @@ final class JacksonTreeReader implements TreeReader {
         text = HostMethods.noArgs(nodeClass, "asString", String.class);
       }
       return new NodeMethods(
+          nodeClass,
           HostMethods.noArgs(nodeClass, "isObject", boolean.class),
           HostMethods.noArgs(nodeClass, "isArray", boolean.class),
           properties,
           text,
+          field(nodeClass),
+          wholeNumber ? HostMethods.noArgs(nodeClass, "longValue", long.class) : null,
           kind);
+    }
+
+    /** {@code JsonNode get(String)} as {@code (Object, String) -> Object}, or null. */
+    private static MethodHandle field(Class<?> nodeClass) {
+      try {
+        return MethodHandles.publicLookup()
+            .findVirtual(nodeClass, "get", MethodType.methodType(nodeClass, String.class))
+            .asType(MethodType.methodType(Object.class, Object.class, String.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
     }
   }
 }

@@ -14,8 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * The {@link HostReader} of the running agent: public methods of host classes through method
- * handles, looked up once per class in the class's own loader ({@link ClassValue}) and invoked
- * without allocation.
+ * handles, looked up once per class in the class's own loader and invoked without allocation. What
+ * every call reads (tool names, {@code isError()}, the SDK's request and exchange, the MDC) goes
+ * through {@link InlineCache}s, which the JIT compiles as direct calls of the host's methods; the
+ * rest through handles kept per class in a {@link ClassValue}.
  *
  * <p>Member names read: {@code name()} and {@code isError()} of tools and results, {@code
  * name()/arguments()/meta()} of the SDK's {@code CallToolRequest}, {@code sessionId()} of its
@@ -30,35 +32,56 @@ public final class MethodHandleHostReader implements HostReader {
 
   private static final String MDC_KEY = RuntimeContract.MDC_CORRELATION_ID;
 
-  // Tool#name() of the runtime; the SDK's CallToolRequest and Tool name theirs the same way.
-  private static final Accessor NAME = new Accessor(RuntimeContract.TOOL_NAME, Object.class);
-  private static final Accessor ARGUMENTS = new Accessor("arguments", Map.class);
-  private static final Accessor TOOL = new Accessor("tool", Object.class);
-  private static final Accessor META = new Accessor("meta", Map.class);
-  private static final Accessor SESSION_ID = new Accessor("sessionId", String.class);
-  private static final Accessor ID = new Accessor("id", Object.class);
+  /**
+   * Links an inline cache makes before it looks handles up by class on every call; a link serves
+   * all the classes of the type its method was found on (all of a host's tools, by their public
+   * interface).
+   */
+  private static final int CACHED_CLASSES = 4;
+
+  private static final MethodHandle NULL_READER =
+      MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, Object.class);
+
+  private static final MethodHandle IS_TRUE;
+
+  static {
+    try {
+      IS_TRUE =
+          MethodHandles.lookup()
+              .findStatic(
+                  MethodHandleHostReader.class,
+                  "isTrue",
+                  MethodType.methodType(boolean.class, Object.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Read on every call (tool names, results, the SDK's request and exchange, the MDC): through
+  // inline caches, which the JIT compiles as direct calls (see InlineCache). Tool#name() of the
+  // runtime; the SDK's CallToolRequest and Tool name theirs the same way.
+  private static final MethodHandle NAME = reader(RuntimeContract.TOOL_NAME, Object.class);
+  private static final MethodHandle ARGUMENTS = reader("arguments", Map.class);
+  private static final MethodHandle TOOL = reader("tool", Object.class);
+  private static final MethodHandle META = reader("meta", Map.class);
+  private static final MethodHandle SESSION_ID = reader("sessionId", String.class);
+  private static final MethodHandle ID = reader("id", Object.class);
+  private static final MethodHandle IS_ERROR =
+      InlineCache.byReceiver(
+          MethodType.methodType(boolean.class, Object.class),
+          MethodHandleHostReader::isErrorOf,
+          CACHED_CLASSES);
+
+  private static final MethodHandle MDC_GET =
+      InlineCache.byClassArgument(
+          MethodType.methodType(String.class, Class.class),
+          MethodHandleHostReader::mdcGetOf,
+          CACHED_CLASSES);
+
+  // Read now and then (metrics, breakers): looked up per class.
   private static final Accessor GET_NAME = new Accessor("getName", String.class);
   private static final Accessor GET_STATE = new Accessor("getState", Object.class);
-  private static final Accessor IS_ERROR_BOXED = new Accessor("isError", Boolean.class);
-  private static final Accessor IS_ERROR = new Accessor("isError", boolean.class);
   private static final Accessor SIZE = new Accessor(RuntimeContract.SIZE, int.class);
-
-  private static final ClassValue<MethodHandle> MDC_GET =
-      new ClassValue<>() {
-        @Override
-        protected MethodHandle computeValue(Class<?> hostType) {
-          Class<?> mdc = HostMethods.visibleClass(hostType, "org.slf4j.MDC");
-          if (mdc == null) {
-            return null;
-          }
-          try {
-            return MethodHandles.publicLookup()
-                .findStatic(mdc, "get", MethodType.methodType(String.class, String.class));
-          } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-          }
-        }
-      };
 
   private static final ClassValue<ConcurrentHashMap<String, PatternSite>> PATTERN_SITES =
       new ClassValue<>() {
@@ -124,7 +147,7 @@ public final class MethodHandleHostReader implements HostReader {
   @Override
   public String toolName(Object tool, Class<?> type) {
     if (tool != null) {
-      Object name = NAME.call(tool);
+      Object name = read(NAME, tool);
       if (name instanceof String s) {
         return s;
       }
@@ -147,25 +170,20 @@ public final class MethodHandleHostReader implements HostReader {
     if (result == null) {
       return false;
     }
-    MethodHandle primitive = IS_ERROR.handle(result);
     try {
-      if (primitive != null) {
-        return (boolean) primitive.invokeExact(result);
-      }
+      return (boolean) IS_ERROR.invokeExact(result);
     } catch (Throwable e) {
       return false;
     }
-    return Boolean.TRUE.equals(IS_ERROR_BOXED.call(result));
   }
 
   @Override
   public String mdcCorrelationId(Class<?> hostType) {
-    MethodHandle get = hostType == null ? null : MDC_GET.get(hostType);
-    if (get == null) {
+    if (hostType == null) {
       return null;
     }
     try {
-      String id = (String) get.invokeExact(MDC_KEY);
+      String id = (String) MDC_GET.invokeExact(hostType);
       return id == null || id.isEmpty() ? null : id;
     } catch (Throwable e) {
       return null;
@@ -174,35 +192,35 @@ public final class MethodHandleHostReader implements HostReader {
 
   @Override
   public String requestName(Object callToolRequest) {
-    Object name = callToolRequest == null ? null : NAME.call(callToolRequest);
+    Object name = callToolRequest == null ? null : read(NAME, callToolRequest);
     return name instanceof String s ? s : null;
   }
 
   @Override
   public String specificationToolName(Object toolSpecification) {
-    Object tool = toolSpecification == null ? null : TOOL.call(toolSpecification);
-    Object name = tool == null ? null : NAME.call(tool);
+    Object tool = toolSpecification == null ? null : read(TOOL, toolSpecification);
+    Object name = tool == null ? null : read(NAME, tool);
     return name instanceof String s ? s : null;
   }
 
   @Override
   public Map<?, ?> requestArguments(Object callToolRequest) {
-    return callToolRequest == null ? null : (Map<?, ?>) ARGUMENTS.call(callToolRequest);
+    return callToolRequest == null ? null : (Map<?, ?>) read(ARGUMENTS, callToolRequest);
   }
 
   @Override
   public Map<?, ?> requestMeta(Object callToolRequest) {
-    return callToolRequest == null ? null : (Map<?, ?>) META.call(callToolRequest);
+    return callToolRequest == null ? null : (Map<?, ?>) read(META, callToolRequest);
   }
 
   @Override
   public String sessionId(Object exchangeOrContext) {
-    return exchangeOrContext == null ? null : (String) SESSION_ID.call(exchangeOrContext);
+    return exchangeOrContext == null ? null : (String) read(SESSION_ID, exchangeOrContext);
   }
 
   @Override
   public Object jsonRpcId(Object jsonRpcRequest) {
-    return jsonRpcRequest == null ? null : ID.call(jsonRpcRequest);
+    return jsonRpcRequest == null ? null : read(ID, jsonRpcRequest);
   }
 
   @Override
@@ -272,6 +290,81 @@ public final class MethodHandleHostReader implements HostReader {
     } catch (Throwable e) {
       throw new IllegalStateException("scoping " + mono.getClass().getName(), e);
     }
+  }
+
+  /**
+   * An inline cache over the public no-argument method {@code name} returning {@code returns} (or a
+   * subtype), as {@code (Object) -> Object}; a class without one reads null.
+   */
+  private static MethodHandle reader(String name, Class<?> returns) {
+    return InlineCache.byReceiver(
+        MethodType.methodType(Object.class, Object.class),
+        type -> {
+          HostMethods.Found found = HostMethods.noArgsForAll(type, name, returns);
+          return found == null
+              ? InlineCache.Link.forClass(type, NULL_READER)
+              : InlineCache.Link.forInstancesOf(found.on(), found.handle());
+        },
+        CACHED_CLASSES);
+  }
+
+  /** What {@code reader} reads from a non-null {@code target}; null when it throws. */
+  private static Object read(MethodHandle reader, Object target) {
+    try {
+      return (Object) reader.invokeExact(target);
+    } catch (Throwable e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code isError()} of a result class as {@code (Object) -> boolean}: a {@code boolean} one, a
+   * {@code Boolean} one (null is false), or false when the class has neither.
+   */
+  private static InlineCache.Link isErrorOf(Class<?> type) {
+    HostMethods.Found primitive = HostMethods.noArgsForAll(type, "isError", boolean.class);
+    if (primitive != null) {
+      return InlineCache.Link.forInstancesOf(primitive.on(), primitive.handle());
+    }
+    HostMethods.Found boxed = HostMethods.noArgsForAll(type, "isError", Boolean.class);
+    if (boxed != null) {
+      return InlineCache.Link.forInstancesOf(
+          boxed.on(), MethodHandles.filterReturnValue(boxed.handle(), IS_TRUE));
+    }
+    return InlineCache.Link.forClass(
+        type,
+        MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0, Object.class));
+  }
+
+  /**
+   * SLF4J's {@code MDC.get("correlation_id")} as {@code hostType}'s loader sees it, as {@code
+   * (Class) -> String}; null when that loader sees no SLF4J.
+   */
+  private static InlineCache.Link mdcGetOf(Class<?> hostType) {
+    MethodHandle get = null;
+    Class<?> mdc = HostMethods.visibleClass(hostType, "org.slf4j.MDC");
+    if (mdc != null) {
+      try {
+        get =
+            MethodHandles.insertArguments(
+                MethodHandles.publicLookup()
+                    .findStatic(mdc, "get", MethodType.methodType(String.class, String.class)),
+                0,
+                MDC_KEY);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        get = null;
+      }
+    }
+    if (get == null) {
+      get = MethodHandles.constant(String.class, null);
+    }
+    // What MDC a class sees depends on its loader only: one link serves all of a loader's tools.
+    return InlineCache.Link.forClassesOf(
+        hostType.getClassLoader(), MethodHandles.dropArguments(get, 0, Class.class));
+  }
+
+  private static boolean isTrue(Object value) {
+    return Boolean.TRUE.equals(value);
   }
 
   private static String simpleName(Class<?> type) {

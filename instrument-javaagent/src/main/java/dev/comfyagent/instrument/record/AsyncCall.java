@@ -26,7 +26,6 @@ final class AsyncCall implements HostReader.MonoObserver {
   private volatile boolean done;
   final ToolStats stats;
   final long startNanos;
-  final long startMillis;
   final String correlationId;
   final String toolName;
   final String inputSummary;
@@ -46,7 +45,6 @@ final class AsyncCall implements HostReader.MonoObserver {
     this.scope = scope;
     this.stats = frame.stats;
     this.startNanos = frame.startNanos;
-    this.startMillis = frame.startMillis;
     this.correlationId = frame.correlationId;
     this.toolName = frame.toolName;
     this.inputSummary = frame.summary == null ? null : frame.summary.text();

@@ -23,10 +23,12 @@ final class CallFrame implements ToolCallView {
   boolean claimedBySyncAdapter;
   ToolStats stats;
   String toolName;
+
+  /** The call's start: its duration's, and its trace line's time through {@link AnchoredClock}. */
   long startNanos;
+
   String innerErrorType;
 
-  long startMillis;
   String correlationId;
   AtomicInteger sequence;
   int seq;

@@ -116,7 +116,7 @@ public final class CallRecord {
 
   /** Describes the call {@code frame} owns, number {@code seq} of its chain, as it ended. */
   void set(CallFrame frame, int seq, long duration, String errorType) {
-    epochMillis = frame.startMillis;
+    epochMillis = AnchoredClock.SYSTEM.epochMillis(frame.startNanos);
     correlationId = frame.correlationId;
     toolName = frame.toolName;
     durationNanos = duration;
@@ -132,7 +132,7 @@ public final class CallRecord {
 
   /** Describes an asynchronous call whose {@code Mono} ended after {@code duration}. */
   void set(AsyncCall call, long duration, String errorType) {
-    epochMillis = call.startMillis;
+    epochMillis = AnchoredClock.SYSTEM.epochMillis(call.startNanos);
     correlationId = call.correlationId;
     toolName = call.toolName;
     durationNanos = duration;

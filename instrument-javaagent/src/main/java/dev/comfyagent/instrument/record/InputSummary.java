@@ -227,7 +227,8 @@ public final class InputSummary {
   }
 
   private void appendEntries(SummaryText out, Object source, int depth, boolean braces) {
-    boolean valueIsSecret = valueNamesASecret(entries(source));
+    boolean valueIsSecret =
+        source instanceof Map<?, ?> map ? valueNamesASecret(map) : valueNamesASecretIn(source);
     if (braces) {
       out.append('{');
     }
@@ -256,24 +257,37 @@ public final class InputSummary {
    * {@code {"input":"api_key","value":...}}, or a JSON Patch operation's {@code
    * {"path":"/12/inputs/api_key","value":...}} (the pointer's last segment).
    */
-  private boolean valueNamesASecret(Iterator<? extends Map.Entry<?, ?>> entries) {
-    while (entries.hasNext()) {
-      Map.Entry<?, ?> entry = entries.next();
+  private boolean valueNamesASecret(Map<?, ?> entries) {
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
       Object key = entry.getKey();
       if (INPUT.equals(key)) {
-        if (secretKey(text(entry.getValue()))) {
+        if (inputIsSecret(entry.getValue())) {
           return true;
         }
-      } else if (PATH.equals(key)) {
-        String pointer = text(entry.getValue());
-        if (pointer != null
-            && pointer.startsWith("/")
-            && secretKey(pointer.substring(pointer.lastIndexOf('/') + 1))) {
-          return true;
-        }
+      } else if (PATH.equals(key) && pathIsSecret(entry.getValue())) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * {@link #valueNamesASecret(Map)} for a JSON object node: its two fields looked up by name, which
+   * spares walking all its fields twice.
+   */
+  private boolean valueNamesASecretIn(Object node) {
+    return inputIsSecret(trees.field(node, INPUT)) || pathIsSecret(trees.field(node, PATH));
+  }
+
+  private boolean inputIsSecret(Object input) {
+    return input != null && secretKey(text(input));
+  }
+
+  private boolean pathIsSecret(Object path) {
+    String pointer = path == null ? null : text(path);
+    return pointer != null
+        && pointer.startsWith("/")
+        && secretKey(pointer.substring(pointer.lastIndexOf('/') + 1));
   }
 
   /** A string value as text (a JSON text node included), else null. */
@@ -323,6 +337,8 @@ public final class InputSummary {
         appendEntries(out, value, depth, true);
       } else if (kind == TreeReader.ARRAY) {
         appendElements(out, trees.elements(value), depth);
+      } else if (trees.isLong(value)) {
+        out.append(trees.longValue(value));
       } else {
         out.append(trees.scalarText(value));
       }

@@ -19,7 +19,7 @@ package dev.comfyagent.instrument.record;
 public final class SummaryText implements CharSequence {
 
   private static final char ELLIPSIS = '…';
-  private static final char[] MIN_LONG = Long.toString(Long.MIN_VALUE).toCharArray();
+  private static final String MIN_LONG = Long.toString(Long.MIN_VALUE);
 
   private final int max;
   private final char[] chars;
@@ -92,21 +92,31 @@ public final class SummaryText implements CharSequence {
   /** Appends a whole number's decimal digits without making a string of it. */
   SummaryText append(long value) {
     if (value == Long.MIN_VALUE) {
-      for (char c : MIN_LONG) {
-        append(c);
-      }
-      return this;
+      return append(MIN_LONG);
     }
     if (value < 0) {
       append('-');
       value = -value;
     }
-    long divisor = 1;
-    while (value / divisor >= 10) {
-      divisor *= 10;
+    if (cut) {
+      return this;
     }
-    for (; divisor > 0 && !cut; divisor /= 10) {
-      append((char) ('0' + (value / divisor) % 10));
+    // Divisions by the constant 10 only, which the JIT turns into multiplications.
+    int digits = 1;
+    for (long rest = value / 10; rest != 0; rest /= 10) {
+      digits++;
+    }
+    int take = Math.min(digits, max + 1 - length);
+    for (int i = take; i < digits; i++) {
+      value /= 10;
+    }
+    for (int at = length + take - 1; at >= length; at--) {
+      chars[at] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    length += take;
+    if (length > max) {
+      cut = true;
     }
     return this;
   }

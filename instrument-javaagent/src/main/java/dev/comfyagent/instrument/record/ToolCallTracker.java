@@ -250,7 +250,6 @@ public final class ToolCallTracker {
     if (traces != null) {
       Handoff handoff = arguments == null ? null : handoffs.take(arguments);
       if (top == null && handoff != null && handoff.correlationId() != null) {
-        frame.startMillis = System.currentTimeMillis();
         frame.correlationId = handoff.correlationId();
         frame.sequence = handoff.sequence();
         frame.traceparent = handoff.traceparent();
@@ -558,7 +557,6 @@ public final class ToolCallTracker {
    * its chain.
    */
   private void startTraceLazily(CallFrame frame, CallFrame parent, String chosenId) {
-    frame.startMillis = System.currentTimeMillis();
     if (parent != null && parent.correlationId != null) {
       frame.correlationId = parent.correlationId;
       frame.sequence = parent.sequence;

@@ -29,6 +29,34 @@ public interface TreeReader {
   /** The text of a value node: a string's own text, or a number's, boolean's or null's literal. */
   String scalarText(Object node);
 
+  /**
+   * The value of an object node's field {@code name}, or null when it has none. The default looks
+   * through {@link #fields}; an implementation asks the node.
+   */
+  default Object field(Object node, String name) {
+    Iterator<? extends Map.Entry<String, ?>> all = fields(node);
+    while (all.hasNext()) {
+      Map.Entry<String, ?> entry = all.next();
+      if (name.equals(entry.getKey())) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a value node is a whole number that {@link #longValue} reads exactly, so that its
+   * digits can be written without making its {@linkplain #scalarText text}; false by default.
+   */
+  default boolean isLong(Object node) {
+    return false;
+  }
+
+  /** The number of a node {@link #isLong} accepts. */
+  default long longValue(Object node) {
+    throw new UnsupportedOperationException("not a whole-number node");
+  }
+
   /** {@link #kind}: not a node this reader understands. */
   int NOT_A_NODE = 0;
 

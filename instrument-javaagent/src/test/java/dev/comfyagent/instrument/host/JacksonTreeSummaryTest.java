@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.instrument.record.InputSummary;
+import dev.comfyagent.instrument.record.SummaryText;
 import dev.comfyagent.instrument.record.TreeReader;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JacksonTreeSummaryTest {
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final TreeReader trees = new MethodHandleHostReader().treeReader();
@@ -42,6 +47,76 @@ class JacksonTreeSummaryTest {
         .isEqualTo("node_id=4, input=api_key, value=[redacted]");
     assertThat(summary.ofArguments(patchOp))
         .isEqualTo("op=replace, path=/12/inputs/Token, value=[redacted]");
+  }
+
+  @Test
+  void theValueIsRedactedWhateverTheOrderOfItsSecretInputOrPath() throws Exception {
+    ObjectNode valueFirst =
+        (ObjectNode) mapper.readTree("{\"value\":\"s\",\"node_id\":\"4\",\"input\":\"api_key\"}");
+    ObjectNode pathLast =
+        (ObjectNode) mapper.readTree("{\"value\":\"s\",\"path\":\"/3/inputs/password\"}");
+
+    assertThat(summary.ofArguments(valueFirst))
+        .isEqualTo("value=[redacted], node_id=4, input=api_key");
+    assertThat(summary.ofArguments(pathLast))
+        .isEqualTo("value=[redacted], path=/3/inputs/password");
+  }
+
+  @Test
+  void wholeNumbersAreWrittenAsJacksonWritesThem() throws Exception {
+    ObjectNode numbers =
+        (ObjectNode)
+            mapper.readTree(
+                """
+                {"int":-42,"long":1125899906842597,"min":-9223372036854775808,
+                 "max":9223372036854775807,"big":92233720368547758070,"zero":0,"real":-0.5}
+                """);
+    numbers.put("short", (short) -7);
+
+    StringBuilder expected = new StringBuilder();
+    numbers
+        .properties()
+        .forEach(
+            e ->
+                expected
+                    .append(expected.isEmpty() ? "" : ", ")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(e.getValue().asText()));
+    assertThat(summary.ofArguments(numbers)).isEqualTo(expected.toString());
+    assertThat(trees.isLong(numbers.get("long"))).isTrue();
+    assertThat(trees.isLong(numbers.get("short"))).isTrue();
+    assertThat(trees.isLong(numbers.get("big"))).as("a BigInteger does not fit").isFalse();
+    assertThat(trees.isLong(numbers.get("real"))).isFalse();
+  }
+
+  @Test
+  void aFieldIsReadByNameAndAMissingOneIsNull() throws Exception {
+    ObjectNode node = (ObjectNode) mapper.readTree("{\"a\":1,\"b\":{\"c\":\"d\"}}");
+
+    assertThat(trees.field(node, "b")).isEqualTo(node.get("b"));
+    assertThat(trees.field(node, "z")).isNull();
+    assertThat(trees.field(mapper.readTree("[1]"), "a")).isNull();
+  }
+
+  @Test
+  void summarizingAToolsArgumentsMakesNoTextForTheirNumbers() throws Exception {
+    ObjectNode arguments =
+        (ObjectNode)
+            mapper.readTree("{\"node_id\":\"3\",\"input\":\"seed\",\"value\":1125899906842597}");
+    SummaryText out = new SummaryText(200);
+    for (int i = 0; i < 20_000; i++) {
+      summary.renderArguments(arguments, out);
+    }
+    long before = THREADS.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 10_000; i++) {
+      summary.renderArguments(arguments, out);
+    }
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+
+    assertThat(out.text()).isEqualTo("node_id=3, input=seed, value=1125899906842597");
+    // What is left is at most the one iterator over the node's fields (Jackson makes it).
+    assertThat(allocated / 10_000).as("bytes per summary").isLessThanOrEqualTo(40);
   }
 
   @Test

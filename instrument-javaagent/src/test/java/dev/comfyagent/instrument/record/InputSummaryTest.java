@@ -14,6 +14,28 @@ class InputSummaryTest {
   private final InputSummary summary = new InputSummary(200, TreeReader.NONE);
 
   @Test
+  void aWholeNumberIsWrittenAndCutAtTheBoundExactlyAsItsText() {
+    long[] values = {0, 7, -7, 10, -1000, 1_125_899_906_842_597L, Long.MAX_VALUE, Long.MIN_VALUE};
+    for (int max = 1; max <= 24; max++) {
+      for (int prefix = 0; prefix <= max; prefix++) {
+        for (long value : values) {
+          SummaryText digits = new SummaryText(max);
+          SummaryText text = new SummaryText(max);
+          digits.start();
+          text.start();
+          digits.append("x".repeat(prefix)).append(value).append('!');
+          text.append("x".repeat(prefix)).append(Long.toString(value)).append('!');
+          digits.finish();
+          text.finish();
+          assertThat(digits.text())
+              .as("%d after %d chars, bound %d", value, prefix, max)
+              .isEqualTo(text.text());
+        }
+      }
+    }
+  }
+
+  @Test
   void rendersNamesAndValuesInOrder() {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("path", "/work/flows/portrait.json");

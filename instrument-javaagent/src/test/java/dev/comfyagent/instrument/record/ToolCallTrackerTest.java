@@ -478,6 +478,39 @@ class ToolCallTrackerTest {
   }
 
   @Test
+  void aTracedCallIsStampedWithTheWallClockTimeItStartedAndAnAsyncOneWithItsHandlersStart() {
+    long before = System.currentTimeMillis();
+    Object frame =
+        tracker.enterCode(
+            Layer.TOOL, "echo", new NamedTool("echo"), NamedTool.class, SITE, arguments);
+    long entered = System.currentTimeMillis();
+    sleepMillis(30);
+    tracker.exit(frame, ToolResult.text("ok"), null);
+
+    Sinks.One<Object> result = Sinks.one();
+    long asyncBefore = System.currentTimeMillis();
+    Object async = tracker.enterSdkAsync(null, Map.of("name", "render"));
+    Mono<?> mono = (Mono<?>) tracker.exitSdkAsync(async, result.asMono(), null);
+    long asyncEntered = System.currentTimeMillis();
+    mono.subscribe();
+    sleepMillis(30);
+    result.tryEmitValue(McpSchema.CallToolResult.builder().isError(false).build());
+
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).epochMillis()).isBetween(before - 1, entered + 1);
+    assertThat(events.get(1).epochMillis()).isBetween(asyncBefore - 1, asyncEntered + 1);
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void clientChosenToolNamesAreBounded() {
     assertThat(ToolCallTracker.clientText("x".repeat(5000))).hasSize(200).endsWith("…");
     assertThat(ToolCallTracker.clientText("short")).isEqualTo("short");
