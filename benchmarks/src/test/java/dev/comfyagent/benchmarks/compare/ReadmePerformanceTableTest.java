@@ -114,8 +114,8 @@ class ReadmePerformanceTableTest {
     double on = configuration(roundTrip, "trace-on").get("added_p50_us").asDouble();
     assertThat(table)
         .contains(format("no agent %d µs", Math.round(none)))
-        .contains(format("tracing off +%.1f µs (+%.1f%%)", off, 100 * off / none))
-        .contains(format("tracing on +%.1f µs (+%.1f%%)", on, 100 * on / none))
+        .contains(format("tracing off %+.1f µs (%+.1f%%)", off, 100 * off / none))
+        .contains(format("tracing on %+.1f µs (%+.1f%%)", on, 100 * on / none))
         .contains(
             format(
                 "%d rounds in ABBA order", roundTrip.get(0).get("p50_us").get("samples").size()));
