@@ -3,7 +3,10 @@ package dev.comfyagent.weavefixtures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.tool.Tool;
 
-/** The superclass that makes {@link InheritingTool} a runtime tool. */
+/**
+ * A superclass that makes runtime tools of its subclasses ({@link InheritingTool}, the host-read
+ * tests' tools).
+ */
 public abstract class ToolBase implements Tool {
 
   @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
+import dev.comfyagent.weavefixtures.FixtureTool;
+import dev.comfyagent.weavefixtures.ToolBase;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,31 +29,10 @@ class HostReadsPastTheInlineCachesTest {
     List<Tool> tools = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       String name = "tool_" + i;
-      // a distinct class per tool: anonymous classes of the runtime's interface
+      // three classes: one implementing the runtime's interface itself, one public, one anonymous
       tools.add(
           switch (i % 3) {
-            case 0 ->
-                new Tool() {
-                  @Override
-                  public String name() {
-                    return name;
-                  }
-
-                  @Override
-                  public String description() {
-                    return "";
-                  }
-
-                  @Override
-                  public ObjectNode inputSchema() {
-                    return null;
-                  }
-
-                  @Override
-                  public ToolResult call(ObjectNode arguments, ToolContext context) {
-                    return null;
-                  }
-                };
+            case 0 -> new FixtureTool(name);
             case 1 -> new PublicTool(name);
             default -> new PublicTool(name) {};
           });
@@ -97,7 +78,7 @@ class HostReadsPastTheInlineCachesTest {
   }
 
   /** A public tool class, subclassed anonymously. */
-  public static class PublicTool implements Tool {
+  public static class PublicTool extends ToolBase {
     private final String name;
 
     PublicTool(String name) {
@@ -107,16 +88,6 @@ class HostReadsPastTheInlineCachesTest {
     @Override
     public String name() {
       return name;
-    }
-
-    @Override
-    public String description() {
-      return "";
-    }
-
-    @Override
-    public ObjectNode inputSchema() {
-      return null;
     }
 
     @Override
