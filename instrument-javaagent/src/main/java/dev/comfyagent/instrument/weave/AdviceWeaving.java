@@ -43,6 +43,7 @@ final class AdviceWeaving implements ClassFileTransformer {
   private final WeaveCache cache;
   private final WeaveCache.Recorder recorder;
   private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+  private final LoaderClassFiles files = new LoaderClassFiles();
   private final SupertypeWalk supertypes;
   private volatile LiveWeaving live;
 
@@ -60,7 +61,7 @@ final class AdviceWeaving implements ClassFileTransformer {
       WeaveCache cache,
       WeaveCache.Recorder recorder) {
     this.filter = filter;
-    this.supertypes = new SupertypeWalk(filter);
+    this.supertypes = new SupertypeWalk(filter, files);
     this.rules = rules;
     this.health = health;
     this.agentLoader = agentLoader;
@@ -110,7 +111,7 @@ final class AdviceWeaving implements ClassFileTransformer {
         // and Byte Buddy need not describe it to say so.
         return null;
       }
-      WeaveCache.Hit hit = cache.find(name, classFile, loaderMask, loader);
+      WeaveCache.Hit hit = cache.find(name, classFile, loaderMask, loader, files);
       byte[] woven;
       if (hit != null) {
         woven = hit.woven();

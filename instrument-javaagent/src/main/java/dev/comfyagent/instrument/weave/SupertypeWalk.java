@@ -1,14 +1,9 @@
 package dev.comfyagent.instrument.weave;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Says whether a class is a subtype of one of some types by reading class-file headers ({@link
@@ -27,7 +22,7 @@ import java.util.WeakHashMap;
  *     == SupertypeWalk.Answer.NO) { ... no subtype rule can match ... }
  * }</pre>
  *
- * <p>Thread-safe; headers are kept per class loader (weakly) once read.
+ * <p>Thread-safe; headers are read once per class loader ({@link LoaderClassFiles}).
  */
 final class SupertypeWalk {
 
@@ -38,13 +33,16 @@ final class SupertypeWalk {
     UNKNOWN
   }
 
-  private static final String[] UNREADABLE = new String[0];
-
   private final ClassNameFilter filter;
-  private final Map<ClassLoader, Map<String, String[]>> headers = new WeakHashMap<>();
+  private final LoaderClassFiles files;
 
-  SupertypeWalk(ClassNameFilter filter) {
+  /**
+   * @param filter says which packages are inert
+   * @param files where supertypes' class files are read, once per loader
+   */
+  SupertypeWalk(ClassNameFilter filter, LoaderClassFiles files) {
     this.filter = filter;
+    this.files = files;
   }
 
   /**
@@ -68,11 +66,11 @@ final class SupertypeWalk {
       if (!filter.mayBeSubtype(type)) {
         continue;
       }
-      String[] supertypes = header(loader, type);
-      if (supertypes == UNREADABLE) {
-        unknown = true;
+      LoaderClassFiles.Read read = files.of(loader, type);
+      if (read.hasSupertypes()) {
+        add(read.directSupertypes(), pending, seen);
       } else {
-        add(supertypes, pending, seen);
+        unknown = true;
       }
     }
     return unknown ? Answer.UNKNOWN : Answer.NO;
@@ -84,34 +82,5 @@ final class SupertypeWalk {
         pending.add(type);
       }
     }
-  }
-
-  /** The direct supertypes of {@code type} as {@code loader} finds its class file, read once. */
-  private String[] header(ClassLoader loader, String type) {
-    synchronized (headers) {
-      Map<String, String[]> known = headers.get(loader);
-      String[] supertypes = known == null ? null : known.get(type);
-      if (supertypes != null) {
-        return supertypes;
-      }
-    }
-    String[] supertypes;
-    try (InputStream in = loader.getResourceAsStream(type + ".class")) {
-      supertypes = in == null ? null : ClassFileHeader.directSupertypes(in.readAllBytes());
-    } catch (IOException | RuntimeException e) {
-      supertypes = null;
-    }
-    if (supertypes == null) {
-      supertypes = UNREADABLE;
-    }
-    synchronized (headers) {
-      Map<String, String[]> known = headers.get(loader);
-      if (known == null) {
-        known = new HashMap<>();
-        headers.put(loader, known);
-      }
-      known.put(type, supertypes);
-    }
-    return supertypes;
   }
 }

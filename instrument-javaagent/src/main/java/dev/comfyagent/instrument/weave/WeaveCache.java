@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.WeakHashMap;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32C;
 
@@ -67,7 +66,6 @@ final class WeaveCache {
   private static final int MAGIC = 0x43574331; // "CWC1"
 
   private final Map<String, Entry[]> byName;
-  private final Map<ClassLoader, Map<String, Long>> classFileChecksums = new WeakHashMap<>();
 
   private WeaveCache(Map<String, Entry[]> byName) {
     this.byName = byName;
@@ -162,8 +160,10 @@ final class WeaveCache {
    *
    * @param loaderMask bit {@code i} set when rule {@code i} has no class-loader matcher or its
    *     matcher accepts {@code loader}
+   * @param files where the class files of its dependencies are read, once per loader
    */
-  Hit find(String name, byte[] classFile, long loaderMask, ClassLoader loader) {
+  Hit find(
+      String name, byte[] classFile, long loaderMask, ClassLoader loader, LoaderClassFiles files) {
     Entry[] candidates = byName.get(name);
     if (candidates == null) {
       return null;
@@ -173,46 +173,22 @@ final class WeaveCache {
       if (entry.length() == classFile.length
           && entry.checksum() == checksum
           && entry.loaderMask() == loaderMask
-          && dependenciesHold(entry.dependencies(), loader)) {
+          && dependenciesHold(entry.dependencies(), loader, files)) {
         return new Hit(entry.woven(), entry.toolCallPaths());
       }
     }
     return null;
   }
 
-  private boolean dependenciesHold(List<Dependency> dependencies, ClassLoader loader) {
+  private static boolean dependenciesHold(
+      List<Dependency> dependencies, ClassLoader loader, LoaderClassFiles files) {
     for (Dependency dependency : dependencies) {
-      if (classFileChecksum(loader, dependency.name()) != dependency.checksum()) {
+      if (files.of(loader, dependency.name().replace('.', '/')).checksum()
+          != dependency.checksum()) {
         return false;
       }
     }
     return true;
-  }
-
-  /** The checksum of class {@code name}'s file as {@code loader} finds it, read once per loader. */
-  private long classFileChecksum(ClassLoader loader, String name) {
-    synchronized (classFileChecksums) {
-      Map<String, Long> known = classFileChecksums.get(loader);
-      Long checksum = known == null ? null : known.get(name);
-      if (checksum != null) {
-        return checksum;
-      }
-    }
-    long checksum;
-    try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
-      checksum = in == null ? ABSENT : checksum(in.readAllBytes());
-    } catch (IOException | RuntimeException e) {
-      checksum = ABSENT - 1; // unreadable: matches no record
-    }
-    synchronized (classFileChecksums) {
-      Map<String, Long> known = classFileChecksums.get(loader);
-      if (known == null) {
-        known = new HashMap<>();
-        classFileChecksums.put(loader, known);
-      }
-      known.put(name, checksum);
-    }
-    return checksum;
   }
 
   /** CRC32C in the high half, Adler-32 in the low half: never {@link #ABSENT}. */

@@ -24,7 +24,8 @@ class SupertypeWalkTest {
 
   private final Weaver weaver = new Weaver(new AgentHealth(false), LOADER, false);
   private final WeaveRules rules = weaver.rules(List.of(new RuntimeToolWeave()));
-  private final SupertypeWalk walk = new SupertypeWalk(ClassNameFilter.of(rules));
+  private final SupertypeWalk walk =
+      new SupertypeWalk(ClassNameFilter.of(rules), new LoaderClassFiles());
 
   @Test
   void aToolDirectlyOrThroughItsSuperclassIsOne() throws IOException {

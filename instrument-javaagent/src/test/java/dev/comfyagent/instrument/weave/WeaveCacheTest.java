@@ -31,6 +31,7 @@ class WeaveCacheTest {
       List.of(new RuntimeToolWeave(), new SdkToolCallWeave());
 
   private final AgentHealth health = new AgentHealth(false);
+  private final LoaderClassFiles files = new LoaderClassFiles();
   private final Weaver weaver = new Weaver(health, LOADER, false);
   private final WeaveRules rules = weaver.rules(TARGETS);
 
@@ -123,16 +124,17 @@ class WeaveCacheTest {
     byte[] classFile = classFile(InheritingTool.class);
     String name = InheritingTool.class.getName();
     long everyLoader = recording(dir.resolve("unused")).loaderMaskFor(LOADER, name);
-    assertThat(cache.find(name, classFile, everyLoader, LOADER)).isNotNull();
+    assertThat(cache.find(name, classFile, everyLoader, LOADER, files)).isNotNull();
 
     // The same class file in a loader whose superclass is another class file...
     String base = internal(ToolBase.class) + ".class";
     ClassLoader otherBase = new ServingLoader(Map.of(base, classFile(FixtureTool.class)));
-    assertThat(cache.find(name, classFile, everyLoader, otherBase)).isNull();
+    assertThat(cache.find(name, classFile, everyLoader, otherBase, files)).isNull();
     // ...or that has none.
     Map<String, byte[]> withoutBase = new java.util.HashMap<>();
     withoutBase.put(base, null);
-    assertThat(cache.find(name, classFile, everyLoader, new ServingLoader(withoutBase))).isNull();
+    assertThat(cache.find(name, classFile, everyLoader, new ServingLoader(withoutBase), files))
+        .isNull();
   }
 
   @Test
@@ -148,7 +150,7 @@ class WeaveCacheTest {
     assertThat(mask).as("the runtime's tool rule takes the fixture tool in").isNotZero();
     for (int rule = 0; rule < rules.rules().size(); rule++) {
       long oneOtherAnswer = mask ^ (1L << rule);
-      assertThat(cache.find(FixtureTool.class.getName(), classFile, oneOtherAnswer, LOADER))
+      assertThat(cache.find(FixtureTool.class.getName(), classFile, oneOtherAnswer, LOADER, files))
           .as("rule %d answered otherwise", rule)
           .isNull();
     }
