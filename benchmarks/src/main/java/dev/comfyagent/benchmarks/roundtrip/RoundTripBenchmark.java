@@ -1,42 +1,39 @@
 package dev.comfyagent.benchmarks.roundtrip;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.comfyagent.benchmarks.startup.StartupBenchmark;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * What an agent adds to a whole MCP tool call as a client sees it: the MCP Java SDK's own client
- * ({@link McpSyncClient} over {@link StdioClientTransport}) starts the packaged runtime, calls one
- * cheap tool until the server is warm, then times every call of a measured series; once with no
- * agent, with this project's agent (tracing off, tracing on) and with the OpenTelemetry Java agent
+ * ({@code McpSyncClient} over {@code StdioClientTransport}) starts the packaged runtime, calls one
+ * cheap tool until the server is warm, then times every call of a measured series; with no agent,
+ * with this project's agent (tracing off, tracing on) and with the OpenTelemetry Java agent
  * observing the same tool method.
  *
- * <p>Each configuration gets a fresh server process per round, and the rounds run in ABBA order
- * (the configurations' order reversed every other round), so that a machine that gets busier or
- * quieter during the run weighs on every configuration alike. A configuration's figure is the
- * median over the rounds; what an agent <em>adds</em> is the median of its per-round differences to
- * no agent of the same round (paired). Besides the client's latencies (p50, p90, p99, mean), each
- * run reads the server process's CPU time (user + system, from the operating system) over the
- * measured calls: CPU per call does not depend on how busy the rest of the machine is the way wall
- * time does.
+ * <p><b>Warm</b> means the server's JIT has finished: after {@code --warmup-calls}, the calls go on
+ * in blocks of {@value ServerRun#WARMUP_BLOCK_CALLS} until HotSpot's compiler threads took at most
+ * 2% of the server's CPU over two blocks in a row (read per thread from Linux's {@code /proc}, see
+ * {@link ThreadCpu}), at most {@code --warmup-max-calls}. A fixed count is not enough: after 3,000
+ * calls of {@code list_sessions} the compilers still used two thirds of agent-runtime's CPU on two
+ * cores.
+ *
+ * <p><b>Paired and interleaved.</b> Every round starts a fresh server per configuration and warms
+ * each up; then the configurations take turns, {@code --blocks} blocks of the measured calls each,
+ * the order reversed every turn (ABBA) and every other round. So a machine that gets busier or
+ * quieter weighs on every configuration alike, within seconds rather than minutes. A
+ * configuration's figure is the median over the rounds; what an agent <em>adds</em> is the median
+ * of its per-round differences to no agent of the same round, with the distribution-free interval
+ * of that median ({@link RoundTripResult#pairedInterval}). Besides the client's latencies (p50,
+ * p90, p99, mean), each run reads the server process's CPU time over the measured calls and the
+ * JIT's share of it.
  *
  * <p>A figure is never labelled with an agent that did not observe the calls: after each run of
  * this project's agent, its final {@code metrics.jsonl} line must count the measured calls of the
@@ -46,7 +43,7 @@ import java.util.Set;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.comfyagent.benchmarks.roundtrip.RoundTripBenchmark
- * java ... RoundTripBenchmark --rounds 6 --only none,trace-off
+ * java ... RoundTripBenchmark --rounds 16 --only none,trace-off,trace-on
  * </pre>
  *
  * <p>Options: see {@link #USAGE}. Writes {@code benchmarks/target/roundtrip-results.json}.
@@ -57,11 +54,16 @@ public final class RoundTripBenchmark {
       """
       usage: RoundTripBenchmark [options] [-- <subject JVM arguments>]
         Times whole MCP tool calls through stdio (the MCP Java SDK's client against the packaged
-        runtime) with no agent, this agent (trace off, trace on) and OpenTelemetry; steady state,
-        rounds in ABBA order, medians; p50/p90/p99 per call and the server's CPU per call.
+        runtime) with no agent, this agent (trace off, trace on) and OpenTelemetry; warm until
+        the server's JIT is quiet, configurations interleaved in ABBA turns, medians of
+        rounds; p50/p90/p99 per call and the server's CPU per call.
         --rounds N          rounds; each starts every configuration's server afresh (4)
-        --warmup-calls N    calls before measuring, per run (3000)
-        --calls N           measured calls per run (8000)
+        --warmup-calls N    calls before measuring, at least, per server (3000)
+        --warmup-max-calls N  then more until the server's JIT is quiet, at most (100000;
+                            the same as --warmup-calls: a fixed warm-up)
+        --calls N           measured calls per server (8000)
+        --blocks N          turns the measured calls are split into, configurations
+                            alternating (8)
         --only LIST         none,trace-off,trace-on,otel (all)
         --tool NAME         the tool called (list_sessions)
         --arguments JSON    its arguments ({})
@@ -105,27 +107,7 @@ public final class RoundTripBenchmark {
         results.add(new RoundTripResult(c));
       }
       for (int round = 0; round < settings.rounds; round++) {
-        List<RoundTripResult> order = new ArrayList<>(results);
-        if (round % 2 != 0) {
-          java.util.Collections.reverse(order);
-        }
-        for (RoundTripResult r : order) {
-          Path runDir = workDir.resolve("run-" + round + "-" + r.configuration.id);
-          RoundTripResult.Sample s = runOnce(settings, r.configuration, runDir);
-          s.round = round;
-          r.samples.add(s);
-          err.printf(
-              Locale.ROOT,
-              "%s round %d: p50 %.1f us, p99 %.1f us, mean %.1f us, server CPU %.1f us/call,"
-                  + " load %.2f%n",
-              r.configuration.id,
-              round + 1,
-              s.p50Us,
-              s.p99Us,
-              s.meanUs,
-              s.serverCpuUsPerCall,
-              s.loadAverage);
-        }
+        runRound(settings, results, round, workDir, err);
       }
       RoundTripResult.printTable(out, settings, results);
       RoundTripResult.writeJson(settings, results);
@@ -140,94 +122,72 @@ public final class RoundTripBenchmark {
     }
   }
 
-  /** One server under one configuration: warm-up calls, then the measured ones. */
-  static RoundTripResult.Sample runOnce(
-      RoundTripSettings settings, RoundTripConfiguration configuration, Path runDir)
+  /**
+   * One round: every configuration's server started and warmed up, then their measured calls in
+   * {@code --blocks} turns, the configurations' order reversed every other turn and every other
+   * round.
+   */
+  private static void runRound(
+      RoundTripSettings settings,
+      List<RoundTripResult> results,
+      int round,
+      Path workDir,
+      PrintStream err)
       throws IOException {
-    Files.createDirectories(runDir);
-    List<String> command = new ArrayList<>(configuration.jvmArgs(runDir, settings));
-    command.addAll(settings.subject);
-    ServerParameters parameters =
-        ServerParameters.builder(settings.java)
-            .args(command)
-            .addEnvVar("LOG_DIR", runDir.resolve("logs").toString())
-            .addEnvVar("SESSIONS_DIR", runDir.resolve("sessions").toString())
-            .build();
-    ObjectMapper json = new ObjectMapper();
-    StdioClientTransport transport =
-        new StdioClientTransport(parameters, new JacksonMcpJsonMapper(json));
-    List<String> serverErrors = java.util.Collections.synchronizedList(new ArrayList<>());
-    transport.setStdErrorHandler(
-        line -> {
-          if (serverErrors.size() < 200) {
-            serverErrors.add(line);
-          }
-        });
-    Set<Long> childrenBefore = childPids();
-    McpSyncClient client =
-        McpClient.sync(transport)
-            .requestTimeout(Duration.ofSeconds(60))
-            .initializationTimeout(Duration.ofSeconds(120))
-            .clientInfo(new McpSchema.Implementation("roundtrip-benchmark", "1.0.0"))
-            .build();
-    RoundTripResult.Sample sample = new RoundTripResult.Sample();
-    try {
-      client.initialize();
-      long pid = serverPid(childrenBefore);
-      McpSchema.CallToolRequest request =
-          new McpSchema.CallToolRequest(settings.tool, settings.arguments);
-      Boolean expectedError = null;
-      for (int i = 0; i < settings.warmupCalls; i++) {
-        McpSchema.CallToolResult result = client.callTool(request);
-        if (expectedError == null) {
-          expectedError = Boolean.TRUE.equals(result.isError());
-          sample.toolAnswersWithError = expectedError;
-        }
-      }
-      long[] nanos = new long[settings.calls];
-      var clientOs = ManagementFactory.getOperatingSystemMXBean();
-      long clientCpuBefore = processCpuNanos(clientOs);
-      long serverCpuBefore = serverCpuNanos(pid);
-      sample.loadAverage = clientOs.getSystemLoadAverage();
-      long measuredStart = System.nanoTime();
-      for (int i = 0; i < settings.calls; i++) {
-        long start = System.nanoTime();
-        McpSchema.CallToolResult result = client.callTool(request);
-        nanos[i] = System.nanoTime() - start;
-        if (expectedError != null && Boolean.TRUE.equals(result.isError()) != expectedError) {
-          throw new RunFailedException(
-              configuration.id + ": call " + i + " answered differently: " + result);
-        }
-      }
-      long measuredNanos = System.nanoTime() - measuredStart;
-      long serverCpuAfter = serverCpuNanos(pid);
-      long clientCpuAfter = processCpuNanos(clientOs);
-      sample.peakRssMib = StartupBenchmark.peakRssKib(pid) / 1024.0;
-      Arrays.sort(nanos);
-      sample.p50Us = percentile(nanos, 0.50) / 1e3;
-      sample.p90Us = percentile(nanos, 0.90) / 1e3;
-      sample.p99Us = percentile(nanos, 0.99) / 1e3;
-      sample.meanUs = Arrays.stream(nanos).average().orElse(Double.NaN) / 1e3;
-      sample.callsPerSecond = settings.calls / (measuredNanos / 1e9);
-      sample.serverCpuUsPerCall =
-          serverCpuBefore < 0 || serverCpuAfter < 0
-              ? Double.NaN
-              : (serverCpuAfter - serverCpuBefore) / 1e3 / settings.calls;
-      sample.clientCpuUsPerCall =
-          clientCpuBefore < 0
-              ? Double.NaN
-              : (clientCpuAfter - clientCpuBefore) / 1e3 / settings.calls;
-    } catch (RuntimeException e) {
-      if (e instanceof RunFailedException) {
-        throw e;
-      }
-      throw new RunFailedException(
-          configuration.id + ": " + e + "; the server's stderr ends: " + tail(serverErrors));
-    } finally {
-      client.closeGracefully();
+    List<RoundTripResult> order = new ArrayList<>(results);
+    if (round % 2 != 0) {
+      Collections.reverse(order);
     }
-    configuration.checkObserved(runDir, settings, sample);
-    return sample;
+    List<ServerRun> servers = new ArrayList<>();
+    try {
+      for (RoundTripResult r : order) {
+        Path runDir = workDir.resolve("run-" + round + "-" + r.configuration.id);
+        servers.add(ServerRun.start(settings, r.configuration, runDir));
+      }
+      for (ServerRun server : servers) {
+        server.warmUp();
+      }
+      List<ServerRun> turn = new ArrayList<>(servers);
+      int[] blocks = blockSizes(settings.calls, settings.blocks);
+      for (int block : blocks) {
+        for (ServerRun server : turn) {
+          server.measure(block);
+        }
+        Collections.reverse(turn);
+      }
+      for (int i = 0; i < servers.size(); i++) {
+        RoundTripResult.Sample s = servers.get(i).finish(round);
+        order.get(i).samples.add(s);
+        err.printf(
+            Locale.ROOT,
+            "%s round %d: p50 %.1f us, p99 %.1f us, mean %.1f us, server CPU %.1f us/call"
+                + " (JIT %.1f%%), warm after %d calls%s, load %.2f%n",
+            order.get(i).configuration.id,
+            round + 1,
+            s.p50Us,
+            s.p99Us,
+            s.meanUs,
+            s.serverCpuUsPerCall,
+            100 * s.jitCpuShare,
+            s.warmupCalls,
+            s.jitQuietAtStart ? "" : " (JIT not quiet)",
+            s.loadAverage);
+      }
+    } finally {
+      for (ServerRun server : servers) {
+        server.close();
+      }
+    }
+  }
+
+  /** {@code calls} split into {@code blocks} turns as even as whole numbers allow. */
+  static int[] blockSizes(int calls, int blocks) {
+    int turns = Math.max(1, Math.min(blocks, calls));
+    int[] sizes = new int[turns];
+    for (int i = 0; i < turns; i++) {
+      sizes[i] = calls / turns + (i < calls % turns ? 1 : 0);
+    }
+    return sizes;
   }
 
   /** The value at {@code fraction} of sorted values (nearest rank). */
@@ -237,23 +197,6 @@ public final class RoundTripBenchmark {
     }
     int rank = (int) Math.ceil(fraction * sorted.length);
     return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-  }
-
-  private static Set<Long> childPids() {
-    Set<Long> pids = new HashSet<>();
-    ProcessHandle.current().children().forEach(p -> pids.add(p.pid()));
-    return pids;
-  }
-
-  /** The server: the child process the client's transport started. */
-  private static long serverPid(Set<Long> before) {
-    return ProcessHandle.current()
-        .children()
-        .filter(ProcessHandle::isAlive)
-        .map(ProcessHandle::pid)
-        .filter(pid -> !before.contains(pid))
-        .findFirst()
-        .orElseThrow(() -> new RunFailedException("cannot find the server process"));
   }
 
   /** The process's user + system CPU time in ns, from the operating system; -1 when unknown. */
@@ -278,19 +221,6 @@ public final class RoundTripBenchmark {
 
   /** Linux's USER_HZ, the unit of /proc/[pid]/stat's times: 100 on every mainstream kernel. */
   private static final long CLOCK_TICKS_PER_SECOND = 100;
-
-  private static long processCpuNanos(java.lang.management.OperatingSystemMXBean os) {
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getProcessCpuTime()
-        : -1;
-  }
-
-  private static String tail(List<String> lines) {
-    synchronized (lines) {
-      return String.join(
-          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    }
-  }
 
   /** A run could not be completed; the message says which configuration and why. */
   static final class RunFailedException extends RuntimeException {

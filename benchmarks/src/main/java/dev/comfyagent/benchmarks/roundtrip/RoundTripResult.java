@@ -36,6 +36,9 @@ final class RoundTripResult {
     double loadAverage;
     boolean toolAnswersWithError;
     long agentCalls;
+    int warmupCalls;
+    boolean jitQuietAtStart;
+    double jitCpuShare = Double.NaN;
   }
 
   final RoundTripConfiguration configuration;
@@ -66,6 +69,46 @@ final class RoundTripResult {
         : StartupBenchmark.median(differences.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
+  /**
+   * The distribution-free confidence interval of {@link #pairedDifference}: the order statistics of
+   * the per-round differences that hold the median with at least 95% probability whatever their
+   * distribution (binomial, p = 1/2). Null below 6 rounds, where no such pair exists.
+   *
+   * @return {low, high, confidence}
+   */
+  double[] pairedInterval(RoundTripResult base, ToDoubleFunction<Sample> f) {
+    List<Double> differences = new ArrayList<>();
+    for (Sample s : samples) {
+      for (Sample b : base.samples) {
+        if (b.round == s.round) {
+          differences.add(f.applyAsDouble(s) - f.applyAsDouble(b));
+        }
+      }
+    }
+    return medianInterval(differences.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** See {@link #pairedInterval}; {@code values} in any order. */
+  static double[] medianInterval(double[] values) {
+    int n = values.length;
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    // The largest k with P(X < k) <= 2.5% for X ~ Binomial(n, 1/2): then the k-th smallest and
+    // the k-th largest value bracket the median with probability 1 - 2 P(X < k).
+    double below = 0;
+    double term = Math.pow(0.5, n);
+    int k = 0;
+    while (k < n && below + term <= 0.025) {
+      below += term;
+      term = term * (n - k) / (k + 1);
+      k++;
+    }
+    if (k == 0) {
+      return null;
+    }
+    return new double[] {sorted[k - 1], sorted[n - k], 1 - 2 * below};
+  }
+
   Map<String, Object> summary(ToDoubleFunction<Sample> f) {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("median", round1(median(f)));
@@ -87,16 +130,19 @@ final class RoundTripResult {
     out.println();
     out.printf(
         Locale.ROOT,
-        "Whole %s calls through stdio (MCP Java SDK client), %d measured after %d warm-up calls"
-            + " per run, median of %d rounds in ABBA order%n",
+        "Whole %s calls through stdio (MCP Java SDK client), %d measured per server after at"
+            + " least %d warm-up calls (until the JIT was quiet, at most %d), in %d turns; median"
+            + " of %d rounds in ABBA order%n",
         settings.tool,
         settings.calls,
         settings.warmupCalls,
+        settings.warmupMaxCalls,
+        Math.min(settings.blocks, settings.calls),
         settings.rounds);
     out.println(
         String.format(
             Locale.ROOT,
-            "%-38s %9s %9s %9s %9s %12s %12s %14s",
+            "%-38s %9s %9s %9s %9s %30s %12s %14s %6s",
             "configuration",
             "p50 us",
             "p90 us",
@@ -104,16 +150,21 @@ final class RoundTripResult {
             "mean us",
             "added p50",
             "added mean",
-            "server CPU/call"));
+            "server CPU/call",
+            "JIT"));
     for (RoundTripResult r : results) {
       String addedP50 = "";
       String addedMean = "";
       String addedCpu = "";
       if (none != null && r != none) {
         double p50 = r.pairedDifference(none, s -> s.p50Us);
+        double[] interval = r.pairedInterval(none, s -> s.p50Us);
         addedP50 =
             String.format(
-                Locale.ROOT, "%+.1f (%+.1f%%)", p50, 100 * p50 / none.median(s -> s.p50Us));
+                    Locale.ROOT, "%+.1f (%+.1f%%)", p50, 100 * p50 / none.median(s -> s.p50Us))
+                + (interval == null
+                    ? ""
+                    : String.format(Locale.ROOT, " [%+.1f, %+.1f]", interval[0], interval[1]));
         double mean = r.pairedDifference(none, s -> s.meanUs);
         addedMean = String.format(Locale.ROOT, "%+.1f", mean);
         addedCpu =
@@ -123,7 +174,7 @@ final class RoundTripResult {
       out.println(
           String.format(
               Locale.ROOT,
-              "%-38s %9.1f %9.1f %9.1f %9.1f %12s %12s %8.1f us%s",
+              "%-38s %9.1f %9.1f %9.1f %9.1f %30s %12s %8.1f us%s %5.1f%%",
               r.configuration.label,
               r.median(s -> s.p50Us),
               r.median(s -> s.p90Us),
@@ -132,7 +183,8 @@ final class RoundTripResult {
               addedP50,
               addedMean,
               r.median(s -> s.serverCpuUsPerCall),
-              addedCpu));
+              addedCpu,
+              100 * r.median(s -> s.jitCpuShare)));
     }
     double[] loads =
         results.stream().flatMap(r -> r.samples.stream()).mapToDouble(s -> s.loadAverage).toArray();
@@ -141,17 +193,32 @@ final class RoundTripResult {
         "Load average (1 min) at the runs' start: median %.2f, max %.2f%n",
         StartupBenchmark.median(loads),
         Arrays.stream(loads).max().orElse(Double.NaN));
+    out.println(
+        "[low, high]: the interval that holds the median added p50 with the confidence in the"
+            + " JSON (about 95%; distribution-free, from 6 rounds); JIT: the compiler threads'"
+            + " share of the server's CPU while measured");
   }
 
   static void writeJson(RoundTripSettings settings, List<RoundTripResult> results)
       throws IOException {
     Map<String, Object> root = new java.util.LinkedHashMap<>();
-    root.put("schema", 1);
+    root.put("schema", 2);
     root.put("tool", settings.tool);
     root.put("arguments", settings.arguments);
     root.put("rounds", settings.rounds);
     root.put("warmup_calls", settings.warmupCalls);
+    root.put("warmup_max_calls", settings.warmupMaxCalls);
+    root.put(
+        "warmup",
+        "at least warmup_calls, then blocks of "
+            + ServerRun.WARMUP_BLOCK_CALLS
+            + " calls until the JIT compiler threads took <= "
+            + Math.round(100 * ServerRun.JIT_QUIET_SHARE)
+            + "% of the server's CPU over "
+            + ServerRun.QUIET_BLOCKS
+            + " blocks in a row, at most warmup_max_calls");
     root.put("calls", settings.calls);
+    root.put("blocks", Math.min(settings.blocks, settings.calls));
     root.put("java", settings.java);
     root.put("subject", settings.subject);
     root.put("logical_cpus", Runtime.getRuntime().availableProcessors());
@@ -175,12 +242,28 @@ final class RoundTripResult {
       m.put("calls_per_second", r.summary(s -> s.callsPerSecond));
       m.put("peak_rss_mib", r.summary(s -> s.peakRssMib));
       m.put("load_average", r.summary(s -> s.loadAverage));
+      m.put("warmup_calls_taken", r.samples.stream().map(s -> s.warmupCalls).toList());
+      m.put("jit_quiet_at_start", r.samples.stream().map(s -> s.jitQuietAtStart).toList());
+      m.put("jit_cpu_percent_measured", r.summary(s -> 100 * s.jitCpuShare));
       m.put("tool_answered_with_error", r.samples.stream().anyMatch(s -> s.toolAnswersWithError));
       if (r.configuration.thisAgent()) {
         m.put("agent_calls_counted", r.samples.stream().map(s -> s.agentCalls).toList());
       }
       if (none != null && r != none) {
         m.put("added_p50_us", round1(r.pairedDifference(none, s -> s.p50Us)));
+        double[] interval = r.pairedInterval(none, s -> s.p50Us);
+        if (interval != null) {
+          Map<String, Object> range = new java.util.LinkedHashMap<>();
+          range.put("low", round1(interval[0]));
+          range.put("high", round1(interval[1]));
+          range.put("confidence", Math.round(interval[2] * 1000) / 1000.0);
+          m.put("added_p50_us_interval", range);
+          m.put(
+              "added_p50_percent_interval",
+              List.of(
+                  round1(100 * interval[0] / none.median(s -> s.p50Us)),
+                  round1(100 * interval[1] / none.median(s -> s.p50Us))));
+        }
         m.put("added_p99_us", round1(r.pairedDifference(none, s -> s.p99Us)));
         m.put("added_mean_us", round1(r.pairedDifference(none, s -> s.meanUs)));
         m.put(

@@ -24,7 +24,9 @@ import java.util.Optional;
 final class RoundTripSettings {
   int rounds = 4;
   int warmupCalls = 3000;
+  int warmupMaxCalls = 100_000;
   int calls = 8000;
+  int blocks = 8;
   String tool = "list_sessions";
   Map<String, Object> arguments = new HashMap<>();
   String otelMethods = "dev.comfyagent.runtime.session.ListSessionsTool[call]";
@@ -40,7 +42,9 @@ final class RoundTripSettings {
       List.of(
           "--rounds",
           "--warmup-calls",
+          "--warmup-max-calls",
           "--calls",
+          "--blocks",
           "--only",
           "--tool",
           "--arguments",
@@ -56,6 +60,7 @@ final class RoundTripSettings {
     List<String> only = List.of("none", "trace-off", "trace-on", "otel");
     String agentJar = null;
     String otelJar = null;
+    Integer warmupMaxCalls = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if ("--".equals(a)) {
@@ -73,7 +78,9 @@ final class RoundTripSettings {
       switch (a) {
         case "--rounds" -> s.rounds = positive(a, value);
         case "--warmup-calls" -> s.warmupCalls = positive(a, value);
+        case "--warmup-max-calls" -> warmupMaxCalls = positive(a, value);
         case "--calls" -> s.calls = positive(a, value);
+        case "--blocks" -> s.blocks = positive(a, value);
         case "--only" -> only = List.of(value.split(","));
         case "--tool" -> s.tool = value;
         case "--arguments" -> s.arguments = arguments(value);
@@ -86,6 +93,14 @@ final class RoundTripSettings {
         default -> throw new IllegalStateException("unhandled option " + a);
       }
     }
+    if (warmupMaxCalls != null && warmupMaxCalls < s.warmupCalls) {
+      throw new IllegalArgumentException(
+          "--warmup-max-calls "
+              + warmupMaxCalls
+              + " is fewer than --warmup-calls "
+              + s.warmupCalls);
+    }
+    s.warmupMaxCalls = warmupMaxCalls != null ? warmupMaxCalls : Math.max(s.warmupCalls, 100_000);
     for (String id : only) {
       s.configurations.add(RoundTripConfiguration.byId(id.strip()));
     }

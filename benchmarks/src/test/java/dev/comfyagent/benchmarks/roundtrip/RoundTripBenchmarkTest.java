@@ -2,6 +2,8 @@ package dev.comfyagent.benchmarks.roundtrip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,8 +46,12 @@ class RoundTripBenchmarkTest {
             "2",
             "--warmup-calls",
             "20",
+            "--warmup-max-calls",
+            "20",
             "--calls",
             "50",
+            "--blocks",
+            "3",
             "--tool",
             ConstantResultTool.NAME,
             "--arguments",
@@ -70,6 +76,79 @@ class RoundTripBenchmarkTest {
     assertThat(none.get("p99_us").get("median").asDouble())
         .isGreaterThanOrEqualTo(none.get("p50_us").get("median").asDouble());
     assertThat(written.get("calls").asInt()).isEqualTo(50);
+    assertThat(written.get("blocks").asInt()).isEqualTo(3);
+    assertThat(none.get("warmup_calls_taken")).extracting(JsonNode::asInt).containsExactly(20, 20);
+  }
+
+  @Test
+  @Timeout(180)
+  void warmUpGoesOnPastTheMinimumUntilTheServersJitIsQuiet() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "reads threads from Linux's /proc");
+    Path json = dir.resolve("roundtrip.json");
+
+    // -Xint: no compiler threads, so the blocks after the minimum find the JIT quiet.
+    int status =
+        run(
+            "--only",
+            "none",
+            "--rounds",
+            "1",
+            "--warmup-calls",
+            "20",
+            "--warmup-max-calls",
+            "100000",
+            "--calls",
+            "20",
+            "--tool",
+            ConstantResultTool.NAME,
+            "--arguments",
+            "{\"node_id\":\"3\",\"input\":\"seed\",\"value\":1}",
+            "--json",
+            json.toString(),
+            "--",
+            "-Xint",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HelloMcpServer.class.getName());
+
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode none = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
+    assertThat(none.get("warmup_calls_taken").get(0).asInt())
+        .isEqualTo(20 + ServerRun.QUIET_BLOCKS * ServerRun.WARMUP_BLOCK_CALLS);
+    assertThat(none.get("jit_quiet_at_start").get(0).asBoolean()).isTrue();
+    assertThat(none.get("jit_cpu_percent_measured").get("median").asDouble()).isZero();
+  }
+
+  @Test
+  void aWarmUpCeilingBelowTheMinimumIsRefused() {
+    assertThat(run("--warmup-calls", "500", "--warmup-max-calls", "100")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--warmup-max-calls 100 is fewer than --warmup-calls 500");
+  }
+
+  @Test
+  void measuredCallsAreSplitIntoEvenTurns() {
+    assertThat(RoundTripBenchmark.blockSizes(8000, 8)).containsOnly(1000).hasSize(8);
+    assertThat(RoundTripBenchmark.blockSizes(10, 3)).containsExactly(4, 3, 3);
+    assertThat(RoundTripBenchmark.blockSizes(2, 8)).containsExactly(1, 1);
+  }
+
+  @Test
+  void theIntervalOfTheMedianIsTheOrderStatisticsThatHoldItWith95PercentOrMore() {
+    double[] sixteen = new double[16];
+    for (int i = 0; i < sixteen.length; i++) {
+      sixteen[i] = 16 - i; // reversed: the interval must not depend on the order
+    }
+
+    double[] interval = RoundTripResult.medianInterval(sixteen);
+
+    // P(Binomial(16, 1/2) <= 3) = 697/65536: the 4th smallest and the 4th largest, 97.9%.
+    assertThat(interval[0]).isEqualTo(4.0);
+    assertThat(interval[1]).isEqualTo(13.0);
+    assertThat(interval[2]).isCloseTo(1 - 2 * 697 / 65536.0, within(1e-12));
+    assertThat(RoundTripResult.medianInterval(new double[] {1, 2, 3, 4, 5, 6}))
+        .containsExactly(1, 6, 1 - 2 / 64.0);
+    assertThat(RoundTripResult.medianInterval(new double[] {1, 2, 3, 4, 5})).isNull();
   }
 
   @Test
