@@ -146,7 +146,16 @@ class MemoryProbesIT {
     assertThat(open.path("node_catalog").path("value").asInt()).isEqualTo(comfy.nodeTypeCount());
     assertThat(open.path("undo_history_depth").path("max").asInt()).isEqualTo(3);
     JsonNode last = finalMemory.path("probes");
-    assertThat(last.path("node_catalog").path("value").asInt()).isEqualTo(comfy.nodeTypeCount());
+    // The catalog is held weakly too: on shutdown the runtime lets go of it, and a GC before the
+    // final line collects it. The final line then counts no instance and has no value; while an
+    // instance is left, it counts every node type.
+    JsonNode catalogAtExit = last.path("node_catalog");
+    assertThat(catalogAtExit.has("instances")).as(catalogAtExit.toString()).isTrue();
+    if (catalogAtExit.path("instances").asInt() > 0) {
+      assertThat(catalogAtExit.path("value").asInt()).isEqualTo(comfy.nodeTypeCount());
+    } else {
+      assertThat(catalogAtExit.path("value").isNull()).as(catalogAtExit.toString()).isTrue();
+    }
     assertThat(last.has("undo_history_depth")).isTrue();
     assertThat(finalMemory.path("heap_used_bytes").asLong()).isPositive();
   }
