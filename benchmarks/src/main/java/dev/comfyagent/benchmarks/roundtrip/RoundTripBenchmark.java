@@ -22,8 +22,7 @@ import java.util.Locale;
  * in blocks of {@value ServerRun#WARMUP_BLOCK_CALLS} until HotSpot's compiler threads took at most
  * 2% of the server's CPU over two blocks in a row (read per thread from Linux's {@code /proc}, see
  * {@link ThreadCpu}), at most {@code --warmup-max-calls}. A fixed count is not enough: after 3,000
- * calls of {@code list_sessions} the compilers still used two thirds of agent-runtime's CPU on two
- * cores.
+ * calls of {@code list_sessions} the compilers still took half of agent-runtime's CPU on two cores.
  *
  * <p><b>Paired and interleaved.</b> Every round starts a fresh server per configuration and warms
  * each up; then the configurations take turns, {@code --blocks} blocks of the measured calls each,
