@@ -142,7 +142,7 @@ final class RoundTripResult {
     out.println(
         String.format(
             Locale.ROOT,
-            "%-38s %9s %9s %9s %9s %30s %12s %14s %6s",
+            "%-38s %9s %9s %9s %9s %30s %12s %30s %6s",
             "configuration",
             "p50 us",
             "p90 us",
@@ -167,14 +167,19 @@ final class RoundTripResult {
                     : String.format(Locale.ROOT, " [%+.1f, %+.1f]", interval[0], interval[1]));
         double mean = r.pairedDifference(none, s -> s.meanUs);
         addedMean = String.format(Locale.ROOT, "%+.1f", mean);
+        double[] cpuInterval = r.pairedInterval(none, s -> s.serverCpuUsPerCall);
         addedCpu =
             String.format(
-                Locale.ROOT, " (%+.1f)", r.pairedDifference(none, s -> s.serverCpuUsPerCall));
+                    Locale.ROOT, " (%+.1f", r.pairedDifference(none, s -> s.serverCpuUsPerCall))
+                + (cpuInterval == null
+                    ? ")"
+                    : String.format(
+                        Locale.ROOT, " [%+.1f, %+.1f])", cpuInterval[0], cpuInterval[1]));
       }
       out.println(
           String.format(
               Locale.ROOT,
-              "%-38s %9.1f %9.1f %9.1f %9.1f %30s %12s %8.1f us%s %5.1f%%",
+              "%-38s %9.1f %9.1f %9.1f %9.1f %30s %12s %8.1f us%-19s %5.1f%%",
               r.configuration.label,
               r.median(s -> s.p50Us),
               r.median(s -> s.p90Us),
@@ -194,8 +199,9 @@ final class RoundTripResult {
         StartupBenchmark.median(loads),
         Arrays.stream(loads).max().orElse(Double.NaN));
     out.println(
-        "[low, high]: the interval that holds the median added p50 with the confidence in the"
-            + " JSON (about 95%; distribution-free, from 6 rounds); JIT: the compiler threads'"
+        "[low, high]: the interval that holds the median of what an agent adds with the"
+            + " confidence in the JSON (about 95%; distribution-free, from 6 rounds); JIT: the"
+            + " compiler threads'"
             + " share of the server's CPU while measured");
   }
 
@@ -253,11 +259,7 @@ final class RoundTripResult {
         m.put("added_p50_us", round1(r.pairedDifference(none, s -> s.p50Us)));
         double[] interval = r.pairedInterval(none, s -> s.p50Us);
         if (interval != null) {
-          Map<String, Object> range = new java.util.LinkedHashMap<>();
-          range.put("low", round1(interval[0]));
-          range.put("high", round1(interval[1]));
-          range.put("confidence", Math.round(interval[2] * 1000) / 1000.0);
-          m.put("added_p50_us_interval", range);
+          m.put("added_p50_us_interval", intervalJson(interval));
           m.put(
               "added_p50_percent_interval",
               List.of(
@@ -269,6 +271,10 @@ final class RoundTripResult {
         m.put(
             "added_server_cpu_us_per_call",
             round1(r.pairedDifference(none, s -> s.serverCpuUsPerCall)));
+        double[] cpuInterval = r.pairedInterval(none, s -> s.serverCpuUsPerCall);
+        if (cpuInterval != null) {
+          m.put("added_server_cpu_us_per_call_interval", intervalJson(cpuInterval));
+        }
       }
       list.add(m);
     }
@@ -278,6 +284,14 @@ final class RoundTripResult {
       Files.createDirectories(parent);
     }
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(settings.json.toFile(), root);
+  }
+
+  private static Map<String, Object> intervalJson(double[] interval) {
+    Map<String, Object> range = new java.util.LinkedHashMap<>();
+    range.put("low", round1(interval[0]));
+    range.put("high", round1(interval[1]));
+    range.put("confidence", Math.round(interval[2] * 1000) / 1000.0);
+    return range;
   }
 
   static Double round1(double value) {
