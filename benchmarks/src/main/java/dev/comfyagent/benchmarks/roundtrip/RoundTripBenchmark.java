@@ -56,7 +56,8 @@ public final class RoundTripBenchmark {
         runtime) with no agent, this agent (trace off, trace on) and OpenTelemetry; warm until
         the server's JIT is quiet, configurations interleaved in ABBA turns, medians of
         rounds; p50/p90/p99 per call and the server's CPU per call.
-        --rounds N          rounds; each starts every configuration's server afresh (4)
+        --rounds N          rounds; each starts every configuration's server afresh (6: the fewest
+                            that bound the median with 95%)
         --warmup-calls N    calls before measuring, at least, per server (3000)
         --warmup-max-calls N  then more until the server's JIT is quiet, at most (100000;
                             the same as --warmup-calls: a fixed warm-up)

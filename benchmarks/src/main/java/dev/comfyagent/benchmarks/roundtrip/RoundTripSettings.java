@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Mutable while parsed, then only read.
  */
 final class RoundTripSettings {
-  int rounds = 4;
+  int rounds = 6;
   int warmupCalls = 3000;
   int warmupMaxCalls = 100_000;
   int calls = 8000;
