@@ -308,7 +308,7 @@ final class Agent implements AgentContext {
       return;
     }
     try {
-      WarmUp.run(host);
+      WarmUp.runUnlessCalled(host, tools);
     } catch (RuntimeException | LinkageError e) {
       health.internalError("warm-up", e);
     }

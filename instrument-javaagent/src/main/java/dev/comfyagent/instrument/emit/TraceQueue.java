@@ -49,7 +49,9 @@ public final class TraceQueue implements TraceSink {
   // capacity - 1 when the capacity is a power of two (the default): a slot's index is then a mask,
   // not a 64-bit division, on every offer; -1 otherwise.
   private final long indexMask;
-  private final int wakeAt;
+  // The consumer is woken after every (wakeMask + 1)-th call: a power of two, at most a quarter of
+  // the capacity (see publish).
+  private final long wakeMask;
 
   /** The sequence number of the next slot the consumer reads; written by the consumer only. */
   private volatile long consumed;
@@ -65,7 +67,7 @@ public final class TraceQueue implements TraceSink {
     }
     this.capacity = capacity;
     this.indexMask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
-    this.wakeAt = Math.max(1, capacity / 4);
+    this.wakeMask = Integer.highestOneBit(Math.max(1, capacity / 4)) - 1;
     // Made up front: a slot made by a producer could fail to be made (out of memory) after its
     // sequence number was claimed, and the writer would wait for it forever.
     this.slots = new TraceSlot[capacity];
@@ -129,9 +131,19 @@ public final class TraceQueue implements TraceSink {
     return (int) (indexMask >= 0 ? sequence & indexMask : sequence % capacity);
   }
 
+  /**
+   * Publishes the slot, and wakes the consumer after every {@code wakeMask + 1}-th call, so that it
+   * never sleeps while a quarter of the queue waits. By the call's number rather than by how many
+   * calls wait: the count of waiting calls passes exactly a quarter only when the writer falls
+   * behind after keeping up, and a branch that the JIT has seen go one way only is compiled as a
+   * trap: the first time it went the other way, the tool thread's compiled call path was thrown
+   * away and compiled anew (in {@code AgentOverheadBenchmark} at a random point of a run, which
+   * then went on slower or faster than before). Taken once every few thousand calls, it is compiled
+   * as a branch.
+   */
   private void publish(long sequence) {
     published.set(index(sequence), sequence);
-    if (sequence - consumed + 1 == wakeAt) {
+    if (((sequence + 1) & wakeMask) == 0) {
       Thread waiting = consumer;
       if (waiting != null) {
         LockSupport.unpark(waiting);

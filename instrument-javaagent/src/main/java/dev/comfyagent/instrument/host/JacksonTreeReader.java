@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Reads the host's Jackson trees ({@code com.fasterxml.jackson.databind.JsonNode} of Jackson 2,
@@ -60,6 +61,7 @@ final class JacksonTreeReader implements TreeReader {
               ? NodeMethods.NONE
               : NodeMethods.of(
                   node,
+                  type,
                   kindOfClass(type),
                   HostMethods.superclassNamed(type, LONG_NODE_CLASSES) != null);
         }
@@ -109,6 +111,35 @@ final class JacksonTreeReader implements TreeReader {
                 ? InlineCache.Link.forInstancesOf(METHODS.get(type).jsonNode, get)
                 : InlineCache.Link.forClass(
                     type, MethodHandles.dropArguments(NOTHING, 1, String.class));
+          },
+          2);
+  // An object node's fields, handed to a visitor (ObjectNode#forEachEntry: Jackson 2.15 and later)
+  // after its size was read: walking them makes no iterator. Past the bound, or in a Jackson that
+  // lacks it, the fields are read through an iterator.
+  private static final MethodHandle SIZE =
+      InlineCache.byReceiver(
+          MethodType.methodType(int.class, Object.class),
+          type -> {
+            NodeMethods methods = METHODS.get(type);
+            return methods.forEachEntry != null
+                ? InlineCache.Link.forInstancesOf(methods.objectNode, methods.size)
+                : InlineCache.Link.forClass(
+                    type,
+                    MethodHandles.dropArguments(
+                        MethodHandles.constant(int.class, Integer.MAX_VALUE), 0, Object.class));
+          },
+          2);
+  private static final MethodHandle FOR_EACH_ENTRY =
+      InlineCache.byReceiver(
+          MethodType.methodType(void.class, Object.class, BiConsumer.class),
+          type -> {
+            NodeMethods methods = METHODS.get(type);
+            return methods.forEachEntry != null
+                ? InlineCache.Link.forInstancesOf(methods.objectNode, methods.forEachEntry)
+                : InlineCache.Link.forClass(
+                    type,
+                    MethodHandles.empty(
+                        MethodType.methodType(void.class, Object.class, BiConsumer.class)));
           },
           2);
   // Whole numbers are told apart by the node's class.
@@ -220,6 +251,25 @@ final class JacksonTreeReader implements TreeReader {
   }
 
   @Override
+  public boolean forEachField(Object node, int maxFields, BiConsumer<String, Object> each) {
+    try {
+      // An object node of a Jackson without forEachEntry reads as too large.
+      int size = (int) SIZE.invokeExact(node);
+      if (size > maxFields) {
+        return false;
+      }
+      FOR_EACH_ENTRY.invokeExact(node, each);
+      return true;
+    } catch (RuntimeException | Error e) {
+      // Thrown by the visitor or by the node (changed while it is walked), as an iterator's would
+      // be: the caller's to count.
+      throw e;
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  @Override
   public Object field(Object node, String name) {
     try {
       return (Object) FIELD.invokeExact(node, name);
@@ -278,12 +328,15 @@ final class JacksonTreeReader implements TreeReader {
       MethodHandle text,
       MethodHandle get,
       MethodHandle longValue,
+      Class<?> objectNode,
+      MethodHandle size,
+      MethodHandle forEachEntry,
       int kind) {
 
     static final NodeMethods NONE =
-        new NodeMethods(null, null, null, null, null, null, null, NOT_A_NODE);
+        new NodeMethods(null, null, null, null, null, null, null, null, null, null, NOT_A_NODE);
 
-    static NodeMethods of(Class<?> nodeClass, int kind, boolean wholeNumber) {
+    static NodeMethods of(Class<?> nodeClass, Class<?> type, int kind, boolean wholeNumber) {
       MethodHandle properties = HostMethods.noArgs(nodeClass, "properties", Collection.class);
       if (properties == null) {
         properties = HostMethods.noArgs(nodeClass, "fields", Iterator.class);
@@ -292,6 +345,8 @@ final class JacksonTreeReader implements TreeReader {
       if (text == null) {
         text = HostMethods.noArgs(nodeClass, "asString", String.class);
       }
+      Class<?> objectNode = HostMethods.superclassNamed(type, OBJECT_NODE_CLASSES);
+      MethodHandle forEachEntry = objectNode == null ? null : forEachEntry(objectNode);
       return new NodeMethods(
           nodeClass,
           HostMethods.noArgs(nodeClass, "isObject", boolean.class),
@@ -300,7 +355,25 @@ final class JacksonTreeReader implements TreeReader {
           text,
           field(nodeClass),
           wholeNumber ? HostMethods.noArgs(nodeClass, "longValue", long.class) : null,
+          objectNode,
+          forEachEntry == null ? null : HostMethods.noArgs(nodeClass, "size", int.class),
+          forEachEntry,
           kind);
+    }
+
+    /**
+     * {@code ObjectNode#forEachEntry(BiConsumer)} as {@code (Object, BiConsumer) -> void}, or null
+     * (before Jackson 2.15).
+     */
+    private static MethodHandle forEachEntry(Class<?> objectNode) {
+      try {
+        return MethodHandles.publicLookup()
+            .findVirtual(
+                objectNode, "forEachEntry", MethodType.methodType(void.class, BiConsumer.class))
+            .asType(MethodType.methodType(void.class, Object.class, BiConsumer.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
     }
 
     /** {@code JsonNode get(String)} as {@code (Object, String) -> Object}, or null. */

@@ -3,6 +3,7 @@ package dev.comfyagent.instrument.record;
 import java.lang.reflect.Array;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The {@code input_summary} of a trace line: a tool's argument names and values, cut to a bound,
@@ -36,7 +37,7 @@ public final class InputSummary {
   private static final String[] SECRET_WORDS = {
     "token", "key", "secret", "password", "authorization", "cookie"
   };
-  private static final int MAX_DEPTH = 6;
+  static final int MAX_DEPTH = 6;
   private static final int KEY_CACHE_SLOTS = 256;
   private static final int MAX_CACHED_KEY = 64;
   private static final String[] PLAIN_KEYS_SEEN = new String[KEY_CACHE_SLOTS];
@@ -227,28 +228,77 @@ public final class InputSummary {
   }
 
   private void appendEntries(SummaryText out, Object source, int depth, boolean braces) {
+    boolean tree = !(source instanceof Map<?, ?>);
     boolean valueIsSecret =
-        source instanceof Map<?, ?> map ? valueNamesASecret(map) : valueNamesASecretIn(source);
+        tree ? valueNamesASecretIn(source) : valueNamesASecret((Map<?, ?>) source);
     if (braces) {
       out.append('{');
     }
-    boolean first = true;
-    Iterator<? extends Map.Entry<?, ?>> all = entries(source);
-    while (all.hasNext() && !out.full()) {
-      Map.Entry<?, ?> entry = all.next();
-      if (!first) {
-        out.append(", ");
-      }
-      first = false;
-      String name = String.valueOf(entry.getKey());
-      if (valueIsSecret && VALUE.equals(name)) {
-        out.append(name).append('=').append(REDACTED);
-      } else {
-        appendNamed(out, name, entry.getValue(), depth);
+    FieldWriter writer = tree ? out.fieldWriter(depth) : null;
+    if (writer != null) {
+      writer.start(this, depth, valueIsSecret);
+    }
+    // An object of at most maxChars fields is walked without an iterator: no object is made. Past
+    // that the summary is cut before its last fields anyway, and an iterator stops there.
+    if (writer == null || !trees.forEachField(source, maxChars, writer)) {
+      boolean first = true;
+      Iterator<? extends Map.Entry<?, ?>> all = entries(source);
+      while (all.hasNext() && !out.full()) {
+        Map.Entry<?, ?> entry = all.next();
+        if (!first) {
+          out.append(", ");
+        }
+        first = false;
+        appendField(out, String.valueOf(entry.getKey()), entry.getValue(), depth, valueIsSecret);
       }
     }
     if (braces) {
       out.append('}');
+    }
+  }
+
+  private void appendField(
+      SummaryText out, String name, Object value, int depth, boolean valueIsSecret) {
+    if (valueIsSecret && VALUE.equals(name)) {
+      out.append(name).append('=').append(REDACTED);
+    } else {
+      appendNamed(out, name, value, depth);
+    }
+  }
+
+  /**
+   * Writes the fields of one JSON object, one call per field, as {@link #appendEntries}' loop does;
+   * a {@link SummaryText} keeps one per depth, so that walking a tool's arguments makes no object.
+   */
+  static final class FieldWriter implements BiConsumer<String, Object> {
+
+    private final SummaryText out;
+    private InputSummary summary;
+    private int depth;
+    private boolean valueIsSecret;
+    private boolean first;
+
+    FieldWriter(SummaryText out) {
+      this.out = out;
+    }
+
+    void start(InputSummary summary, int depth, boolean valueIsSecret) {
+      this.summary = summary;
+      this.depth = depth;
+      this.valueIsSecret = valueIsSecret;
+      this.first = true;
+    }
+
+    @Override
+    public void accept(String name, Object value) {
+      if (out.full()) {
+        return;
+      }
+      if (!first) {
+        out.append(", ");
+      }
+      first = false;
+      summary.appendField(out, String.valueOf(name), value, depth, valueIsSecret);
     }
   }
 

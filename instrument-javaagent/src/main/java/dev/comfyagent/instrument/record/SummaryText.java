@@ -20,12 +20,16 @@ public final class SummaryText implements CharSequence {
 
   private static final char ELLIPSIS = '…';
   private static final String MIN_LONG = Long.toString(Long.MIN_VALUE);
+  // Objects nest at most InputSummary.MAX_DEPTH deep in a summary (its top level is depth 0).
+  private static final int FIELD_WRITER_DEPTHS = InputSummary.MAX_DEPTH + 1;
 
   private final int max;
   private final char[] chars;
   private int length;
   private boolean cut;
   private boolean present;
+  // The writers of JSON objects' fields, one per depth, made when first needed (see InputSummary).
+  private InputSummary.FieldWriter[] fieldWriters;
 
   /**
    * @param max the bound on the text's length, at least 1
@@ -119,6 +123,25 @@ public final class SummaryText implements CharSequence {
       cut = true;
     }
     return this;
+  }
+
+  /**
+   * The writer of a JSON object's fields at {@code depth} in this text, or null past the depths an
+   * input summary renders.
+   */
+  InputSummary.FieldWriter fieldWriter(int depth) {
+    if (depth < 0 || depth >= FIELD_WRITER_DEPTHS) {
+      return null;
+    }
+    if (fieldWriters == null) {
+      fieldWriters = new InputSummary.FieldWriter[FIELD_WRITER_DEPTHS];
+    }
+    InputSummary.FieldWriter writer = fieldWriters[depth];
+    if (writer == null) {
+      writer = new InputSummary.FieldWriter(this);
+      fieldWriters[depth] = writer;
+    }
+    return writer;
   }
 
   /** Whether the bound was reached: what is appended from now on is dropped. */

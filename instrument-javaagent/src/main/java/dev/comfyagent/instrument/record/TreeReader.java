@@ -2,6 +2,7 @@ package dev.comfyagent.instrument.record;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Reads a host's JSON tree nodes (Jackson 2 or 3 {@code JsonNode}) that the agent cannot link to:
@@ -22,6 +23,19 @@ public interface TreeReader {
 
   /** The fields of an object node, in order. */
   Iterator<? extends Map.Entry<String, ?>> fields(Object node);
+
+  /**
+   * Hands the fields of an object node of at most {@code maxFields} fields to {@code each}, in
+   * order, without making an iterator: an input summary walks a tool's arguments on every traced
+   * call, and on the tool's thread it makes no object. False by default, and for a node this reader
+   * cannot walk so or that has more fields (a caller then walks {@link #fields}, which it can stop
+   * early).
+   *
+   * @return whether the fields were handed over
+   */
+  default boolean forEachField(Object node, int maxFields, BiConsumer<String, Object> each) {
+    return false;
+  }
 
   /** The elements of an array node, in order. */
   Iterator<?> elements(Object node);

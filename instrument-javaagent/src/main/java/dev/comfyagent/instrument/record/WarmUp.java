@@ -9,6 +9,14 @@ import java.util.Map;
  * and spinning its method handles: that time would otherwise be added to the first call's measured
  * duration. Nothing it does reaches the real figures: it counts on registries, a sink and a health
  * counter of its own, and says what it did in its {@link Outcome}.
+ *
+ * <p><b>Not once the host's calls have started.</b> When the host has already made a tool call by
+ * the time the warm-up is due ({@link #runUnlessCalled}), the path is warm from real calls and the
+ * warm-up is skipped: its stand-in calls would only teach the JIT types the host never passes (a
+ * {@code Map} of arguments, a pattern frame, a sink that is not the trace queue), relink the host
+ * reads' inline caches to its stand-in classes and so throw away the code already compiled for the
+ * host's calls. Compiled again on that mixed profile, the traced call was slower in some JVMs than
+ * in others ({@code AgentOverheadBenchmark}: forks at about 250 and 330 ns).
  */
 public final class WarmUp {
 
@@ -29,6 +37,18 @@ public final class WarmUp {
   public record Outcome(long toolCalls, long traceEvents, long internalErrors) {}
 
   private WarmUp() {}
+
+  /**
+   * {@link #run} unless {@code hostCalls} already counts a call of the host's.
+   *
+   * @return what the warm-up did, or {@code null} when it was skipped
+   */
+  public static Outcome runUnlessCalled(HostReader host, ToolStatsRegistry hostCalls) {
+    if (hostCalls.size() > 0) {
+      return null;
+    }
+    return run(host);
+  }
 
   /**
    * Exercises a tracker built on {@code host}, with its own registries, health counter and a sink

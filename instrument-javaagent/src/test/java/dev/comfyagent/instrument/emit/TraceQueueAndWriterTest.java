@@ -125,6 +125,25 @@ class TraceQueueAndWriterTest {
   }
 
   @Test
+  void theConsumerIsWokenAfterEveryQuarterOfTheQueuesCallsHoweverFewWait() {
+    // The wake-up goes by the call's number (a branch the JIT compiles as one), not by how many
+    // calls wait: here one at a time, never a quarter of the 8 slots.
+    java.util.concurrent.locks.LockSupport.parkNanos(1); // a permit left by an earlier test
+    TraceQueue queue = new TraceQueue(8);
+    queue.consumer(Thread.currentThread());
+    queue.offer(event("a", 1));
+    queue.drain(slot -> {}, 8);
+    queue.offer(event("b", 2));
+    queue.drain(slot -> {}, 8);
+
+    long start = System.nanoTime();
+    java.util.concurrent.locks.LockSupport.parkNanos(3_000_000_000L);
+    assertThat(System.nanoTime() - start)
+        .as("park after the second call")
+        .isLessThan(1_500_000_000L);
+  }
+
+  @Test
   void writerTurnsEventsIntoOneJsonLineEachWithTheDocumentedFields() throws Exception {
     TraceQueue queue = new TraceQueue(100);
     Path file = dir.resolve("traces.jsonl");
