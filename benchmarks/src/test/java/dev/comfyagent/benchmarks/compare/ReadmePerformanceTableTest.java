@@ -114,8 +114,11 @@ class ReadmePerformanceTableTest {
     double on = configuration(roundTrip, "trace-on").get("added_p50_us").asDouble();
     assertThat(table)
         .contains(format("no agent %d µs", Math.round(none)))
-        .contains(format("tracing off %+.1f µs (%+.1f%%)", off, 100 * off / none))
-        .contains(format("tracing on %+.1f µs (%+.1f%%)", on, 100 * on / none))
+        .contains(
+            format(
+                "tracing off %+.1f µs (%+.1f%%), %s", off, 100 * off / none, interval("trace-off")))
+        .contains(
+            format("tracing on %+.1f µs (%+.1f%%), %s", on, 100 * on / none, interval("trace-on")))
         .contains(
             format(
                 "%d rounds in ABBA order", roundTrip.get(0).get("p50_us").get("samples").size()));
@@ -141,6 +144,13 @@ class ReadmePerformanceTableTest {
                 Math.round(jmh("NodeSearchBenchmark.search", exact, "p0.99")),
                 Math.round(jmh("NodeSearchBenchmark.search", fuzzy, "p0.50")),
                 Math.round(jmh("NodeSearchBenchmark.search", exact, "p0.50"))));
+  }
+
+  /** The interval of an agent's added p50 as the table writes it. */
+  private static String interval(String agent) {
+    JsonNode range = configuration(roundTrip, agent).get("added_p50_us_interval");
+    return format(
+        "interval [%+.1f, %+.1f] µs", range.get("low").asDouble(), range.get("high").asDouble());
   }
 
   private static double median(JsonNode configuration, String figure) {
