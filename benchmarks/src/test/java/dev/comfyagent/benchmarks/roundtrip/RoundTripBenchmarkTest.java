@@ -15,6 +15,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,35 +35,48 @@ class RoundTripBenchmarkTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
-  @Test
-  @Timeout(180)
-  void timesWholeToolCallsOfAnMcpStdioServerRoundByRound() throws IOException {
-    Path json = dir.resolve("roundtrip.json");
-
-    int status =
-        run(
-            "--only",
-            "none",
-            "--rounds",
-            "2",
-            "--warmup-calls",
-            "20",
-            "--warmup-max-calls",
-            "20",
-            "--calls",
-            "50",
-            "--blocks",
-            "3",
+  /**
+   * Runs the benchmark with no agent against the benchmarks' {@link HelloMcpServer}, calling its
+   * constant tool: {@code options} first, {@code jvmOptions} before the server's class path.
+   */
+  private int runHelloServer(Path json, List<String> options, List<String> jvmOptions) {
+    List<String> args = new ArrayList<>(List.of("--only", "none"));
+    args.addAll(options);
+    args.addAll(
+        List.of(
             "--tool",
             ConstantResultTool.NAME,
             "--arguments",
             "{\"node_id\":\"3\",\"input\":\"seed\",\"value\":1}",
             "--json",
             json.toString(),
-            "--",
-            "-cp",
-            System.getProperty("java.class.path"),
-            HelloMcpServer.class.getName());
+            "--"));
+    args.addAll(jvmOptions);
+    args.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), HelloMcpServer.class.getName()));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  @Timeout(180)
+  void timesWholeToolCallsOfAnMcpStdioServerRoundByRound() throws IOException {
+    Path json = dir.resolve("roundtrip.json");
+
+    int status =
+        runHelloServer(
+            json,
+            List.of(
+                "--rounds",
+                "2",
+                "--warmup-calls",
+                "20",
+                "--warmup-max-calls",
+                "20",
+                "--calls",
+                "50",
+                "--blocks",
+                "3"),
+            List.of());
 
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
@@ -88,28 +103,18 @@ class RoundTripBenchmarkTest {
 
     // -Xint: no compiler threads, so the blocks after the minimum find the JIT quiet.
     int status =
-        run(
-            "--only",
-            "none",
-            "--rounds",
-            "1",
-            "--warmup-calls",
-            "20",
-            "--warmup-max-calls",
-            "100000",
-            "--calls",
-            "20",
-            "--tool",
-            ConstantResultTool.NAME,
-            "--arguments",
-            "{\"node_id\":\"3\",\"input\":\"seed\",\"value\":1}",
-            "--json",
-            json.toString(),
-            "--",
-            "-Xint",
-            "-cp",
-            System.getProperty("java.class.path"),
-            HelloMcpServer.class.getName());
+        runHelloServer(
+            json,
+            List.of(
+                "--rounds",
+                "1",
+                "--warmup-calls",
+                "20",
+                "--warmup-max-calls",
+                "100000",
+                "--calls",
+                "20"),
+            List.of("-Xint"));
 
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     JsonNode none = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
