@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Reads the host's Jackson trees ({@code com.fasterxml.jackson.databind.JsonNode} of Jackson 2,
@@ -117,31 +118,16 @@ final class JacksonTreeReader implements TreeReader {
   // after its size was read: walking them makes no iterator. Past the bound, or in a Jackson that
   // lacks it, the fields are read through an iterator.
   private static final MethodHandle SIZE =
-      InlineCache.byReceiver(
+      onObjectNodes(
           MethodType.methodType(int.class, Object.class),
-          type -> {
-            NodeMethods methods = METHODS.get(type);
-            return methods.forEachEntry != null
-                ? InlineCache.Link.forInstancesOf(methods.objectNode, methods.size)
-                : InlineCache.Link.forClass(
-                    type,
-                    MethodHandles.dropArguments(
-                        MethodHandles.constant(int.class, Integer.MAX_VALUE), 0, Object.class));
-          },
-          2);
+          NodeMethods::size,
+          MethodHandles.dropArguments(
+              MethodHandles.constant(int.class, Integer.MAX_VALUE), 0, Object.class));
   private static final MethodHandle FOR_EACH_ENTRY =
-      InlineCache.byReceiver(
+      onObjectNodes(
           MethodType.methodType(void.class, Object.class, BiConsumer.class),
-          type -> {
-            NodeMethods methods = METHODS.get(type);
-            return methods.forEachEntry != null
-                ? InlineCache.Link.forInstancesOf(methods.objectNode, methods.forEachEntry)
-                : InlineCache.Link.forClass(
-                    type,
-                    MethodHandles.empty(
-                        MethodType.methodType(void.class, Object.class, BiConsumer.class)));
-          },
-          2);
+          NodeMethods::forEachEntry,
+          MethodHandles.empty(MethodType.methodType(void.class, Object.class, BiConsumer.class)));
   // Whole numbers are told apart by the node's class.
   private static final MethodHandle IS_LONG =
       InlineCache.byReceiverClass(
@@ -248,6 +234,23 @@ final class JacksonTreeReader implements TreeReader {
       // fall through: no fields readable
     }
     return Collections.emptyIterator();
+  }
+
+  /**
+   * {@code method} of the object nodes of a Jackson that has {@code forEachEntry}, and {@code
+   * otherwise} for every other receiver.
+   */
+  private static MethodHandle onObjectNodes(
+      MethodType type, Function<NodeMethods, MethodHandle> method, MethodHandle otherwise) {
+    return InlineCache.byReceiver(
+        type,
+        receiver -> {
+          NodeMethods methods = METHODS.get(receiver);
+          return methods.forEachEntry != null
+              ? InlineCache.Link.forInstancesOf(methods.objectNode, method.apply(methods))
+              : InlineCache.Link.forClass(receiver, otherwise);
+        },
+        2);
   }
 
   @Override
