@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +47,7 @@ final class ServerRun implements AutoCloseable {
   final RoundTripConfiguration configuration;
   private final Path runDir;
   private final McpSyncClient client;
-  private final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
+  private final StderrTail serverErrors = new StderrTail();
   private final McpSchema.CallToolRequest request;
   private final RoundTripResult.Sample sample = new RoundTripResult.Sample();
   private final long[] nanos;
@@ -101,12 +100,7 @@ final class ServerRun implements AutoCloseable {
             .clientInfo(new McpSchema.Implementation("roundtrip-benchmark", "1.0.0"))
             .build();
     ServerRun run = new ServerRun(settings, configuration, runDir, client);
-    transport.setStdErrorHandler(
-        line -> {
-          if (run.serverErrors.size() < 200) {
-            run.serverErrors.add(line);
-          }
-        });
+    transport.setStdErrorHandler(run.serverErrors::add);
     try {
       client.initialize();
       run.pid = serverPid(childrenBefore);
@@ -236,7 +230,7 @@ final class ServerRun implements AutoCloseable {
       return failed;
     }
     return new RunFailedException(
-        configuration.id + ": " + e + "; the server's stderr ends: " + tail(serverErrors));
+        configuration.id + ": " + e + "; the server's stderr ends: " + serverErrors.tail());
   }
 
   private long processCpuNanos() {
@@ -262,10 +256,24 @@ final class ServerRun implements AutoCloseable {
         .orElseThrow(() -> new RunFailedException("cannot find the server process"));
   }
 
-  private static String tail(List<String> lines) {
-    synchronized (lines) {
+  /**
+   * The server's first stderr lines, for the message of a failed run: written by the transport's
+   * thread, read by the benchmark's. Thread-safe.
+   */
+  private static final class StderrTail {
+    private static final int KEPT = 200;
+    private static final int SHOWN = 15;
+    private final List<String> lines = new ArrayList<>();
+
+    synchronized void add(String line) {
+      if (lines.size() < KEPT) {
+        lines.add(line);
+      }
+    }
+
+    synchronized String tail() {
       return String.join(
-          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - SHOWN), lines.size()));
     }
   }
 }
