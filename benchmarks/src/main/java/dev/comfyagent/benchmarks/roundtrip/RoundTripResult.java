@@ -56,17 +56,8 @@ final class RoundTripResult {
 
   /** The median over rounds of this configuration's figure minus {@code base}'s, same round. */
   double pairedDifference(RoundTripResult base, ToDoubleFunction<Sample> f) {
-    List<Double> differences = new ArrayList<>();
-    for (Sample s : samples) {
-      for (Sample b : base.samples) {
-        if (b.round == s.round) {
-          differences.add(f.applyAsDouble(s) - f.applyAsDouble(b));
-        }
-      }
-    }
-    return differences.isEmpty()
-        ? Double.NaN
-        : StartupBenchmark.median(differences.stream().mapToDouble(Double::doubleValue).toArray());
+    double[] differences = differences(base, f);
+    return differences.length == 0 ? Double.NaN : StartupBenchmark.median(differences);
   }
 
   /**
@@ -77,6 +68,11 @@ final class RoundTripResult {
    * @return {low, high, confidence}
    */
   double[] pairedInterval(RoundTripResult base, ToDoubleFunction<Sample> f) {
+    return medianInterval(differences(base, f));
+  }
+
+  /** This configuration's figure minus {@code base}'s, one per round both ran. */
+  private double[] differences(RoundTripResult base, ToDoubleFunction<Sample> f) {
     List<Double> differences = new ArrayList<>();
     for (Sample s : samples) {
       for (Sample b : base.samples) {
@@ -85,7 +81,7 @@ final class RoundTripResult {
         }
       }
     }
-    return medianInterval(differences.stream().mapToDouble(Double::doubleValue).toArray());
+    return differences.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** See {@link #pairedInterval}; {@code values} in any order. */

@@ -176,9 +176,6 @@ final class ServerRun implements AutoCloseable {
       }
       measured = end;
     } catch (RuntimeException e) {
-      if (e instanceof RunFailedException) {
-        throw e;
-      }
       throw failure(e);
     }
   }
