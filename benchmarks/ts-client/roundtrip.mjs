@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationResult, resultJson, sdkVersion, table, writeJson } from './lib/report.mjs';
+import { check, ConfigurationResult, resultJson, sdkVersion, table, writeJson } from './lib/report.mjs';
 import { RunFailedError, ServerRun } from './lib/server-run.mjs';
 import { parseSettings, USAGE, UsageError } from './lib/settings.mjs';
 import { blockSizes } from './lib/stats.mjs';
@@ -24,7 +24,8 @@ import { blockSizes } from './lib/stats.mjs';
 /**
  * Runs the benchmark.
  *
- * @returns {Promise<number>} 0 when every run completed, 1 when one failed, 2 for bad options
+ * @returns {Promise<number>} 0 when every run completed, 1 when one failed, 2 for bad options,
+ *     3 when a --check goal was missed
  */
 export async function main(args, out = process.stdout, err = process.stderr) {
   if (args.includes('--help') || args.includes('-h')) {
@@ -52,6 +53,11 @@ export async function main(args, out = process.stdout, err = process.stderr) {
     out.write(table(settings, results, client));
     writeJson(settings.json, resultJson(settings, results, client));
     out.write(`JSON: ${settings.json}\n`);
+    if (settings.checkPercent !== undefined) {
+      const checked = check(results, settings.checkPercent);
+      out.write(`${checked.lines.join('\n')}\n`);
+      return checked.missed ? 3 : 0;
+    }
     return 0;
   } catch (e) {
     err.write(`roundtrip: ${e instanceof RunFailedError ? e.message : (e.stack ?? e)}\n`);

@@ -214,3 +214,31 @@ export function table(settings, results, client) {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * One "Check:" line per configuration other than no agent: is the median of what it adds at p50
+ * at most `goalPercent` of no agent's p50.
+ *
+ * @returns {{lines: string[], missed: boolean}}
+ */
+export function check(results, goalPercent) {
+  const none = results.find((r) => r.configuration.id === 'none');
+  const lines = [];
+  let missed = false;
+  for (const r of results) {
+    if (r === none) {
+      continue;
+    }
+    const added = r.pairedDifference(none, (s) => s.p50Us);
+    const percent = (100 * added) / none.median((s) => s.p50Us);
+    const interval = r.pairedInterval(none, (s) => s.p50Us);
+    const met = percent <= goalPercent;
+    missed ||= !met;
+    lines.push(
+      `Check: ${r.configuration.id} adds ${signed(added)} us (${signed(percent)}%) at p50` +
+        (interval ? ` [${signed(interval[0])}, ${signed(interval[1])}]` : '') +
+        `, goal at most +${goalPercent}%: ${met ? 'met' : 'MISSED'}`,
+    );
+  }
+  return { lines, missed };
+}

@@ -36,6 +36,7 @@ const VALUED_OPTIONS = [
   '--runtime-jar',
   '--java',
   '--json',
+  '--check',
 ];
 
 export const USAGE = `usage: node roundtrip.mjs [options]
@@ -63,8 +64,11 @@ export const USAGE = `usage: node roundtrip.mjs [options]
                         (dev.comfyagent.runtime.session.ListSessionsTool[call])
   --java PATH           the java that runs the server ($JAVA_HOME/bin/java, else java on PATH)
   --json FILE           benchmarks/target/roundtrip-ts-results.json
+  --check PERCENT       after the table, a "Check:" line per agent configuration: is what it
+                        adds at p50 (median of the rounds' differences) at most PERCENT of no
+                        agent's p50; exit 3 when one is not
   --help                this text
-Exit status: 0 done, 1 a run failed, 2 a bad option or a missing jar.
+Exit status: 0 done, 1 a run failed, 2 a bad option or a missing jar, 3 a --check goal missed.
 `;
 
 /**
@@ -136,6 +140,12 @@ export function parseSettings(args, context = {}) {
       case '--otel-methods':
         s.otelMethods = value;
         break;
+      case '--check':
+        s.checkPercent = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (!(s.checkPercent > 0)) {
+          throw new UsageError(`--check needs a positive percentage, got ${value}`);
+        }
+        break;
       default:
         given[a] = value;
     }
@@ -157,6 +167,10 @@ export function parseSettings(args, context = {}) {
       throw new UsageError(`--only names ${id} twice`);
     }
     s.configurations.push(c);
+  }
+
+  if (s.checkPercent !== undefined && !s.configurations.includes(CONFIGURATIONS.none)) {
+    throw new UsageError('--check compares with no agent: keep none in --only');
   }
 
   s.runtimeJar = jar(

@@ -80,9 +80,11 @@ test('HotSpot\'s compiler threads are the JIT as the kernel shortens their names
 
 test('reads this process\'s threads on Linux', { skip: !procAvailable() && 'no /proc (not Linux)' }, () => {
   const first = readThreadCpu(process.pid);
-  const spinUntil = process.hrtime.bigint() + 20_000_000n;
-  while (process.hrtime.bigint() < spinUntil) {
-    // on a CPU for 20 ms
+  const cpuBefore = process.cpuUsage();
+  // 20 ms on a CPU, as the kernel counts it (wall time would be less on a busy machine).
+  for (let used = 0; used < 20_000; ) {
+    const spent = process.cpuUsage(cpuBefore);
+    used = spent.user + spent.system;
   }
 
   const after = readThreadCpu(process.pid);

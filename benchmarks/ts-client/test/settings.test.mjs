@@ -138,3 +138,10 @@ test('help prints the options and exits 0', () => {
   assert.match(help.stdout, /--warmup-max-calls N/);
   assert.match(help.stdout, /--runtime-jar PATH/);
 });
+
+test('a check needs a positive percentage and no agent to compare with', () => {
+  rejects(['--check', 'two'], '--check needs a positive percentage, got two');
+  rejects(['--check', '0'], '--check needs a positive percentage, got 0');
+  rejects(['--check', '2', '--only', 'trace-on'], '--check compares with no agent: keep none in --only');
+  assert.equal(parseSettings(['--check', '2.5', ...jars()]).checkPercent, 2.5);
+});
