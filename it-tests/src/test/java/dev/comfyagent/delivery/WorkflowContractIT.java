@@ -193,6 +193,64 @@ class WorkflowContractIT {
     assertThat(exitByStatus).containsExactly(Map.entry(0, 0), Map.entry(3, 0), Map.entry(1, 1));
   }
 
+  /**
+   * The TypeScript-client step of {@code ci.yml} warns and lets the job pass when what an agent
+   * adds at p50 misses its goal ({@code roundtrip.mjs --check} exits 3), and fails the job when its
+   * tests or its run break: run as written, with an {@code npm} and a {@code node} on the path that
+   * stand for them (the real ones are the step's own, run by {@code npm test} in CI).
+   */
+  @Test
+  void typeScriptClientStepWarnsOnAMissedGoalAndFailsWhenItsTestsOrItsRunBreak(
+      @TempDir Path sandbox) throws IOException {
+    assumeTrue(CommandRun.onPath("bash"), "bash is not installed (on Windows: Git for Windows)");
+    RunStep step =
+        runSteps().stream()
+            .filter(s -> s.where().startsWith("ci.yml"))
+            .filter(s -> s.script().contains("benchmarks/ts-client/roundtrip.mjs --check"))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("ci.yml has no step running the TypeScript client"));
+    assertThat(step.env()).containsEntry("ROUNDTRIP_REQUIRE_JARS", "1");
+    Path bin = Files.createDirectories(sandbox.resolve("bin"));
+    Path fakeNpm = bin.resolve("npm");
+    Files.writeString(fakeNpm, "#!/usr/bin/env bash\nexit \"$FAKE_NPM_STATUS\"\n");
+    Path fakeNode = bin.resolve("node");
+    Files.writeString(
+        fakeNode,
+        "#!/usr/bin/env bash\n"
+            + "echo 'Check: trace-off adds +1.0 us (+0.2%) at p50, goal at most +2%: met'\n"
+            + "echo 'Check: trace-on adds +12.0 us (+2.7%) at p50, goal at most +2%: MISSED'\n"
+            + "exit \"$FAKE_STATUS\"\n");
+    assumeTrue(
+        fakeNpm.toFile().setExecutable(true) && fakeNode.toFile().setExecutable(true),
+        "cannot make a script executable here");
+
+    // npm's status, the run's status -> the step's status.
+    Map<String, Integer> exitByStatuses = new LinkedHashMap<>();
+    for (int[] statuses : new int[][] {{0, 0}, {0, 3}, {0, 1}, {1, 0}}) {
+      Map<String, String> env = new LinkedHashMap<>();
+      step.env().forEach((k, v) -> env.put(k, v.startsWith("target/") ? sandboxed(sandbox, v) : v));
+      env.put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+      env.put("FAKE_NPM_STATUS", String.valueOf(statuses[0]));
+      env.put("FAKE_STATUS", String.valueOf(statuses[1]));
+      CommandRun.Result run =
+          CommandRun.run(
+              ROOT, env, Duration.ofMinutes(1), List.of("bash", "-e", "-c", step.script()));
+      exitByStatuses.put(statuses[0] + "," + statuses[1], run.exitCode());
+      if (statuses[1] == 3) {
+        assertThat(run.stdout())
+            .as(run.describe())
+            .contains("::warning title=Whole call, TypeScript MCP client::Check: trace-on adds")
+            .doesNotContain("::warning title=Whole call, TypeScript MCP client::Check: trace-off");
+      } else {
+        assertThat(run.stdout()).as(run.describe()).doesNotContain("::warning");
+      }
+    }
+    assertThat(exitByStatuses)
+        .containsExactly(
+            Map.entry("0,0", 0), Map.entry("0,3", 0), Map.entry("0,1", 1), Map.entry("1,0", 1));
+  }
+
   private static void checkLine(
       RunStep step, String line, List<String> problems, List<String> checked) throws IOException {
     for (String command : commandWords(line)) {
