@@ -20,7 +20,7 @@ export const CONFIGURATIONS = {
   otel: { id: 'otel', label: 'OpenTelemetry Java agent', thisAgent: false },
 };
 
-const VALUED_OPTIONS = [
+export const VALUED_OPTIONS = [
   '--rounds',
   '--warmup-calls',
   '--warmup-max-calls',

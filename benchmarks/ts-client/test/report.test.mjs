@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { check, ConfigurationResult, resultJson } from '../lib/report.mjs';
+import { check, ConfigurationResult, resultJson, table } from '../lib/report.mjs';
 import { CONFIGURATIONS } from '../lib/settings.mjs';
 
 /** Results of `rounds` rounds: no agent at p50 400 us, the agent at 400 + added[round]. */
@@ -43,4 +43,18 @@ test('from 6 rounds the check line and the JSON give the interval of what an age
   assert.deepEqual(json.added_p50_percent_interval, [0.3, 1.5]);
   assert.equal(json.added_server_cpu_us_per_call, 1);
   assert.deepEqual(json.agent_calls_counted, Array(6).fill(10));
+});
+
+test('where /proc could not be read, the JSON and the table say the warm-up was a fixed count', () => {
+  const noProc = results([1, 2]);
+  noProc[1].samples[0].procRead = false;
+  const settings = {
+    tool: 'list_sessions', arguments: {}, rounds: 2, warmupCalls: 300, warmupMaxCalls: 100000,
+    calls: 10, blocks: 8, java: 'java', runtimeJar: '/x/r.jar', agentJar: '/x/a.jar', agentOptions: '',
+  };
+
+  assert.match(resultJson(settings, noProc, 'c').warmup, /^fixed: warmup_calls \(no \/proc/);
+  assert.match(table(settings, noProc, 'c'), /Warm-up was a fixed count: no \/proc/);
+  assert.match(resultJson(settings, results([1, 2]), 'c').warmup, /^at least warmup_calls, then blocks of 2000/);
+  assert.doesNotMatch(table(settings, results([1, 2]), 'c'), /fixed count/);
 });

@@ -5,7 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CONFIGURATIONS, jvmArgs, parseSettings, UsageError } from '../lib/settings.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  CONFIGURATIONS,
+  jvmArgs,
+  parseSettings,
+  REPO_ROOT,
+  USAGE,
+  UsageError,
+  VALUED_OPTIONS,
+} from '../lib/settings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const script = path.join(here, '..', 'roundtrip.mjs');
@@ -144,4 +153,15 @@ test('a check needs a positive percentage and no agent to compare with', () => {
   rejects(['--check', '0'], '--check needs a positive percentage, got 0');
   rejects(['--check', '2', '--only', 'trace-on'], '--check compares with no agent: keep none in --only');
   assert.equal(parseSettings(['--check', '2.5', ...jars()]).checkPercent, 2.5);
+});
+
+test('docs/benchmarks.md and --help name every option', () => {
+  const docs = readFileSync(path.join(REPO_ROOT, 'docs/benchmarks.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('### The same call through the TypeScript client'));
+  const own = section.slice(0, section.indexOf('\n### ', 1));
+
+  for (const option of VALUED_OPTIONS) {
+    assert.ok(own.includes(`\`${option}`), `${option} in docs/benchmarks.md`);
+    assert.ok(USAGE.includes(`  ${option} `), `${option} in --help`);
+  }
 });
