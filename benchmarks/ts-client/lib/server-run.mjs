@@ -152,7 +152,10 @@ export class ServerRun {
     try {
       await this.#client.connect(this.#transport, { timeout: 120_000 });
     } catch (e) {
-      throw await this.#failure(e);
+      const failure = await this.#failure(e);
+      // A server that started but never answered must not outlive the run.
+      await this.close().catch(() => {});
+      throw failure;
     }
   }
 
