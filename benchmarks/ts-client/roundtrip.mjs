@@ -16,7 +16,14 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, ConfigurationResult, resultJson, sdkVersion, table, writeJson } from './lib/report.mjs';
+import {
+  check,
+  ConfigurationResult,
+  resultJson,
+  sdkVersion,
+  table,
+  writeJson,
+} from './lib/report.mjs';
 import { RunFailedError, ServerRun } from './lib/server-run.mjs';
 import { parseSettings, USAGE, UsageError } from './lib/settings.mjs';
 import { blockSizes } from './lib/stats.mjs';

@@ -74,7 +74,11 @@ function warmupDescription(settings, procRead) {
 export function resultJson(settings, results, client) {
   const none = results.find((r) => r.configuration.id === 'none');
   const procRead = results.every((r) => r.samples.every((s) => s.procRead));
-  const intervalJson = (i) => ({ low: round1(i[0]), high: round1(i[1]), confidence: Math.round(i[2] * 1000) / 1000 });
+  const intervalJson = (i) => ({
+    low: round1(i[0]),
+    high: round1(i[1]),
+    confidence: Math.round(i[2] * 1000) / 1000,
+  });
   return {
     schema: 2,
     client,
@@ -145,7 +149,8 @@ export function writeJson(file, document) {
 }
 
 const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const signed = (value) => (Number.isFinite(value) ? (value >= 0 ? '+' : '') + value.toFixed(1) : 'n/a');
+const signed = (value) =>
+  Number.isFinite(value) ? (value >= 0 ? '+' : '') + value.toFixed(1) : 'n/a';
 
 /** The human-readable table, as the Java harness prints it. */
 export function table(settings, results, client) {
@@ -202,8 +207,8 @@ export function table(settings, results, client) {
   lines.push(
     `Load average (1 min) at the runs' start: median ${fixed(median(loads), 2)},` +
       ` max ${fixed(Math.max(...loads), 2)}`,
-    "[low, high]: the interval that holds the median of what an agent adds with the confidence in" +
-      ' the JSON (about 95%; distribution-free, from 6 rounds); JIT: the compiler threads\' share' +
+    '[low, high]: the interval that holds the median of what an agent adds with the confidence in' +
+      " the JSON (about 95%; distribution-free, from 6 rounds); JIT: the compiler threads' share" +
       " of the server's CPU while measured",
   );
   if (!results.every((r) => r.samples.every((s) => s.procRead))) {

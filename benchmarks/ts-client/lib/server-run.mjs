@@ -289,7 +289,10 @@ export async function checkObserved(configuration, agentDir, settings, waitMilli
   // The server exits asynchronously after the client closes: wait for its final line.
   for (const deadline = Date.now() + waitMillis; ; ) {
     metrics = newest(agentDir, 'metrics');
-    if ((metrics !== null && readFileSync(metrics, 'utf8').includes('"type":"final"')) || Date.now() >= deadline) {
+    if (
+      (metrics !== null && readFileSync(metrics, 'utf8').includes('"type":"final"')) ||
+      Date.now() >= deadline
+    ) {
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -319,14 +319,20 @@ function javaCommand(explicit, env) {
     return explicit;
   }
   if (env.JAVA_HOME) {
-    const java = path.join(env.JAVA_HOME, 'bin', process.platform === 'win32' ? 'java.exe' : 'java');
+    const java = path.join(
+      env.JAVA_HOME,
+      'bin',
+      process.platform === 'win32' ? 'java.exe' : 'java',
+    );
     if (isExecutable(java)) {
       return java;
     }
   }
   const found = onPath('java', env);
   if (!found) {
-    throw new UsageError('no java: JAVA_HOME/bin/java is missing and no java is on PATH (pass --java)');
+    throw new UsageError(
+      'no java: JAVA_HOME/bin/java is missing and no java is on PATH (pass --java)',
+    );
   }
   return found;
 }

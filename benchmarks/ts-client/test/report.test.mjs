@@ -9,7 +9,13 @@ function results(added) {
   const agent = new ConfigurationResult(CONFIGURATIONS['trace-off']);
   added.forEach((a, round) => {
     none.samples.push({ round, p50Us: 400, serverCpuUsPerCall: 60, procRead: true });
-    agent.samples.push({ round, p50Us: 400 + a, serverCpuUsPerCall: 61, procRead: true, agentCalls: 10 });
+    agent.samples.push({
+      round,
+      p50Us: 400 + a,
+      serverCpuUsPerCall: 61,
+      procRead: true,
+      agentCalls: 10,
+    });
   });
   return [none, agent];
 }
@@ -34,8 +40,16 @@ test('from 6 rounds the check line and the JSON give the interval of what an age
     'Check: trace-off adds +3.5 us (+0.9%) at p50 [+1.0, +6.0], goal at most +2%: met',
   );
   const settings = {
-    tool: 'list_sessions', arguments: {}, rounds: 6, warmupCalls: 1, warmupMaxCalls: 1, calls: 10,
-    blocks: 8, java: 'java', runtimeJar: '/x/agent-runtime-all.jar', agentJar: '/x/agent.jar',
+    tool: 'list_sessions',
+    arguments: {},
+    rounds: 6,
+    warmupCalls: 1,
+    warmupMaxCalls: 1,
+    calls: 10,
+    blocks: 8,
+    java: 'java',
+    runtimeJar: '/x/agent-runtime-all.jar',
+    agentJar: '/x/agent.jar',
     agentOptions: '',
   };
   const json = resultJson(settings, six, 'typescript-sdk 1.0.0').results[1];
@@ -49,12 +63,24 @@ test('where /proc could not be read, the JSON and the table say the warm-up was 
   const noProc = results([1, 2]);
   noProc[1].samples[0].procRead = false;
   const settings = {
-    tool: 'list_sessions', arguments: {}, rounds: 2, warmupCalls: 300, warmupMaxCalls: 100000,
-    calls: 10, blocks: 8, java: 'java', runtimeJar: '/x/r.jar', agentJar: '/x/a.jar', agentOptions: '',
+    tool: 'list_sessions',
+    arguments: {},
+    rounds: 2,
+    warmupCalls: 300,
+    warmupMaxCalls: 100000,
+    calls: 10,
+    blocks: 8,
+    java: 'java',
+    runtimeJar: '/x/r.jar',
+    agentJar: '/x/a.jar',
+    agentOptions: '',
   };
 
   assert.match(resultJson(settings, noProc, 'c').warmup, /^fixed: warmup_calls \(no \/proc/);
   assert.match(table(settings, noProc, 'c'), /Warm-up was a fixed count: no \/proc/);
-  assert.match(resultJson(settings, results([1, 2]), 'c').warmup, /^at least warmup_calls, then blocks of 2000/);
+  assert.match(
+    resultJson(settings, results([1, 2]), 'c').warmup,
+    /^at least warmup_calls, then blocks of 2000/,
+  );
   assert.doesNotMatch(table(settings, results([1, 2]), 'c'), /fixed count/);
 });

@@ -21,8 +21,12 @@ function jarIn(dir, pattern) {
 }
 
 const missingJars = [
-  jarIn('agent-runtime/target', /^agent-runtime-.+-all\.jar$/) ? null : 'agent-runtime/target/agent-runtime-*-all.jar',
-  jarIn('instrument-javaagent/target', /^instrument-javaagent-.+\.jar$/) ? null : 'instrument-javaagent/target/instrument-javaagent-*.jar',
+  jarIn('agent-runtime/target', /^agent-runtime-.+-all\.jar$/)
+    ? null
+    : 'agent-runtime/target/agent-runtime-*-all.jar',
+  jarIn('instrument-javaagent/target', /^instrument-javaagent-.+\.jar$/)
+    ? null
+    : 'instrument-javaagent/target/instrument-javaagent-*.jar',
 ].filter((m) => m !== null);
 // CI sets ROUNDTRIP_REQUIRE_JARS=1 after packaging: there a missing jar fails the run instead.
 const skipWithoutJars =
@@ -51,7 +55,7 @@ function run(args) {
 const keys = (object) => Object.keys(object).sort();
 
 test(
-  'times whole calls through the TypeScript client, with the Java harness\'s JSON, observed by the agent',
+  "times whole calls through the TypeScript client, with the Java harness's JSON, observed by the agent",
   { skip: skipWithoutJars, timeout: 300_000 },
   async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'roundtrip-ts-run-'));
@@ -60,21 +64,42 @@ test(
     const calls = 250;
 
     const result = await run([
-      '--rounds', '2', '--warmup-calls', String(warmup), '--warmup-max-calls', String(warmup),
-      '--calls', String(calls), '--blocks', '3', '--only', 'none,trace-off', '--json', json,
+      '--rounds',
+      '2',
+      '--warmup-calls',
+      String(warmup),
+      '--warmup-max-calls',
+      String(warmup),
+      '--calls',
+      String(calls),
+      '--blocks',
+      '3',
+      '--only',
+      'none,trace-off',
+      '--json',
+      json,
     ]);
 
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /Whole list_sessions calls through stdio \(typescript-sdk 1\.\d+\.\d+ client\)/);
+    assert.match(
+      result.stdout,
+      /Whole list_sessions calls through stdio \(typescript-sdk 1\.\d+\.\d+ client\)/,
+    );
     assert.match(result.stdout, /median of 2 rounds in ABBA order/);
     const written = JSON.parse(readFileSync(json, 'utf8'));
-    const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'benchmarks/ts-client/package.json'), 'utf8'))
-      .dependencies['@modelcontextprotocol/sdk'];
+    const version = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'benchmarks/ts-client/package.json'), 'utf8'),
+    ).dependencies['@modelcontextprotocol/sdk'];
     assert.equal(written.client, `typescript-sdk ${version}`);
 
     // Every field of the Java harness's committed JSON is here, named alike, plus the client's.
-    const java = JSON.parse(readFileSync(path.join(REPO_ROOT, 'benchmarks/baseline/roundtrip-results.json'), 'utf8'));
-    assert.deepEqual(keys(written).filter((k) => !['client', 'node'].includes(k)), keys(java));
+    const java = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'benchmarks/baseline/roundtrip-results.json'), 'utf8'),
+    );
+    assert.deepEqual(
+      keys(written).filter((k) => !['client', 'node'].includes(k)),
+      keys(java),
+    );
     for (const id of ['none', 'trace-off']) {
       const ours = written.results.find((r) => r.configuration === id);
       const theirs = java.results.find((r) => r.configuration === id);
@@ -98,7 +123,9 @@ test(
     const [work] = readdirSync(dir).filter((n) => n.startsWith('comfyagent-roundtrip-ts-'));
     for (const round of [0, 1]) {
       const agent = path.join(dir, work, `run-${round}-trace-off`, 'agent');
-      const metrics = readdirSync(agent).find((n) => n.startsWith('metrics') && n.endsWith('.jsonl'));
+      const metrics = readdirSync(agent).find(
+        (n) => n.startsWith('metrics') && n.endsWith('.jsonl'),
+      );
       const lines = readFileSync(path.join(agent, metrics), 'utf8').trim().split('\n');
       const last = JSON.parse(lines.at(-1));
       assert.equal(last.type, 'final');
@@ -115,8 +142,18 @@ test(
     const dir = mkdtempSync(path.join(os.tmpdir(), 'roundtrip-ts-run-'));
 
     const result = await run([
-      '--rounds', '1', '--warmup-calls', '1', '--calls', '1', '--only', 'none',
-      '--tool', 'no_such_tool', '--json', path.join(dir, 'x.json'),
+      '--rounds',
+      '1',
+      '--warmup-calls',
+      '1',
+      '--calls',
+      '1',
+      '--only',
+      'none',
+      '--tool',
+      'no_such_tool',
+      '--json',
+      path.join(dir, 'x.json'),
     ]);
 
     assert.equal(result.status, 1, result.stderr);
@@ -132,15 +169,33 @@ test(
     const runtimeJar = path.join(dir, 'runtime-all.jar');
     writeFileSync(runtimeJar, 'never read: the stand-in java exits first');
     const java = path.join(dir, 'java');
-    writeFileSync(java, '#!/bin/sh\necho "starting" >&2\necho "Error: the server broke here" >&2\nexit 1\n');
+    writeFileSync(
+      java,
+      '#!/bin/sh\necho "starting" >&2\necho "Error: the server broke here" >&2\nexit 1\n',
+    );
     chmodSync(java, 0o755);
 
     const result = await run([
-      '--rounds', '1', '--warmup-calls', '1', '--calls', '1', '--only', 'none',
-      '--java', java, '--runtime-jar', runtimeJar, '--json', path.join(dir, 'x.json'),
+      '--rounds',
+      '1',
+      '--warmup-calls',
+      '1',
+      '--calls',
+      '1',
+      '--only',
+      'none',
+      '--java',
+      java,
+      '--runtime-jar',
+      runtimeJar,
+      '--json',
+      path.join(dir, 'x.json'),
     ]);
 
     assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr, /^roundtrip: none: .*the server's stderr ends: \n {2}starting\n {2}Error: the server broke here$/ms);
+    assert.match(
+      result.stderr,
+      /^roundtrip: none: .*the server's stderr ends: \n {2}starting\n {2}Error: the server broke here$/ms,
+    );
   },
 );

@@ -58,7 +58,12 @@ test('warm-up stops at its ceiling and says the JIT was not quiet', async () => 
 test('where the threads cannot be read the warm-up is the fixed minimum', async () => {
   let calls = 0;
 
-  const warm = await warmUpUntilJitQuiet(async () => calls++, () => null, 300, 100_000);
+  const warm = await warmUpUntilJitQuiet(
+    async () => calls++,
+    () => null,
+    300,
+    100_000,
+  );
 
   assert.deepEqual(warm, { calls: 300, jitQuiet: false, procRead: false });
   assert.equal(calls, 300);
@@ -69,29 +74,39 @@ test('the time on a CPU is the first field of schedstat', () => {
   assert.equal(onCpuNanos('123'), 123);
 });
 
-test('HotSpot\'s compiler threads are the JIT as the kernel shortens their names', () => {
+test("HotSpot's compiler threads are the JIT as the kernel shortens their names", () => {
   assert.ok(isJitCompiler('C2 CompilerThre'));
   assert.ok(isJitCompiler('C1 CompilerThre'));
   assert.ok(!isJitCompiler('boundedElastic-'));
   assert.ok(!isJitCompiler('main'));
-  assert.equal(jitShare({ totalNanos: 1000, jitNanos: 400 }, { totalNanos: 3000, jitNanos: 600 }), 0.1);
+  assert.equal(
+    jitShare({ totalNanos: 1000, jitNanos: 400 }, { totalNanos: 3000, jitNanos: 600 }),
+    0.1,
+  );
   assert.equal(jitShare({ totalNanos: 5, jitNanos: 0 }, { totalNanos: 5, jitNanos: 0 }), 0);
 });
 
-test('reads this process\'s threads on Linux', { skip: !procAvailable() && 'no /proc (not Linux)' }, () => {
-  const first = readThreadCpu(process.pid);
-  const cpuBefore = process.cpuUsage();
-  // 20 ms on a CPU, as the kernel counts it (wall time would be less on a busy machine).
-  for (let used = 0; used < 20_000; ) {
-    const spent = process.cpuUsage(cpuBefore);
-    used = spent.user + spent.system;
-  }
+test(
+  "reads this process's threads on Linux",
+  { skip: !procAvailable() && 'no /proc (not Linux)' },
+  () => {
+    const first = readThreadCpu(process.pid);
+    const cpuBefore = process.cpuUsage();
+    // 20 ms on a CPU, as the kernel counts it (wall time would be less on a busy machine).
+    for (let used = 0; used < 20_000; ) {
+      const spent = process.cpuUsage(cpuBefore);
+      used = spent.user + spent.system;
+    }
 
-  const after = readThreadCpu(process.pid);
+    const after = readThreadCpu(process.pid);
 
-  assert.ok(after.totalNanos - first.totalNanos >= 15_000_000, `${after.totalNanos - first.totalNanos} ns`);
-  assert.equal(readThreadCpu(2 ** 31), null);
-});
+    assert.ok(
+      after.totalNanos - first.totalNanos >= 15_000_000,
+      `${after.totalNanos - first.totalNanos} ns`,
+    );
+    assert.equal(readThreadCpu(2 ** 31), null);
+  },
+);
 
 function agentDir(metricsLine, traces) {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'roundtrip-ts-agent-')), 'agent');
@@ -112,7 +127,10 @@ test('an agent run is refused when the agent counted fewer calls than were measu
 
   await assert.rejects(checkObserved(CONFIGURATIONS['trace-off'], dir, settings, 0), (e) => {
     assert.ok(e instanceof RunFailedError);
-    assert.match(e.message, /^trace-off: the agent counted 40 calls of list_sessions, fewer than the 100 measured/);
+    assert.match(
+      e.message,
+      /^trace-off: the agent counted 40 calls of list_sessions, fewer than the 100 measured/,
+    );
     return true;
   });
 });
@@ -120,7 +138,10 @@ test('an agent run is refused when the agent counted fewer calls than were measu
 test('an untraced run that wrote trace lines is refused, a traced one that wrote them is not', async () => {
   const dir = agentDir(finalLine(100), '{}\n');
 
-  await assert.rejects(checkObserved(CONFIGURATIONS['trace-off'], dir, settings, 0), /trace-off: trace lines written/);
+  await assert.rejects(
+    checkObserved(CONFIGURATIONS['trace-off'], dir, settings, 0),
+    /trace-off: trace lines written/,
+  );
   assert.equal(await checkObserved(CONFIGURATIONS['trace-on'], dir, settings, 0), 100);
 });
 
@@ -130,7 +151,12 @@ test('a traced run without trace lines, and a run without metrics, are refused',
     /trace-on: trace lines missing/,
   );
   await assert.rejects(
-    checkObserved(CONFIGURATIONS['trace-on'], path.join(os.tmpdir(), 'no-such-agent-dir'), settings, 0),
+    checkObserved(
+      CONFIGURATIONS['trace-on'],
+      path.join(os.tmpdir(), 'no-such-agent-dir'),
+      settings,
+      0,
+    ),
     /trace-on: the agent wrote no metrics file/,
   );
 });

@@ -37,9 +37,12 @@ function fakeJava() {
 
 /** The options every parse below needs, so that it does not depend on a build. */
 const jars = () => [
-  '--runtime-jar', fakeJar('runtime-all.jar'),
-  '--agent-jar', fakeJar('agent.jar'),
-  '--java', fakeJava(),
+  '--runtime-jar',
+  fakeJar('runtime-all.jar'),
+  '--agent-jar',
+  fakeJar('agent.jar'),
+  '--java',
+  fakeJava(),
 ];
 
 /** Runs the CLI; its status and stderr. */
@@ -49,14 +52,17 @@ function cli(...args) {
 }
 
 function rejects(args, message) {
-  assert.throws(() => parseSettings(args, { warn: () => {} }), (e) => {
-    assert.ok(e instanceof UsageError, `${e}`);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parseSettings(args, { warn: () => {} }),
+    (e) => {
+      assert.ok(e instanceof UsageError, `${e}`);
+      assert.equal(e.message, message);
+      return true;
+    },
+  );
 }
 
-test('the defaults are the Java harness\'s', () => {
+test("the defaults are the Java harness's", () => {
   const s = parseSettings(['--only', 'none,trace-off,trace-on', ...jars()]);
 
   assert.equal(s.rounds, 6);
@@ -66,7 +72,10 @@ test('the defaults are the Java harness\'s', () => {
   assert.equal(s.blocks, 8);
   assert.equal(s.tool, 'list_sessions');
   assert.deepEqual(s.arguments, {});
-  assert.deepEqual(s.configurations.map((c) => c.id), ['none', 'trace-off', 'trace-on']);
+  assert.deepEqual(
+    s.configurations.map((c) => c.id),
+    ['none', 'trace-off', 'trace-on'],
+  );
 });
 
 test('a bad number names the option and the value', () => {
@@ -96,7 +105,10 @@ test('arguments that are not a JSON object are refused', () => {
 });
 
 test('a jar or a java that is not there is named', () => {
-  rejects(['--runtime-jar', '/no/such/runtime.jar'], '--runtime-jar /no/such/runtime.jar is not a file');
+  rejects(
+    ['--runtime-jar', '/no/such/runtime.jar'],
+    '--runtime-jar /no/such/runtime.jar is not a file',
+  );
   rejects(
     ['--runtime-jar', fakeJar('r.jar'), '--agent-jar', '/no/such/agent.jar'],
     '--agent-jar /no/such/agent.jar is not a file',
@@ -113,8 +125,14 @@ test('a jar or a java that is not there is named', () => {
 
 test('without a configuration of this agent, no agent jar is needed', () => {
   const s = parseSettings([
-    '--only', 'none', '--runtime-jar', fakeJar('r.jar'), '--agent-jar', '/no/such/agent.jar',
-    '--java', fakeJava(),
+    '--only',
+    'none',
+    '--runtime-jar',
+    fakeJar('r.jar'),
+    '--agent-jar',
+    '/no/such/agent.jar',
+    '--java',
+    fakeJava(),
   ]);
 
   assert.equal(s.agentJar, undefined);
@@ -136,7 +154,10 @@ test('the command line exits 2 and names the problem on stderr', () => {
 
   const missing = cli('--only', 'none', '--runtime-jar', '/no/such/runtime.jar');
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /^roundtrip: --runtime-jar \/no\/such\/runtime\.jar is not a file$/m);
+  assert.match(
+    missing.stderr,
+    /^roundtrip: --runtime-jar \/no\/such\/runtime\.jar is not a file$/m,
+  );
   assert.equal(missing.stdout, '');
 });
 
@@ -151,7 +172,10 @@ test('help prints the options and exits 0', () => {
 test('a check needs a positive percentage and no agent to compare with', () => {
   rejects(['--check', 'two'], '--check needs a positive percentage, got two');
   rejects(['--check', '0'], '--check needs a positive percentage, got 0');
-  rejects(['--check', '2', '--only', 'trace-on'], '--check compares with no agent: keep none in --only');
+  rejects(
+    ['--check', '2', '--only', 'trace-on'],
+    '--check compares with no agent: keep none in --only',
+  );
   assert.equal(parseSettings(['--check', '2.5', ...jars()]).checkPercent, 2.5);
 });
 

@@ -47,10 +47,19 @@ test('what an agent adds is the median of its differences to no agent in the sam
 });
 
 test('rounds that only one side ran are not paired', () => {
-  const none = [{ round: 0, p50Us: 1 }, { round: 2, p50Us: 1 }];
-  const agent = [{ round: 0, p50Us: 5 }, { round: 1, p50Us: 9 }];
+  const none = [
+    { round: 0, p50Us: 1 },
+    { round: 2, p50Us: 1 },
+  ];
+  const agent = [
+    { round: 0, p50Us: 5 },
+    { round: 1, p50Us: 9 },
+  ];
 
-  assert.deepEqual(pairedDifferences(agent, none, (s) => s.p50Us), [4]);
+  assert.deepEqual(
+    pairedDifferences(agent, none, (s) => s.p50Us),
+    [4],
+  );
 });
 
 test('percentiles are nearest rank', () => {
