@@ -76,7 +76,11 @@ public final class ComfyUiSimulator implements AutoCloseable {
     threads.setName("comfyui-simulator-http");
     threads.setDaemon(true);
     this.server = new Server(threads);
-    this.connector = new ServerConnector(server);
+    // No acceptor threads: the selector accepts. Stopping the connector then closes the listening
+    // socket before it returns; a blocking acceptor thread instead keeps the socket listening until
+    // it is woken and leaves accept(), so that a client could still connect right after goDown()
+    // (and then be cut or left unanswered), and a stale acceptor could disturb comeBackUp().
+    this.connector = new ServerConnector(server, 0, -1);
     connector.setHost(host);
     connector.setPort(builder.port);
     server.addConnector(connector);
@@ -282,7 +286,10 @@ public final class ComfyUiSimulator implements AutoCloseable {
     events.dropAll();
   }
 
-  /** Stops accepting connections and cuts open ones, as a ComfyUI that crashed. */
+  /**
+   * Stops accepting connections and cuts open ones, as a ComfyUI that is not running: from its
+   * return on, a client's connection attempt is refused.
+   */
   public void goDown() {
     synchronized (availability) {
       if (!up) {
