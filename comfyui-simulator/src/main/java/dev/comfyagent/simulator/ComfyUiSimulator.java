@@ -1,6 +1,8 @@
 package dev.comfyagent.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   URI base = comfy.baseUri();                    // http://127.0.0.1:<port>
  *   comfy.failNextRequests("/prompt", 1, 500);     // the next POST /prompt answers 500
  *   comfy.failAtNode("3", "torch.OutOfMemoryError", "Allocation on device");
- *   comfy.goDown(); comfy.comeBackUp();            // refuse connections, then accept again
+ *   comfy.goDown(); comfy.comeBackUp();            // refuse connections (port kept), then accept again
  *   comfy.crash(); comfy.comeBackUp();             // die mid-render, restart knowing nothing
  *   comfy.requestCount("/history");                // how often a path was asked (without /api)
  * }
@@ -55,8 +57,11 @@ public final class ComfyUiSimulator implements AutoCloseable {
   private final ModelLibrary models;
   private final NodeTypes nodeTypes;
   private final Thread worker;
-  // Guards going down and coming back up; private so callers cannot hold it.
+  private final boolean holdsPortWhileDown;
+  // Guards going down and coming back up, and the hold; private so callers cannot hold it.
   private final Object availability = new Object();
+  // The port while down, where it is held (see PortHold); null while up.
+  private PortHold hold;
   private volatile boolean up;
   private volatile int port;
 
@@ -76,9 +81,18 @@ public final class ComfyUiSimulator implements AutoCloseable {
     threads.setName("comfyui-simulator-http");
     threads.setDaemon(true);
     this.server = new Server(threads);
-    this.connector = new ServerConnector(server);
+    // No acceptor threads: the selector accepts. Stopping the connector then closes the listening
+    // socket before it returns; a blocking acceptor thread instead keeps the socket listening until
+    // it is woken and leaves accept(), so that a client could still connect right after goDown()
+    // (and then be cut or left unanswered), and a stale acceptor could disturb comeBackUp().
+    this.connector = new ServerConnector(server, 0, -1);
     connector.setHost(host);
     connector.setPort(builder.port);
+    // The listener must share its port with the hold (SO_REUSEPORT, see PortHold). Only a port the
+    // system picks is held while down: a port the caller names keeps a plain listener, so that a
+    // second simulator started on it fails instead of sharing it.
+    this.holdsPortWhileDown = builder.port == 0 && PortHold.SUPPORTED;
+    connector.setReusePort(holdsPortWhileDown);
     server.addConnector(connector);
 
     ComfyApi api = new ComfyApi(json, nodeTypes, models, queue, runner, images, this::port);
@@ -282,20 +296,63 @@ public final class ComfyUiSimulator implements AutoCloseable {
     events.dropAll();
   }
 
-  /** Stops accepting connections and cuts open ones, as a ComfyUI that crashed. */
+  /**
+   * Whether {@link #goDown()} keeps the port bound to this simulator, so that no other server can
+   * listen on it meanwhile: true for a port the system picked ({@code port(0)}) where the platform
+   * has {@code SO_REUSEPORT} (Linux, macOS); false for a port the caller named, and on Windows.
+   */
+  public boolean holdsPortWhileDown() {
+    return holdsPortWhileDown;
+  }
+
+  /**
+   * Stops accepting connections and cuts open ones, as a ComfyUI that is not running: a client's
+   * connection attempt is refused at once. Where {@link #holdsPortWhileDown()}, the port stays
+   * bound to this simulator without listening, so no other process (another build's server given a
+   * port of the system's choosing, say) can take it and leave a client waiting for an answer
+   * instead of being refused; {@link #comeBackUp()} listens on it again.
+   *
+   * @throws IllegalStateException when the port cannot be held or the listener not closed; {@link
+   *     #isUp()} then stays true
+   */
   public void goDown() {
     synchronized (availability) {
       if (!up) {
         return;
       }
       events.dropAll();
+      PortHold held = holdsPortWhileDown ? holdPort() : null;
       try {
         connector.stop();
       } catch (Exception e) {
+        letGo(held);
         throw new IllegalStateException("cannot stop the simulator's connector", e);
       }
+      hold = held;
       up = false;
-      log.info("[simulator] down: not accepting connections on port {}", port);
+      log.info(
+          "[simulator] down: refusing connections on port {}{}",
+          port,
+          held == null ? "" : " (port held)");
+    }
+  }
+
+  private PortHold holdPort() {
+    try {
+      return PortHold.bindBeside(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot hold port " + port + " while down", e);
+    }
+  }
+
+  private static void letGo(PortHold held) {
+    if (held == null) {
+      return;
+    }
+    try {
+      held.close();
+    } catch (IOException e) {
+      log.warn("[simulator] cannot let the held port go: {}", e.toString());
     }
   }
 
@@ -339,8 +396,8 @@ public final class ComfyUiSimulator implements AutoCloseable {
           break;
         } catch (Exception e) {
           last = e;
-          // The old listening socket may take a moment to be released after goDown(); waiting
-          // under the lock is intended: nothing else may change availability meanwhile.
+          // A port that was not held may be taken for a moment by another socket; waiting under
+          // the lock is intended: nothing else may change availability meanwhile.
           if (!pause(Duration.ofMillis(50))) {
             break;
           }
@@ -349,6 +406,9 @@ public final class ComfyUiSimulator implements AutoCloseable {
       if (last != null) {
         throw new IllegalStateException("cannot listen on port " + port + " again", last);
       }
+      // Only now, with the new listener bound beside it, so that the port is never free.
+      letGo(hold);
+      hold = null;
       up = true;
       log.info("[simulator] up again on port {}", port);
     }
@@ -418,7 +478,10 @@ public final class ComfyUiSimulator implements AutoCloseable {
     models.addInputFile(fileName);
   }
 
-  /** Stops the server and the worker; queued prompts are dropped. Idempotent. */
+  /**
+   * Stops the server and the worker, and lets a held port go; queued prompts are dropped.
+   * Idempotent.
+   */
   @Override
   public void close() {
     runner.stop();
@@ -429,6 +492,10 @@ public final class ComfyUiSimulator implements AutoCloseable {
     } catch (Exception e) {
       log.warn("[simulator] error while stopping: {}", e.toString());
     }
-    up = false;
+    synchronized (availability) {
+      letGo(hold);
+      hold = null;
+      up = false;
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.comfyagent.runtime.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +12,9 @@ import dev.comfyagent.runtime.tool.Tool;
 import dev.comfyagent.runtime.tool.ToolContext;
 import dev.comfyagent.runtime.tool.ToolResult;
 import dev.comfyagent.simulator.ComfyUiSimulator;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -82,6 +87,24 @@ class StatusToolsTest {
             "No: ComfyUI at 127.0.0.1:" + comfy.port() + " is not reachable (connection refused)");
     assertThat(down.structuredContent().get("running").asBoolean()).isFalse();
     assertThat(down.structuredContent().get("breaker_state").asText()).isEqualTo("CLOSED");
+  }
+
+  @Test
+  void isComfyUiRunningSaysRefusedWhileDownEvenWhenAnotherServerWantsThePort() throws Exception {
+    assumeTrue(comfy.holdsPortWhileDown(), "the simulator holds its port while down");
+    comfy.goDown();
+
+    // Another process's server that happens to be given the freed port and never answers (a
+    // parallel build's, say) would turn "connection refused" into a wait for the request timeout.
+    try (ServerSocket squatter = new ServerSocket()) {
+      assertThatThrownBy(() -> squatter.bind(new InetSocketAddress("127.0.0.1", comfy.port()), 50))
+          .isInstanceOf(BindException.class);
+    }
+    ToolResult down = call("is_comfyui_running", "{}");
+
+    assertThat(down.text())
+        .startsWith(
+            "No: ComfyUI at 127.0.0.1:" + comfy.port() + " is not reachable (connection refused)");
   }
 
   private ToolResult call(String tool, String arguments) throws Exception {
