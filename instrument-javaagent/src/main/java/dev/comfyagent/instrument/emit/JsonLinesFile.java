@@ -15,14 +15,16 @@ import java.nio.file.StandardOpenOption;
  * with {@code kill -9} in the middle of a write, with size-based rotation.
  *
  * <p><b>Why whole lines survive a kill.</b> Linux copies a {@code write} into the page cache one
- * page at a time and stops between pages when a fatal signal is pending, so a write that spans a
- * page boundary can be cut short by {@code kill -9}; a write within one page cannot. Lines are
- * therefore written so that no write crosses a 4 KiB boundary of the file: lines are grouped into
- * writes that end at a page boundary, and a line that would cross one starts on the next page, the
- * line before it being padded with spaces up to the boundary (JSON allows trailing whitespace, so
- * every line still parses). A line longer than a page starts on a page boundary and is written in
- * one call; it is the only case a kill can cut, and then only at a page boundary: such a torn tail
- * is cut off when the file is next opened. Trace lines are always shorter than a page.
+ * page of the file at a time and stops between pages when a fatal signal is pending, so {@code kill
+ * -9} can cut a write short at a page boundary of the file, never inside a page. Lines are
+ * therefore laid out so that no line crosses a 4 KiB boundary: a line that would cross one starts
+ * on the next page, the line before it being padded with spaces up to the boundary (JSON allows
+ * trailing whitespace, so every line still parses). Every page then ends with a newline, so
+ * wherever a write is cut the file ends with a whole line; that is what lets one write carry up to
+ * {@link #CHUNK} bytes (16 pages) instead of one page: a batch of trace lines is one {@code
+ * pwrite}, not sixteen. A line longer than a page starts on a page boundary and is written in one
+ * call; it is the only line a kill can cut, and then only at a page boundary: such a torn tail is
+ * cut off when the file is next opened. Trace lines are always shorter than a page.
  *
  * <p><b>Rotation.</b> When a write would take the file past {@code rotateBytes}, the file is first
  * renamed {@code name.1.jsonl} (older ones shift to {@code .2}, ... up to {@code keep}; the oldest
@@ -44,16 +46,20 @@ public final class JsonLinesFile implements Closeable {
   /** The unit no write crosses: the smallest page size of the platforms the agent runs on. */
   static final int PAGE = 4096;
 
+  /** The most one write carries: whole pages, so a chunk that fills up ends on a boundary. */
+  static final int CHUNK = 16 * PAGE;
+
   private static final byte NEWLINE = '\n';
   private static final byte SPACE = ' ';
 
   private final Path file;
   private final long rotateBytes;
   private final int keep;
-  private final ByteBuffer chunk = ByteBuffer.allocateDirect(PAGE);
+  private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
   private FileChannel channel;
   private long position;
   private long chunkStart;
+  private long writes;
 
   /**
    * @param file the file, created (with its directory) when missing
@@ -80,6 +86,11 @@ public final class JsonLinesFile implements Closeable {
   /** The file's size as this writer knows it. */
   public synchronized long size() {
     return position;
+  }
+
+  /** The {@code write} calls made so far (one per chunk, and one per line longer than a page). */
+  synchronized long writes() {
+    return writes;
   }
 
   /**
@@ -134,55 +145,86 @@ public final class JsonLinesFile implements Closeable {
     }
   }
 
+  /**
+   * Lays the lines out page by page: what is left of the current page takes every line that ends in
+   * it (found by looking back from the page's end for a newline, so a byte is looked at about once
+   * per page rather than once per line), the line that would cross the boundary moves to the next
+   * page. Bytes after the last newline are not a line and are not written.
+   */
   private void appendLines(byte[] bytes, int offset, int length) throws IOException {
     chunk.clear();
     chunkStart = position;
-    int end = offset + length;
-    int lineStart = offset;
-    for (int i = offset; i < end; i++) {
-      if (bytes[i] == NEWLINE) {
-        appendLine(bytes, lineStart, i + 1 - lineStart);
-        lineStart = i + 1;
+    int end = lastNewline(bytes, offset, offset + length) + 1;
+    int next = offset;
+    while (next < end) {
+      int inPage = (int) (position % PAGE);
+      int room = PAGE - inPage;
+      if (end - next <= room) {
+        put(bytes, next, end - next);
+        break;
+      }
+      int lastInPage = lastNewline(bytes, next, next + room);
+      if (lastInPage >= 0) {
+        put(bytes, next, lastInPage + 1 - next);
+        next = lastInPage + 1;
+      } else if (inPage != 0) {
+        padToPageBoundary(room);
+      } else {
+        int lineEnd = firstNewline(bytes, next + PAGE, end);
+        flushChunk();
+        writeAt(ByteBuffer.wrap(bytes, next, lineEnd + 1 - next), position);
+        position += lineEnd + 1 - next;
+        chunkStart = position;
+        next = lineEnd + 1;
       }
     }
     flushChunk();
   }
 
-  private void appendLine(byte[] bytes, int offset, int length) throws IOException {
-    int inPage = (int) (position % PAGE);
-    int room = PAGE - inPage;
-    if (length > room && inPage != 0) {
-      padToPageBoundary(room);
-    }
-    if (length <= PAGE - (int) (position % PAGE)) {
-      chunk.put(bytes, offset, length);
-      position += length;
-      if (position % PAGE == 0) {
-        flushChunk();
-      }
-    } else {
+  /** Adds whole lines that lie within the current page to the chunk, writing it first when full. */
+  private void put(byte[] bytes, int offset, int length) throws IOException {
+    if (length > chunk.remaining()) {
       flushChunk();
-      writeAt(ByteBuffer.wrap(bytes, offset, length), position);
-      position += length;
-      chunkStart = position;
     }
+    chunk.put(bytes, offset, length);
+    position += length;
+  }
+
+  /** The index of the last newline in {@code bytes[from, to)}, or -1. */
+  private static int lastNewline(byte[] bytes, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (bytes[i] == NEWLINE) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the first newline in {@code bytes[from, to)}, or {@code to - 1}. */
+  private static int firstNewline(byte[] bytes, int from, int to) {
+    int i = from;
+    while (i < to - 1 && bytes[i] != NEWLINE) {
+      i++;
+    }
+    return i;
   }
 
   /**
    * Ends the current page with the previous line: its newline becomes {@code room} spaces and a
-   * newline that is the page's last byte. That line is in the pending chunk, or already in the
-   * file, in which case the padding is one write within the page.
+   * newline that is the page's last byte. That line is in the pending chunk, or already in the file
+   * (or the chunk has no room for the padding: it is written first), in which case the padding is
+   * one write within the page.
    */
   private void padToPageBoundary(int room) throws IOException {
-    if (chunk.position() > 0) {
+    if (chunk.position() > 0 && chunk.remaining() >= room) {
       chunk.position(chunk.position() - 1);
       for (int i = 0; i < room; i++) {
         chunk.put(SPACE);
       }
       chunk.put(NEWLINE);
       position += room;
-      flushChunk();
     } else {
+      flushChunk();
       ByteBuffer padding = ByteBuffer.allocate(room + 1);
       for (int i = 0; i < room; i++) {
         padding.put(SPACE);
@@ -204,6 +246,7 @@ public final class JsonLinesFile implements Closeable {
   }
 
   private void writeAt(ByteBuffer buffer, long at) throws IOException {
+    writes++;
     long next = at;
     while (buffer.hasRemaining()) {
       next += channel.write(buffer, next);

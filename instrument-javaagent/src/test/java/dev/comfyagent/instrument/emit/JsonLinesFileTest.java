@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,71 @@ class JsonLinesFileTest {
   }
 
   @Test
+  void aBatchOfLinesFillingUpToSixteenPagesIsOneWrite() throws IOException {
+    Path file = dir.resolve("traces.jsonl");
+    String line = line(256); // 16 to a page: no padding
+    try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
+      append(lines, line.repeat(JsonLinesFile.CHUNK / 256));
+      assertThat(lines.writes()).as("one write for %d pages", JsonLinesFile.CHUNK / 4096).isOne();
+      append(lines, line.repeat(JsonLinesFile.CHUNK / 256 + 1));
+      assertThat(lines.writes()).as("a batch one line over the chunk: two writes").isEqualTo(3);
+    }
+    assertThat(Files.readAllLines(file)).hasSize(2 * (JsonLinesFile.CHUNK / 256) + 1);
+  }
+
+  @ParameterizedTest(name = "lines of {0} bytes")
+  @ValueSource(ints = {77, 1000, 3000, 4000, 4095})
+  void everyPageEndsWithANewlineSoAWriteCutBetweenPagesLeavesWholeLines(int lineLength)
+      throws IOException {
+    Path file = dir.resolve("traces.jsonl");
+    String line = line(lineLength);
+    int appended = 0;
+    try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
+      // Batches that start at every kind of offset within a page and within a chunk, and end
+      // past the chunk, so that padding lands at the chunk's end as well as inside it.
+      for (int prefix = 1; prefix <= 200; prefix += 13) {
+        append(lines, line(prefix + 10));
+        append(lines, line.repeat(JsonLinesFile.CHUNK / lineLength + 3));
+        appended += 1 + JsonLinesFile.CHUNK / lineLength + 3;
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    for (int end = JsonLinesFile.PAGE; end <= bytes.length; end += JsonLinesFile.PAGE) {
+      assertThat(bytes[end - 1])
+          .as("the last byte of the page ending at %d", end)
+          .isEqualTo((byte) '\n');
+    }
+    assertThat(Files.readAllLines(file))
+        .hasSize(appended)
+        .allSatisfy(l -> assertThat(l.strip()).startsWith("{\"x\":\"y").endsWith("\"}"));
+  }
+
+  @Test
+  void paddingThatNoLongerFitsTheChunkIsWrittenAfterItStillEndingThePage() throws IOException {
+    Path file = dir.resolve("traces.jsonl");
+    try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
+      append(lines, line(3000));
+      // The batch's chunk starts 3,000 bytes into page 0, so it ends 3,000 bytes into page 16;
+      // there a 2,900-byte line fits, and the next one needs 1,196 bytes of padding that the
+      // chunk (100 bytes left) cannot hold.
+      append(lines, line(1000) + line(2900).repeat(17));
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(bytes.length).isEqualTo(17 * JsonLinesFile.PAGE + 2900);
+    for (int end = JsonLinesFile.PAGE; end <= bytes.length; end += JsonLinesFile.PAGE) {
+      assertThat(bytes[end - 1])
+          .as("the last byte of the page ending at %d", end)
+          .isEqualTo((byte) '\n');
+    }
+    assertThat(Files.readAllLines(file).stream().map(String::strip))
+        .containsExactly(
+            Stream.concat(
+                    Stream.of(line(3000).strip(), line(1000).strip()),
+                    Stream.generate(() -> line(2900).strip()).limit(17))
+                .toArray(String[]::new));
+  }
+
+  @Test
   void aLineLongerThanAPageStartsOnAPageBoundary() throws IOException {
     Path file = dir.resolve("metrics.jsonl");
     try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
@@ -63,6 +129,33 @@ class JsonLinesFileTest {
     assertThat(text.indexOf("{\"x\":\"" + "y".repeat(8990))).isEqualTo(JsonLinesFile.PAGE);
     assertThat(text.lines().map(String::strip))
         .containsExactly(line(10).strip(), line(9000).strip(), line(10).strip());
+  }
+
+  @Test
+  void aLineLongerThanAPageInsideABatchStartsOnAPageBoundaryBetweenItsNeighbours()
+      throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
+      append(lines, line(10) + line(9000) + line(20) + line(5000));
+    }
+    String text = Files.readString(file);
+    assertThat(text.indexOf("{\"x\":\"" + "y".repeat(8990))).isEqualTo(JsonLinesFile.PAGE);
+    assertThat(text.indexOf("\n{\"x\":\"" + "y".repeat(4991) + "\"}") + 1)
+        .isEqualTo(4 * JsonLinesFile.PAGE);
+    assertThat(text.lines().map(String::strip))
+        .containsExactly(
+            line(10).strip(), line(9000).strip(), line(20).strip(), line(5000).strip());
+  }
+
+  @Test
+  void bytesAfterTheLastNewlineAreNotALineAndAreNotWritten() throws IOException {
+    Path file = dir.resolve("traces.jsonl");
+    try (JsonLinesFile lines = new JsonLinesFile(file, 0, 0)) {
+      append(lines, "{\"a\":1}\n{\"cut\":");
+      append(lines, "no newline at all");
+      append(lines, "{\"b\":2}\n");
+    }
+    assertThat(Files.readString(file)).isEqualTo("{\"a\":1}\n{\"b\":2}\n");
   }
 
   @Test
