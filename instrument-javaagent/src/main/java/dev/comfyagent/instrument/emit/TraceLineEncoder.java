@@ -26,6 +26,27 @@ final class TraceLineEncoder {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final long MILLIS_PER_DAY = 86_400_000L;
 
+  // The fixed parts of a line as bytes, copied whole rather than a character at a time.
+  private static final byte[] OPEN_TS = ascii("{\"ts\":\"");
+  private static final byte[] QUOTE = ascii("\"");
+  private static final byte[] CORRELATION_ID = key("correlation_id");
+  private static final byte[] TOOL_NAME = key("tool_name");
+  private static final byte[] DURATION_MS = key("duration_ms");
+  private static final byte[] SUCCESS_TRUE = ascii(",\"success\":true");
+  private static final byte[] SUCCESS_FALSE = ascii(",\"success\":false");
+  private static final byte[] INPUT_SUMMARY = key("input_summary");
+  private static final byte[] SEQ = key("seq");
+  private static final byte[] PARENT = key("parent");
+  private static final byte[] ERROR_TYPE = key("error.type");
+  private static final byte[] MCP_METHOD = ascii(",\"mcp.method.name\":\"tools/call\"");
+  private static final byte[] GEN_AI_TOOL_NAME = key("gen_ai.tool.name");
+  private static final byte[] GEN_AI_OPERATION =
+      ascii(",\"gen_ai.operation.name\":\"execute_tool\"");
+  private static final byte[] MCP_SESSION_ID = key("mcp.session.id");
+  private static final byte[] JSONRPC_REQUEST_ID = key("jsonrpc.request.id");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] CLOSE = ascii("}\n");
+
   private final byte[] identitySuffix;
   private byte[] bytes = new byte[16 * 1024];
   private int length;
@@ -45,9 +66,9 @@ final class TraceLineEncoder {
 
   private static byte[] identitySuffix(ProcessIdentity identity) {
     TraceLineEncoder scratch = new TraceLineEncoder(null);
-    scratch.field(ProcessIdentity.SERVICE_NAME, identity.serviceName());
-    scratch.field(ProcessIdentity.INSTANCE_ID, identity.instanceId());
-    scratch.field(ProcessIdentity.AGENT_VERSION, identity.agentVersion());
+    scratch.field(key(ProcessIdentity.SERVICE_NAME), identity.serviceName());
+    scratch.field(key(ProcessIdentity.INSTANCE_ID), identity.instanceId());
+    scratch.field(key(ProcessIdentity.AGENT_VERSION), identity.agentVersion());
     return Arrays.copyOf(scratch.bytes, scratch.length);
   }
 
@@ -55,43 +76,43 @@ final class TraceLineEncoder {
   void line(TraceSlot e) {
     int mark = length;
     try {
-      raw("{\"ts\":\"");
+      bytes(OPEN_TS);
       timestamp(e.epochMillis);
-      raw("\"");
-      field("correlation_id", e.correlationId);
-      field("tool_name", e.toolName);
-      raw(",\"duration_ms\":");
+      bytes(QUOTE);
+      field(CORRELATION_ID, e.correlationId);
+      field(TOOL_NAME, e.toolName);
+      bytes(DURATION_MS);
       millis(e.durationNanos / 1000);
-      raw(e.success ? ",\"success\":true" : ",\"success\":false");
-      raw(",\"input_summary\":");
+      bytes(e.success ? SUCCESS_TRUE : SUCCESS_FALSE);
+      bytes(INPUT_SUMMARY);
       if (e.hasSummary) {
         string(e.summary, e.summaryLength);
       } else {
-        raw("null");
+        bytes(NULL);
       }
-      raw(",\"seq\":");
+      bytes(SEQ);
       number(e.seq);
-      raw(",\"parent\":");
+      bytes(PARENT);
       if (e.parentSeq > 0) {
         number(e.parentSeq);
       } else {
-        raw("null");
+        bytes(NULL);
       }
-      field("error.type", e.errorType);
+      field(ERROR_TYPE, e.errorType);
       if (e.viaMcp) {
-        raw(",\"mcp.method.name\":\"tools/call\"");
+        bytes(MCP_METHOD);
       }
-      field("gen_ai.tool.name", e.toolName);
-      raw(",\"gen_ai.operation.name\":\"execute_tool\"");
+      field(GEN_AI_TOOL_NAME, e.toolName);
+      bytes(GEN_AI_OPERATION);
       if (e.sessionId != null) {
-        field("mcp.session.id", e.sessionId);
+        field(MCP_SESSION_ID, e.sessionId);
       }
       if (e.jsonRpcId != null) {
-        raw(",\"jsonrpc.request.id\":");
+        bytes(JSONRPC_REQUEST_ID);
         value(e.jsonRpcId);
       }
-      bytes(identitySuffix, identitySuffix.length);
-      raw("}\n");
+      bytes(identitySuffix);
+      bytes(CLOSE);
       lines++;
     } catch (RuntimeException failed) {
       length = mark;
@@ -118,15 +139,23 @@ final class TraceLineEncoder {
   }
 
   /** {@code ,"name":"value"}, or {@code ,"name":null}. */
-  private void field(String name, String value) {
-    raw(",\"");
-    raw(name);
-    raw("\":");
+  /** {@code key}: a {@link #key} of a field name; {@code value} written as a string, or null. */
+  private void field(byte[] key, String value) {
+    bytes(key);
     if (value == null) {
-      raw("null");
+      bytes(NULL);
     } else {
       string(value);
     }
+  }
+
+  /** {@code ,"name":} as bytes. */
+  private static byte[] key(String name) {
+    return ascii(",\"" + name + "\":");
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** A JSON-RPC id: a number as a number, anything else as a string. */
@@ -242,6 +271,10 @@ final class TraceLineEncoder {
     for (int i = 0; i < n; i++) {
       bytes[length++] = (byte) ascii.charAt(i);
     }
+  }
+
+  private void bytes(byte[] source) {
+    bytes(source, source.length);
   }
 
   private void bytes(byte[] source, int n) {
