@@ -38,7 +38,7 @@ class BenchmarkSuiteTest {
         .isInstanceOf(BenchmarkSuite.UsageException.class)
         .hasMessageContaining("agent-trace-off")
         .hasMessageContaining("instrument-javaagent")
-        .hasMessageContaining("-Dcomfyagent.agent.jar")
+        .hasMessageContaining("-Dbenchmarks.agent.jar")
         .hasMessageContaining("--skip-missing-agents");
   }
 

@@ -35,7 +35,7 @@ public enum AgentConfiguration {
   OPENTELEMETRY("otel", "OpenTelemetry Java agent, methods.include, exporters none");
 
   /** System property with extra options for this project's agent, {@code key=value,...}. */
-  public static final String AGENT_OPTIONS_PROPERTY = "comfyagent.agent.options";
+  public static final String AGENT_OPTIONS_PROPERTY = "benchmarks.agent.options";
 
   /** The method the OpenTelemetry agent instruments: the tool's call. */
   static final String OTEL_METHOD = ConstantResultTool.class.getName() + "[call]";

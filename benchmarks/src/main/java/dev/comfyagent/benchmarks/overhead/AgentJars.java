@@ -31,7 +31,7 @@ import java.util.jar.JarFile;
 public final class AgentJars {
 
   /** System property naming this project's agent jar. */
-  public static final String AGENT_JAR_PROPERTY = "comfyagent.agent.jar";
+  public static final String AGENT_JAR_PROPERTY = "benchmarks.agent.jar";
 
   /** System property naming the OpenTelemetry Java agent jar. */
   public static final String OTEL_JAR_PROPERTY = "otel.agent.jar";

@@ -13,6 +13,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class AgentConfigurationTest {
 
+  @Test
+  void theBenchmarksOwnPropertiesLieOutsideTheAgentsNamespace() {
+    // JMH starts each fork with the suite's own JVM arguments, so a -D given to the suite reaches
+    // the agent too, which reads every comfyagent.* system property as one of its options and, in
+    // strict mode, stops the fork at one it does not know (it did, for comfyagent.agent.jar).
+    assertThat(List.of(AgentJars.AGENT_JAR_PROPERTY, AgentConfiguration.AGENT_OPTIONS_PROPERTY))
+        .noneMatch(property -> property.startsWith("comfyagent."));
+  }
+
   private static final Path AGENT = Path.of("/opt/instrument-javaagent-0.1.0.jar");
   private static final Path OTEL = Path.of("/opt/agents/opentelemetry-javaagent.jar");
   private static final Path OUTPUT = Path.of("/tmp/agent-out");
