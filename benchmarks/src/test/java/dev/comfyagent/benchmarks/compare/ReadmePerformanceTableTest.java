@@ -27,6 +27,7 @@ class ReadmePerformanceTableTest {
   private static List<Metric> jmh;
   private static JsonNode startup;
   private static JsonNode roundTrip;
+  private static JsonNode roundTripTs;
 
   @BeforeAll
   static void readBaselineAndReadme() throws IOException {
@@ -41,6 +42,8 @@ class ReadmePerformanceTableTest {
     jmh = JmhResults.read(baseline.resolve("jmh-results.json"));
     startup = JSON.readTree(baseline.resolve("startup-results.json").toFile()).get("results");
     roundTrip = JSON.readTree(baseline.resolve("roundtrip-results.json").toFile()).get("results");
+    roundTripTs =
+        JSON.readTree(baseline.resolve("roundtrip-ts-results.json").toFile()).get("results");
   }
 
   private static double jmh(String benchmark, Map<String, String> params, String metric) {
@@ -109,19 +112,35 @@ class ReadmePerformanceTableTest {
 
   @Test
   void theWholeCallFiguresAreTheBaselines() {
-    double none = median(configuration(roundTrip, "none"), "p50_us");
-    double off = configuration(roundTrip, "trace-off").get("added_p50_us").asDouble();
-    double on = configuration(roundTrip, "trace-on").get("added_p50_us").asDouble();
-    assertThat(table)
-        .contains(format("no agent %d µs", Math.round(none)))
-        .contains(
-            format(
-                "tracing off %+.1f µs (%+.1f%%), %s", off, 100 * off / none, interval("trace-off")))
-        .contains(
-            format("tracing on %+.1f µs (%+.1f%%), %s", on, 100 * on / none, interval("trace-on")))
-        .contains(
-            format(
-                "%d rounds in ABBA order", roundTrip.get(0).get("p50_us").get("samples").size()));
+    assertThat(row("(`RoundTripBenchmark`")).contains(wholeCall(roundTrip));
+  }
+
+  @Test
+  void theWholeCallFiguresThroughTheTypeScriptClientAreTheBaselines() {
+    assertThat(row("(`benchmarks/ts-client`")).contains(wholeCall(roundTripTs));
+  }
+
+  /** What a whole-call row says of a round-trip benchmark's results. */
+  private static String[] wholeCall(JsonNode results) {
+    double none = median(configuration(results, "none"), "p50_us");
+    double off = configuration(results, "trace-off").get("added_p50_us").asDouble();
+    double on = configuration(results, "trace-on").get("added_p50_us").asDouble();
+    return new String[] {
+      format("no agent %d µs", Math.round(none)),
+      format(
+          "tracing off %+.1f µs (%+.1f%%), %s",
+          off, 100 * off / none, interval(results, "trace-off")),
+      format(
+          "tracing on %+.1f µs (%+.1f%%), %s", on, 100 * on / none, interval(results, "trace-on")),
+      format("%d rounds in ABBA order", results.get(0).get("p50_us").get("samples").size())
+    };
+  }
+
+  /** The one line of the table that holds {@code marker}. */
+  private static String row(String marker) {
+    List<String> rows = table.lines().filter(line -> line.contains(marker)).toList();
+    assertThat(rows).as("rows of the README's table with %s", marker).hasSize(1);
+    return rows.get(0);
   }
 
   @Test
@@ -147,8 +166,8 @@ class ReadmePerformanceTableTest {
   }
 
   /** The interval of an agent's added p50 as the table writes it. */
-  private static String interval(String agent) {
-    JsonNode range = configuration(roundTrip, agent).get("added_p50_us_interval");
+  private static String interval(JsonNode results, String agent) {
+    JsonNode range = configuration(results, agent).get("added_p50_us_interval");
     return format(
         "interval [%+.1f, %+.1f] µs", range.get("low").asDouble(), range.get("high").asDouble());
   }
