@@ -39,6 +39,12 @@ if (skipWithoutJars) {
 }
 
 /** Runs the CLI to its end; its status and output. */
+/** The options of a run of one call without an agent, its JSON in `dir`. */
+function oneCallOfNone(dir, ...more) {
+  const once = ['--rounds', '1', '--warmup-calls', '1', '--calls', '1', '--only', 'none'];
+  return [...once, ...more, '--json', path.join(dir, 'x.json')];
+}
+
 function run(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -141,20 +147,7 @@ test(
   async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'roundtrip-ts-run-'));
 
-    const result = await run([
-      '--rounds',
-      '1',
-      '--warmup-calls',
-      '1',
-      '--calls',
-      '1',
-      '--only',
-      'none',
-      '--tool',
-      'no_such_tool',
-      '--json',
-      path.join(dir, 'x.json'),
-    ]);
+    const result = await run(oneCallOfNone(dir, '--tool', 'no_such_tool'));
 
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /^roundtrip: none: MCP error -32602: Unknown tool/m);
@@ -175,22 +168,7 @@ test(
     );
     chmodSync(java, 0o755);
 
-    const result = await run([
-      '--rounds',
-      '1',
-      '--warmup-calls',
-      '1',
-      '--calls',
-      '1',
-      '--only',
-      'none',
-      '--java',
-      java,
-      '--runtime-jar',
-      runtimeJar,
-      '--json',
-      path.join(dir, 'x.json'),
-    ]);
+    const result = await run(oneCallOfNone(dir, '--java', java, '--runtime-jar', runtimeJar));
 
     assert.equal(result.status, 1, result.stderr);
     assert.match(

@@ -82,11 +82,7 @@ class JsonLinesFileTest {
       }
     }
     byte[] bytes = Files.readAllBytes(file);
-    for (int end = JsonLinesFile.PAGE; end <= bytes.length; end += JsonLinesFile.PAGE) {
-      assertThat(bytes[end - 1])
-          .as("the last byte of the page ending at %d", end)
-          .isEqualTo((byte) '\n');
-    }
+    assertEveryPageEndsWithANewline(bytes);
     assertThat(Files.readAllLines(file))
         .hasSize(appended)
         .allSatisfy(l -> assertThat(l.strip()).startsWith("{\"x\":\"y").endsWith("\"}"));
@@ -104,11 +100,7 @@ class JsonLinesFileTest {
     }
     byte[] bytes = Files.readAllBytes(file);
     assertThat(bytes.length).isEqualTo(17 * JsonLinesFile.PAGE + 2900);
-    for (int end = JsonLinesFile.PAGE; end <= bytes.length; end += JsonLinesFile.PAGE) {
-      assertThat(bytes[end - 1])
-          .as("the last byte of the page ending at %d", end)
-          .isEqualTo((byte) '\n');
-    }
+    assertEveryPageEndsWithANewline(bytes);
     assertThat(Files.readAllLines(file).stream().map(String::strip))
         .containsExactly(
             Stream.concat(
@@ -216,6 +208,15 @@ class JsonLinesFileTest {
       assertThat(Thread.interrupted()).isTrue();
     }
     assertThat(Files.readAllLines(file)).containsExactly("{\"before\":1}", "{\"after\":2}");
+  }
+
+  /** What makes a write cut at a page boundary leave whole lines. */
+  private static void assertEveryPageEndsWithANewline(byte[] bytes) {
+    for (int end = JsonLinesFile.PAGE; end <= bytes.length; end += JsonLinesFile.PAGE) {
+      assertThat(bytes[end - 1])
+          .as("the last byte of the page ending at %d", end)
+          .isEqualTo((byte) '\n');
+    }
   }
 
   private static String line(int length) {
