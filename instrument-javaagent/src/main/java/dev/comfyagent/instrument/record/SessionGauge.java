@@ -54,20 +54,33 @@ public final class SessionGauge {
     sources.add(new WeakReference<>(source));
   }
 
-  /** A session was opened or closed in {@code registry}. */
+  /**
+   * A session may have been opened or closed in {@code registry}. Called after nearly every tool
+   * call of agent-runtime (its {@code current(…)} opens a scratch session on first use), so the
+   * common case, the one registry there is, reads its size once and writes nothing unless the peak
+   * rose.
+   */
   public void changed(Object registry) {
     int now = size.applyAsInt(registry);
     if (now < 0) {
       return;
     }
-    boolean known = false;
-    for (WeakReference<Object> ref : registries) {
-      known |= ref.get() == registry;
+    int total;
+    if (registries.size() == 1 && registries.get(0).get() == registry) {
+      total = now;
+    } else {
+      boolean known = false;
+      for (WeakReference<Object> ref : registries) {
+        known |= ref.get() == registry;
+      }
+      if (!known) {
+        registryCreated(registry);
+      }
+      total = active();
     }
-    if (!known) {
-      registryCreated(registry);
+    if (total > peakSinceLine.get()) {
+      peakSinceLine.accumulateAndGet(total, Math::max);
     }
-    peakSinceLine.accumulateAndGet(active(), Math::max);
   }
 
   /**
