@@ -65,19 +65,18 @@ public final class SessionGauge {
     if (now < 0) {
       return;
     }
-    int total;
-    if (registries.size() == 1 && registries.get(0).get() == registry) {
-      total = now;
-    } else {
-      boolean known = false;
-      for (WeakReference<Object> ref : registries) {
-        known |= ref.get() == registry;
-      }
-      if (!known) {
-        registryCreated(registry);
-      }
-      total = active();
+    // One pass over one snapshot of the list: a registry constructed meanwhile may shrink it (dead
+    // references are dropped), so a size() then get(0) could miss.
+    int seen = 0;
+    boolean known = false;
+    for (WeakReference<Object> ref : registries) {
+      seen++;
+      known |= ref.get() == registry;
     }
+    if (!known) {
+      registryCreated(registry);
+    }
+    int total = known && seen == 1 ? now : active();
     if (total > peakSinceLine.get()) {
       peakSinceLine.accumulateAndGet(total, Math::max);
     }
