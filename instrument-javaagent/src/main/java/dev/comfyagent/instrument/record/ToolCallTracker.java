@@ -48,7 +48,7 @@ public final class ToolCallTracker {
   private final TraceSink traces;
   private final AgentHealth health;
   private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
-  private final WeakIdentityHandoff<Handoff> handoffs = new WeakIdentityHandoff<>(10_000);
+  private final WeakIdentityHandoff<Handoff> handoffs = new WeakIdentityHandoff<>(1024);
   private final ToolCallHooks hooks;
   private final Supplier<HostReader.CallScope> currentScope = this::currentScope;
 

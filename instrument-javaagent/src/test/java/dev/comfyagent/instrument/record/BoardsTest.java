@@ -71,19 +71,4 @@ class BoardsTest {
     gauge.changed(unseen);
     assertThat(gauge.active()).isEqualTo(3);
   }
-
-  @Test
-  void handoffIsKeyedByIdentityNotEquality() {
-    WeakIdentityHandoff<String> handoff = new WeakIdentityHandoff<>(2);
-    String a = new String("same");
-    String b = new String("same");
-    handoff.put(a, "for a");
-    assertThat(handoff.take(b)).isNull();
-    assertThat(handoff.take(a)).isEqualTo("for a");
-    assertThat(handoff.take(a)).isNull();
-    handoff.put(a, "1");
-    handoff.put(b, "2");
-    handoff.put(new Object(), "3");
-    assertThat(handoff.size()).isLessThanOrEqualTo(2);
-  }
 }
