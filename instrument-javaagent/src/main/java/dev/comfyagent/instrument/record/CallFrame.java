@@ -40,6 +40,12 @@ final class CallFrame implements ToolCallView {
    */
   SummaryText summary;
 
+  /**
+   * Arguments whose summary is rendered only if this frame records the call (an asynchronous SDK
+   * frame, which the synchronous adapter usually claims and renders itself).
+   */
+  Object unrenderedArguments;
+
   boolean viaMcp;
   String sessionId;
   Object jsonRpcId;
@@ -72,6 +78,7 @@ final class CallFrame implements ToolCallView {
     if (summary != null) {
       summary.clear();
     }
+    unrenderedArguments = null;
     viaMcp = false;
     sessionId = null;
     jsonRpcId = null;

@@ -295,7 +295,9 @@ public final class ToolCallTracker {
       frame.viaMcp = true;
       frame.sessionId = host.sessionId(exchangeOrContext);
       frame.jsonRpcId = clientId(stack.pendingJsonRpcId);
-      renderArguments(frame, params.get("arguments"));
+      // Rendered when this frame records the call: for a synchronous tool the adapter claims the
+      // call during assembly and renders the same arguments itself.
+      frame.unrenderedArguments = params.get("arguments");
     }
   }
 
@@ -404,12 +406,15 @@ public final class ToolCallTracker {
     }
     CallStack stack = frame.stack;
     try {
+      if (frame.claimedBySyncAdapter && !frame.joined && thrown == null && mono != null) {
+        return mono;
+      }
+      if (traces != null) {
+        renderArguments(frame, frame.unrenderedArguments);
+      }
       if (thrown != null || mono == null) {
         String errorType = thrown != null ? thrown.getClass().getName() : "no_result";
         finished(stack, frame, end - frame.startNanos, errorType);
-        return mono;
-      }
-      if (frame.claimedBySyncAdapter && !frame.joined) {
         return mono;
       }
       seq(frame);

@@ -193,6 +193,60 @@ class ToolCallTrackerTest {
   }
 
   @Test
+  void aSynchronousToolsArgumentsAreSummarisedOnceByTheAdapterNotAlsoByTheAsyncHandler()
+      throws Exception {
+    CountingArguments arguments = new CountingArguments(Map.of("n", 1));
+    McpSchema.CallToolRequest request =
+        McpSchema.CallToolRequest.builder().name("echo").arguments(arguments).build();
+    Object async = tracker.enterSdkAsync(null, Map.of("name", "echo", "arguments", arguments));
+    tracker.syncAdapterAssembled(request);
+    tracker.exitSdkAsync(async, Mono.just("untouched"), null);
+    assertThat(arguments.reads).as("reads by the claimed asynchronous frame").isZero();
+
+    Thread worker =
+        new Thread(
+            () -> {
+              Object sdk = tracker.enterSdkSync(null, request);
+              tracker.exit(
+                  sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+            });
+    worker.start();
+    worker.join();
+    assertThat(events).singleElement().extracting(TraceEvent::inputSummary).isEqualTo("n=1");
+    assertThat(arguments.reads).as("reads by the adapter, which rendered it").isPositive();
+  }
+
+  @Test
+  void aClaimedAsyncHandlerThatThrowsRecordsTheCallWithItsArguments() {
+    Object async = tracker.enterSdkAsync(null, Map.of("name", "echo", "arguments", Map.of("n", 2)));
+    tracker.syncAdapterAssembled(McpSchema.CallToolRequest.builder().name("echo").build());
+    tracker.exitSdkAsync(async, null, new IllegalStateException("assembly failed"));
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.errorType()).isEqualTo(IllegalStateException.class.getName());
+              assertThat(e.inputSummary()).isEqualTo("n=2");
+            });
+  }
+
+  /** Arguments that count how often their entries are read. */
+  private static final class CountingArguments extends java.util.AbstractMap<String, Object> {
+    private final Map<String, Object> entries;
+    int reads;
+
+    CountingArguments(Map<String, Object> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public java.util.Set<Entry<String, Object>> entrySet() {
+      reads++;
+      return entries.entrySet();
+    }
+  }
+
+  @Test
   void unclaimedAsyncCallIsCountedWhenItsMonoTerminates() {
     Sinks.One<McpSchema.CallToolResult> sink = Sinks.one();
     Object token =
