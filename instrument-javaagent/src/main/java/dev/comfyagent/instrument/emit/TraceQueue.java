@@ -142,7 +142,10 @@ public final class TraceQueue implements TraceSink {
    * as a branch.
    */
   private void publish(long sequence) {
-    published.set(index(sequence), sequence);
+    // A release store, not a volatile one: the writer's volatile read of this number still sees
+    // everything written to the slot before it, and the tool thread does not wait (a full fence)
+    // for its stores to the slot, which were last touched by the writer on another core, to land.
+    published.setRelease(index(sequence), sequence);
     if (((sequence + 1) & wakeMask) == 0) {
       Thread waiting = consumer;
       if (waiting != null) {
@@ -160,19 +163,25 @@ public final class TraceQueue implements TraceSink {
   int drain(SlotReader reader, int max) {
     int read = 0;
     long next = consumed;
-    while (read < max) {
-      int index = index(next);
-      if (published.get(index) != next) {
-        break;
+    try {
+      while (read < max) {
+        int index = index(next);
+        if (published.get(index) != next) {
+          break;
+        }
+        TraceSlot slot = slots[index];
+        try {
+          reader.read(slot);
+        } finally {
+          slot.release();
+          next++;
+        }
+        read++;
       }
-      TraceSlot slot = slots[index];
-      try {
-        reader.read(slot);
-      } finally {
-        slot.release();
-        consumed = ++next;
-      }
-      read++;
+    } finally {
+      // Once per batch rather than per slot: every producer reads this number on every call, so
+      // each write of it costs them a cache miss. The slots before it are released already.
+      consumed = next;
     }
     return read;
   }
