@@ -60,6 +60,14 @@ public final class BenchmarkSuite {
 
   private static final String OVERHEAD = AgentOverheadBenchmark.class.getName();
 
+  /**
+   * The overhead benchmark's methods, each run on its own for each configuration, so that the
+   * agent's report of each is read apart (the paced one must have queued its traced calls).
+   */
+  private static final List<String> OVERHEAD_METHODS = List.of("toolCall", "queuedToolCall");
+
+  private static final String PACED_METHOD = "queuedToolCall";
+
   private BenchmarkSuite() {}
 
   public static void main(String[] args) throws IOException {
@@ -82,7 +90,9 @@ public final class BenchmarkSuite {
   static int run(String[] args, AgentJars jars, PrintStream out, PrintStream err)
       throws IOException {
     Settings settings = Settings.parse(args, jars);
-    boolean overheadSelected = settings.includes(OVERHEAD + ".toolCall");
+    List<String> overheadMethods =
+        OVERHEAD_METHODS.stream().filter(m -> settings.includes(OVERHEAD + "." + m)).toList();
+    boolean overheadSelected = !overheadMethods.isEmpty();
     List<AgentConfiguration> configurations = new ArrayList<>();
     // Agents are needed only when the overhead benchmark is selected.
     for (AgentConfiguration c :
@@ -116,15 +126,20 @@ public final class BenchmarkSuite {
       results.addAll(runAllowingNone(runtime));
       // The overhead benchmark once per agent configuration, each fork with its agent.
       for (AgentConfiguration c : configurations) {
-        Collection<RunResult> run = runAllowingNone(overheadOptions(settings, c, jars, workDir));
-        if (!run.isEmpty() && c.needsAgentJar()) {
-          Optional<String> problem = checkAgentReport(c, agentOutput(workDir, c), out);
-          if (problem.isPresent()) {
-            err.println("BenchmarkSuite: " + problem.get());
-            return 1;
+        for (String method : overheadMethods) {
+          Collection<RunResult> run =
+              runAllowingNone(overheadOptions(settings, c, method, jars, workDir));
+          if (!run.isEmpty() && c.needsAgentJar()) {
+            Optional<String> problem =
+                checkAgentReport(
+                    c, PACED_METHOD.equals(method), agentOutput(workDir, c, method), out);
+            if (problem.isPresent()) {
+              err.println("BenchmarkSuite: " + method + ": " + problem.get());
+              return 1;
+            }
           }
+          results.addAll(run);
         }
-        results.addAll(run);
       }
     } catch (RunnerException e) {
       err.println("BenchmarkSuite: a benchmark failed: " + e.getMessage());
@@ -156,6 +171,12 @@ public final class BenchmarkSuite {
    */
   static Optional<String> checkAgentReport(AgentConfiguration c, Path agentOutput, PrintStream out)
       throws IOException {
+    return checkAgentReport(c, false, agentOutput, out);
+  }
+
+  /** As above; {@code paced}: the run was {@link AgentOverheadBenchmark#queuedToolCall}. */
+  static Optional<String> checkAgentReport(
+      AgentConfiguration c, boolean paced, Path agentOutput, PrintStream out) throws IOException {
     Optional<AgentRunReport> report = AgentRunReport.read(agentOutput);
     if (report.isEmpty()) {
       return Optional.of(
@@ -165,22 +186,24 @@ public final class BenchmarkSuite {
               + ", so nothing shows it observed the calls it was timed on");
     }
     out.println("Agent report, " + c.id() + ": " + report.get().summary());
-    return report.get().problem(c).map(p -> c.id() + ": " + p + "; its figures are not kept");
+    return report
+        .get()
+        .problem(c, paced)
+        .map(p -> c.id() + ": " + p + "; its figures are not kept");
   }
 
-  private static Path agentOutput(Path workDir, AgentConfiguration c) {
-    return workDir.resolve("agent-" + c.id());
+  private static Path agentOutput(Path workDir, AgentConfiguration c, String method) {
+    return workDir.resolve("agent-" + c.id() + "-" + method);
   }
 
   private static ChainedOptionsBuilder overheadOptions(
-      Settings settings, AgentConfiguration c, AgentJars jars, Path workDir) throws IOException {
-    Path agentOutput = Files.createDirectories(agentOutput(workDir, c));
+      Settings settings, AgentConfiguration c, String method, AgentJars jars, Path workDir)
+      throws IOException {
+    Path agentOutput = Files.createDirectories(agentOutput(workDir, c, method));
     ChainedOptionsBuilder overhead =
-        settings.options(workDir.resolve("overhead-" + c.id() + ".json"));
-    overhead
-        .include(Pattern.quote(OVERHEAD) + "\\.")
-        .exclude("^(?!" + Pattern.quote(OVERHEAD) + "\\.)")
-        .param("agent", c.id());
+        settings.options(workDir.resolve("overhead-" + c.id() + "-" + method + ".json"));
+    String benchmark = Pattern.quote(OVERHEAD + "." + method);
+    overhead.include(benchmark + "$").exclude("^(?!" + benchmark + "$)").param("agent", c.id());
     List<String> jvmArgs = c.jvmArgs(c.jar(jars).orElse(Path.of("")), agentOutput);
     if (!jvmArgs.isEmpty()) {
       // Appended to the user's own -jvmArgsAppend, which a child option would otherwise replace.

@@ -80,7 +80,26 @@ public record AgentRunReport(
    * tracing is on, and the agent free of internal errors.
    */
   public Optional<String> problem(AgentConfiguration configuration) {
+    return problem(configuration, false);
+  }
+
+  /**
+   * As {@link #problem(AgentConfiguration)}, and for a paced run ({@link
+   * AgentOverheadBenchmark#queuedToolCall}) with tracing on also when more than a tenth of the
+   * traced calls were dropped: its figure is meant to be that of a queued call.
+   */
+  public Optional<String> problem(AgentConfiguration configuration, boolean paced) {
     boolean tracing = configuration.traces();
+    long traced = traceLinesWritten + traceLinesDropped;
+    if (paced && tracing && traceLinesDropped * 10 > traced) {
+      return Optional.of(
+          String.format(
+              java.util.Locale.ROOT,
+              "%,d of %,d traced calls were dropped, so the paced call was not the queued one it"
+                  + " is meant to time",
+              traceLinesDropped,
+              traced));
+    }
     if (toolCalls == 0) {
       return Optional.of("the agent counted no call of " + ConstantResultTool.NAME);
     }

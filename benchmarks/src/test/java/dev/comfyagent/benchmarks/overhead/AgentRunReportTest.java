@@ -71,6 +71,19 @@ class AgentRunReportTest {
   }
 
   @Test
+  void aPacedTracedRunThatDroppedMoreThanATenthOfItsCallsIsAProblem() {
+    AgentRunReport mostlyDropped = new AgentRunReport(1000, 800, 201, 1, 0);
+    assertThat(mostlyDropped.problem(AgentConfiguration.AGENT_TRACE_ON, true))
+        .hasValueSatisfying(p -> assertThat(p).contains("201 of 1,001 traced calls were dropped"));
+    // Back to back, dropping is expected: only the paced run promises queued calls.
+    assertThat(mostlyDropped.problem(AgentConfiguration.AGENT_TRACE_ON, false)).isEmpty();
+    assertThat(
+            new AgentRunReport(1000, 900, 100, 1, 0)
+                .problem(AgentConfiguration.AGENT_TRACE_ON, true))
+        .isEmpty();
+  }
+
+  @Test
   void tracingOffWithTraceLinesIsAProblem() {
     assertThat(new AgentRunReport(100, 0, 3, 1, 0).problem(AgentConfiguration.AGENT_TRACE_OFF))
         .hasValueSatisfying(p -> assertThat(p).contains("tracing is off"));
