@@ -228,6 +228,14 @@ public final class InputSummary {
   }
 
   private void appendEntries(SummaryText out, Object source, int depth, boolean braces) {
+    if (source instanceof Map<?, ?> map && map.isEmpty()) {
+      // The common no-argument call: neither pass below makes its entry views and iterators.
+      if (braces) {
+        out.append('{');
+        out.append('}');
+      }
+      return;
+    }
     boolean tree = !(source instanceof Map<?, ?>);
     boolean valueIsSecret =
         tree ? valueNamesASecretIn(source) : valueNamesASecret((Map<?, ?>) source);

@@ -49,6 +49,22 @@ class InputSummaryTest {
             "path=/work/flows/portrait.json, seed=42, dry_run=true, nodes=[3, 7], patch={op=replace}, missing=null");
   }
 
+  @Test
+  void anEmptyArgumentsMapIsAnEmptySummaryWithoutAWalkOverItsEntries() {
+    Map<String, Object> none =
+        new LinkedHashMap<>() {
+          @Override
+          public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            throw new AssertionError("an empty map's entries were walked");
+          }
+        };
+    assertThat(summary.ofArguments(none)).isEmpty();
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("options", none);
+    nested.put("seed", 1);
+    assertThat(summary.ofArguments(nested)).isEqualTo("options={}, seed=1");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
