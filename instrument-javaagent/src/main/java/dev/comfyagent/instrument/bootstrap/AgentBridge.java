@@ -170,6 +170,14 @@ public final class AgentBridge {
     }
   }
 
+  /** See {@link BridgeDispatch#sessionRegistryUsed}. */
+  public static void sessionRegistryUsed(Object registry) {
+    BridgeDispatch d = dispatch;
+    if (d != null) {
+      d.sessionRegistryUsed(registry);
+    }
+  }
+
   /** See {@link BridgeDispatch#sdkTransportSeen}. */
   public static void sdkTransportSeen(Object transport) {
     BridgeDispatch d = dispatch;

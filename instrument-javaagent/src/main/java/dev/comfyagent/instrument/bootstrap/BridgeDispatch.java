@@ -87,6 +87,12 @@ public interface BridgeDispatch {
   /** A session of the runtime's registry was opened or closed. */
   void sessionRegistryChanged(Object registry);
 
+  /**
+   * The runtime's registry was used (nearly every tool call): made known if it is not, nothing
+   * recounted.
+   */
+  void sessionRegistryUsed(Object registry);
+
   /** An MCP SDK server transport was given its session factory: its sessions can be counted. */
   void sdkTransportSeen(Object transport);
 

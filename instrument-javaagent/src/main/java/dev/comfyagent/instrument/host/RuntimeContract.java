@@ -56,20 +56,25 @@ public final class RuntimeContract {
   public static final String SESSION_REGISTRY = "dev.comfyagent.runtime.session.SessionRegistry";
 
   /**
-   * The registry's methods after which the count may have changed: the ones that open a session
-   * ({@code current…} opens a scratch session on first use) or close one. Named one by one: a
-   * method that merely reads (such as {@code openNames()}) is not one of them.
+   * The registry's methods after which the count may have changed: the ones that open a session or
+   * close one. Named one by one: a method that merely reads (such as {@code openNames()}) is not
+   * one of them.
    */
   public static final List<String> SESSION_REGISTRY_CHANGES =
       List.of(
           "openScratchSession",
           "openNamedSession",
           "openSharedSession",
-          "current",
-          "currentWorkflow",
           "closeSession",
           "closeConnection",
           "closeAll");
+
+  /**
+   * The registry's methods nearly every tool call goes through: after them the registry is made
+   * known if it is not (one built before a late attach), nothing is recounted. The scratch session
+   * {@code current…} opens on first use is opened by {@code openScratchSession}, which recounts.
+   */
+  public static final List<String> SESSION_REGISTRY_USES = List.of("current", "currentWorkflow");
 
   /** The node catalog, probed by its {@code size()}. */
   public static final String NODE_CATALOG = "dev.comfyagent.runtime.discover.NodeCatalog";
@@ -209,6 +214,15 @@ public final class RuntimeContract {
               method,
               "",
               "session weave: open sessions recounted after it"));
+    }
+    for (String method : SESSION_REGISTRY_USES) {
+      names.add(
+          new Name(
+              Shape.INSTANCE_METHOD,
+              SESSION_REGISTRY,
+              method,
+              "",
+              "session weave: a registry built before an attach is found from it"));
     }
     names.add(
         new Name(

@@ -55,10 +55,8 @@ public final class SessionGauge {
   }
 
   /**
-   * A session may have been opened or closed in {@code registry}. Called after nearly every tool
-   * call of agent-runtime (its {@code current(…)} opens a scratch session on first use), so the
-   * common case, the one registry there is, reads its size once and writes nothing unless the peak
-   * rose.
+   * A session may have been opened or closed in {@code registry}. The common case, the one registry
+   * there is, reads its size once and writes nothing unless the peak rose.
    */
   public void changed(Object registry) {
     int now = size.applyAsInt(registry);
@@ -77,6 +75,23 @@ public final class SessionGauge {
       registryCreated(registry);
     }
     int total = known && seen == 1 ? now : active();
+    if (total > peakSinceLine.get()) {
+      peakSinceLine.accumulateAndGet(total, Math::max);
+    }
+  }
+
+  /**
+   * {@code registry} was used: made known if it is not (one built before a late attach), with its
+   * sessions counted then; otherwise nothing is read. Called on nearly every tool call.
+   */
+  public void used(Object registry) {
+    for (WeakReference<Object> ref : registries) {
+      if (ref.get() == registry) {
+        return;
+      }
+    }
+    registryCreated(registry);
+    int total = active();
     if (total > peakSinceLine.get()) {
       peakSinceLine.accumulateAndGet(total, Math::max);
     }

@@ -16,9 +16,11 @@ import net.bytebuddy.asm.Advice;
  *
  * <p>Where: {@code dev.comfyagent.runtime.session.SessionRegistry} (its contract with the agent,
  * see docs/architecture.md): constructors register the registry; after each of the public methods
- * that open or close a session ({@link RuntimeContract#SESSION_REGISTRY_CHANGES}, by name: {@code
- * current…} opens a scratch session on first use, while a reader such as {@code openNames()} is
- * left alone) the count and its peak are updated.
+ * that open or close a session ({@link RuntimeContract#SESSION_REGISTRY_CHANGES}, by name; a reader
+ * such as {@code openNames()} is left alone) the count and its peak are updated. After {@code
+ * current…} ({@link RuntimeContract#SESSION_REGISTRY_USES}), which nearly every tool call goes
+ * through, a registry built before a late attach is made known, and nothing is recounted: the
+ * scratch session it opens on first use is opened by {@code openScratchSession}.
  */
 public final class SessionRegistryWeave implements WeaveTarget {
 
@@ -43,7 +45,14 @@ public final class SessionRegistryWeave implements WeaveTarget {
                         .and(
                             namedOneOf(
                                 RuntimeContract.SESSION_REGISTRY_CHANGES.toArray(String[]::new))),
-                    ChangedAdvice.class.getName()));
+                    ChangedAdvice.class.getName())
+                .advice(
+                    isPublic()
+                        .and(not(isStatic()))
+                        .and(
+                            namedOneOf(
+                                RuntimeContract.SESSION_REGISTRY_USES.toArray(String[]::new))),
+                    UsedAdvice.class.getName()));
   }
 
   /** Registers a registry once constructed. */
@@ -63,6 +72,16 @@ public final class SessionRegistryWeave implements WeaveTarget {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object registry) {
       AgentBridge.sessionRegistryChanged(registry);
+    }
+  }
+
+  /** Makes a registry known from its use. */
+  static final class UsedAdvice {
+    private UsedAdvice() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object registry) {
+      AgentBridge.sessionRegistryUsed(registry);
     }
   }
 }

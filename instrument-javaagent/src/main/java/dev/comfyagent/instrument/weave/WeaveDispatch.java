@@ -226,6 +226,15 @@ public final class WeaveDispatch implements BridgeDispatch {
   }
 
   @Override
+  public void sessionRegistryUsed(Object registry) {
+    try {
+      sessions.used(registry);
+    } catch (Throwable e) {
+      health.internalError("session registry use", e);
+    }
+  }
+
+  @Override
   public void sdkTransportSeen(Object transport) {
     try {
       sessions.transportSeen(transport);

@@ -39,6 +39,33 @@ class SessionGaugeTest {
   }
 
   @Test
+  void aUseOfAKnownRegistryReadsNothing() {
+    Registry registry = new Registry();
+    gauge.registryCreated(registry);
+    registry.size = 1;
+    sizeReads.set(0);
+
+    gauge.used(registry);
+
+    assertThat(sizeReads).as("size() reads for a use").hasValue(0);
+  }
+
+  @Test
+  void aRegistryFirstSeenThroughAUseIsRegisteredAndItsSessionsCounted() {
+    Registry known = new Registry();
+    Registry builtBeforeTheAttach = new Registry();
+    gauge.registryCreated(known);
+    known.size = 1;
+    builtBeforeTheAttach.size = 2;
+
+    gauge.used(builtBeforeTheAttach);
+    builtBeforeTheAttach.size = 1;
+
+    assertThat(gauge.active()).isEqualTo(2);
+    assertThat(gauge.peakSinceLastLine(false)).isEqualTo(3);
+  }
+
+  @Test
   void aRegistryFirstSeenThroughAChangeIsCountedWithTheOthers() {
     Registry first = new Registry();
     Registry second = new Registry();

@@ -91,4 +91,23 @@ class SessionRegistryWeaveTest {
     registry.closeConnection("connection-1");
     assertThat(recounts.get()).as("recounts after closeConnection()").isGreaterThan(afterOpen);
   }
+
+  @Test
+  void theCurrentSessionOfAKnownRegistryIsReadWithoutARecountAndItsFirstUseIsCounted() {
+    SessionRegistry registry = new SessionRegistry(10);
+    sessions.peakSinceLastLine(true);
+    registry.current("connection-1"); // opens the connection's scratch session
+    assertThat(sessions.active()).isEqualTo(1);
+    assertThat(sessions.peakSinceLastLine(false)).isEqualTo(1);
+    int before = recounts.get();
+
+    for (int i = 0; i < 100; i++) {
+      registry.current("connection-1");
+      registry.currentWorkflow("connection-1");
+    }
+
+    assertThat(recounts.get())
+        .as("recounts after current() and currentWorkflow()")
+        .isEqualTo(before);
+  }
 }
