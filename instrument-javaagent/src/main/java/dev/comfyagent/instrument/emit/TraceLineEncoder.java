@@ -287,7 +287,16 @@ final class TraceLineEncoder {
     int n = s.length();
     ensure(n * 6 + 2);
     bytes[length++] = '"';
-    for (int i = 0; i < n; i++) {
+    // Ids, names and most summaries are printable ASCII: copied byte for byte in a tight loop,
+    // the general path taking over from the first character that needs more.
+    byte[] out = bytes;
+    int at = length;
+    int i = 0;
+    for (char c; i < n && plain(c = s.charAt(i)); i++) {
+      out[at++] = (byte) c;
+    }
+    length = at;
+    for (; i < n; i++) {
       i = character(s.charAt(i), i + 1 < n ? s.charAt(i + 1) : 0, i);
     }
     bytes[length++] = '"';
@@ -296,10 +305,24 @@ final class TraceLineEncoder {
   private void string(char[] chars, int n) {
     ensure(n * 6 + 2);
     bytes[length++] = '"';
-    for (int i = 0; i < n; i++) {
+    byte[] out = bytes;
+    int at = length;
+    int i = 0;
+    for (char c; i < n && plain(c = chars[i]); i++) {
+      out[at++] = (byte) c;
+    }
+    length = at;
+    for (; i < n; i++) {
       i = character(chars[i], i + 1 < n ? chars[i + 1] : 0, i);
     }
     bytes[length++] = '"';
+  }
+
+  /**
+   * Whether {@code c} is written as itself, one byte: printable ASCII but the quote and backslash.
+   */
+  private static boolean plain(char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
   }
 
   /**
