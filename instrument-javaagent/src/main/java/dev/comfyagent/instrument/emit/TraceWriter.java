@@ -31,13 +31,15 @@ public final class TraceWriter implements Runnable {
 
   private static final int BATCH_BYTES = 64 * 1024;
   // Lines encoded between two yields: about 15 µs of work.
-  private static final int SLICE = 16;
+  static final int SLICE = 16;
   // How long the writer sleeps once the queue is empty. Each wake costs the writer a timer and two
   // context switches whatever it finds, on a core the tool threads may want: at 50 ms a busy
   // server's
   // lines go out in batches of a few hundred and an idle one wakes it 20 times a second; the tool
   // threads wake it sooner when a quarter of the queue waits (TraceQueue#publish).
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  static final int IDLE_PARK_MILLIS = 50;
+
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(IDLE_PARK_MILLIS);
 
   private final TraceQueue queue;
   private final JsonLinesFile file;
