@@ -95,6 +95,16 @@ class ReadmePerformanceTableTest {
   }
 
   @Test
+  void theQueuedTracedCallIsTheBaselines() {
+    String queued = "AgentOverheadBenchmark.queuedToolCall";
+    double none = jmh(queued, Map.of("agent", "none"), "score");
+    double on = jmh(queued, Map.of("agent", "agent-trace-on"), "score");
+    long bytes = Math.round(jmh(queued, Map.of("agent", "agent-trace-on"), JmhResults.ALLOCATION));
+    assertThat(row("(`queuedToolCall`"))
+        .contains(format("+%d ns, %d B/op", Math.round(on - none), bytes));
+  }
+
+  @Test
   void theStartAndMemoryFiguresAreTheBaselines() {
     JsonNode none = configuration(startup, "none");
     JsonNode agent = configuration(startup, "agent");
