@@ -44,7 +44,10 @@ public final class SessionGauge {
     peakSinceLine.accumulateAndGet(active(), Math::max);
   }
 
-  private static void remember(CopyOnWriteArrayList<WeakReference<Object>> sources, Object source) {
+  // Looks and adds as one step: two threads first using the same registry (after a late attach)
+  // would otherwise both add it, and its sessions would be counted twice. Rare, so a lock.
+  private synchronized void remember(
+      CopyOnWriteArrayList<WeakReference<Object>> sources, Object source) {
     sources.removeIf(ref -> ref.get() == null);
     for (WeakReference<Object> ref : sources) {
       if (ref.get() == source) {

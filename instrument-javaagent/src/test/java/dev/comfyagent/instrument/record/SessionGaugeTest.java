@@ -66,6 +66,30 @@ class SessionGaugeTest {
   }
 
   @Test
+  void twoThreadsFirstUsingTheSameRegistryCountItOnce() throws Exception {
+    for (int round = 0; round < 2_000; round++) {
+      SessionGauge fresh = new SessionGauge(source -> ((Registry) source).size);
+      Registry registry = new Registry();
+      registry.size = 1;
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      Runnable firstUse =
+          () -> {
+            try {
+              start.await();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            fresh.used(registry);
+          };
+      Thread other = new Thread(firstUse);
+      other.start();
+      firstUse.run();
+      other.join();
+      assertThat(fresh.active()).as("sessions after round %d", round).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aRegistryFirstSeenThroughAChangeIsCountedWithTheOthers() {
     Registry first = new Registry();
     Registry second = new Registry();
