@@ -2,6 +2,7 @@ package dev.comfyagent.instrument.host;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every name of agent-runtime that the agent relies on, in one list: the classes it weaves or
@@ -206,23 +207,17 @@ public final class RuntimeContract {
             SIZE,
             "int",
             "open sessions gauge, memory probe session_registry"));
-    for (String method : SESSION_REGISTRY_CHANGES) {
-      names.add(
-          new Name(
-              Shape.INSTANCE_METHOD,
-              SESSION_REGISTRY,
-              method,
-              "",
-              "session weave: open sessions recounted after it"));
-    }
-    for (String method : SESSION_REGISTRY_USES) {
-      names.add(
-          new Name(
-              Shape.INSTANCE_METHOD,
-              SESSION_REGISTRY,
-              method,
-              "",
-              "session weave: a registry built before an attach is found from it"));
+    Map<List<String>, String> registryMethods =
+        Map.of(
+            SESSION_REGISTRY_CHANGES, "session weave: open sessions recounted after it",
+            SESSION_REGISTRY_USES,
+                "session weave: a registry built before an attach is found from it");
+    for (List<String> methods : List.of(SESSION_REGISTRY_CHANGES, SESSION_REGISTRY_USES)) {
+      for (String method : methods) {
+        names.add(
+            new Name(
+                Shape.INSTANCE_METHOD, SESSION_REGISTRY, method, "", registryMethods.get(methods)));
+      }
     }
     names.add(
         new Name(

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
@@ -177,18 +176,8 @@ class ToolCallTrackerTest {
     tracker.exitJsonRpc(token);
     assertThat(events).isEmpty();
 
-    AtomicReference<TraceEvent> onWorker = new AtomicReference<>();
-    Thread worker =
-        new Thread(
-            () -> {
-              Object sdk = tracker.enterSdkSync(null, request);
-              tracker.exit(
-                  sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
-              onWorker.set(events.get(0));
-            });
-    worker.start();
-    worker.join();
-    assertThat(onWorker.get().jsonRpcId()).isEqualTo(7);
+    runSyncAdapterOnAWorker(request);
+    assertThat(events).singleElement().extracting(TraceEvent::jsonRpcId).isEqualTo(7);
     assertThat(registry.forName("echo").total().calls()).isEqualTo(1);
   }
 
@@ -203,15 +192,7 @@ class ToolCallTrackerTest {
     tracker.exitSdkAsync(async, Mono.just("untouched"), null);
     assertThat(arguments.reads).as("reads by the claimed asynchronous frame").isZero();
 
-    Thread worker =
-        new Thread(
-            () -> {
-              Object sdk = tracker.enterSdkSync(null, request);
-              tracker.exit(
-                  sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
-            });
-    worker.start();
-    worker.join();
+    runSyncAdapterOnAWorker(request);
     assertThat(events).singleElement().extracting(TraceEvent::inputSummary).isEqualTo("n=1");
     assertThat(arguments.reads).as("reads by the adapter, which rendered it").isPositive();
   }
@@ -228,6 +209,20 @@ class ToolCallTrackerTest {
               assertThat(e.errorType()).isEqualTo(IllegalStateException.class.getName());
               assertThat(e.inputSummary()).isEqualTo("n=2");
             });
+  }
+
+  /** The SDK's synchronous adapter runs {@code request} on a worker thread, as Reactor runs it. */
+  private void runSyncAdapterOnAWorker(McpSchema.CallToolRequest request)
+      throws InterruptedException {
+    Thread worker =
+        new Thread(
+            () -> {
+              Object sdk = tracker.enterSdkSync(null, request);
+              tracker.exit(
+                  sdk, McpSchema.CallToolResult.builder().addTextContent("ok").build(), null);
+            });
+    worker.start();
+    worker.join();
   }
 
   /** Arguments that count how often their entries are read. */
