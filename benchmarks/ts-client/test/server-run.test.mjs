@@ -9,6 +9,7 @@ import {
   checkObserved,
   QUIET_BLOCKS,
   RunFailedError,
+  serverCpuUsPerCall,
   WARMUP_BLOCK_CALLS,
   warmUpUntilJitQuiet,
 } from '../lib/server-run.mjs';
@@ -159,4 +160,11 @@ test('a traced run without trace lines, and a run without metrics, are refused',
     ),
     /trace-on: the agent wrote no metrics file/,
   );
+});
+
+test('the server CPU per call comes from its threads\' nanoseconds, the clock ticks only without them', () => {
+  // 8,000 calls: 0.6 s on the threads is 75 µs a call; the ticks would say 80 (8 ticks of 10 ms).
+  assert.equal(serverCpuUsPerCall(600_000_000, 640_000_000, 8000), 75);
+  assert.equal(serverCpuUsPerCall(0, 640_000_000, 8000), 80);
+  assert.ok(Number.isNaN(serverCpuUsPerCall(0, -1, 8000)));
 });
