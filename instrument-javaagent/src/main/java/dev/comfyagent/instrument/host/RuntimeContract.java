@@ -2,7 +2,6 @@ package dev.comfyagent.instrument.host;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every name of agent-runtime that the agent relies on, in one list: the classes it weaves or
@@ -207,18 +206,12 @@ public final class RuntimeContract {
             SIZE,
             "int",
             "open sessions gauge, memory probe session_registry"));
-    Map<List<String>, String> registryMethods =
-        Map.of(
-            SESSION_REGISTRY_CHANGES, "session weave: open sessions recounted after it",
-            SESSION_REGISTRY_USES,
-                "session weave: a registry built before an attach is found from it");
-    for (List<String> methods : List.of(SESSION_REGISTRY_CHANGES, SESSION_REGISTRY_USES)) {
-      for (String method : methods) {
-        names.add(
-            new Name(
-                Shape.INSTANCE_METHOD, SESSION_REGISTRY, method, "", registryMethods.get(methods)));
-      }
-    }
+    addRegistryMethods(
+        names, SESSION_REGISTRY_CHANGES, "session weave: open sessions recounted after it");
+    addRegistryMethods(
+        names,
+        SESSION_REGISTRY_USES,
+        "session weave: a registry built before an attach is found from it");
     names.add(
         new Name(
             Shape.SIZE_METHOD,
@@ -247,5 +240,11 @@ public final class RuntimeContract {
             Integer.toString(COMFYUI_PORT_DEFAULT),
             "GPU hook: where ComfyUI's /system_stats is"));
     return List.copyOf(names);
+  }
+
+  private static void addRegistryMethods(List<Name> names, List<String> methods, String readBy) {
+    for (String method : methods) {
+      names.add(new Name(Shape.INSTANCE_METHOD, SESSION_REGISTRY, method, "", readBy));
+    }
   }
 }

@@ -77,10 +77,7 @@ public final class SessionGauge {
     if (!known) {
       registryCreated(registry);
     }
-    int total = known && seen == 1 ? now : active();
-    if (total > peakSinceLine.get()) {
-      peakSinceLine.accumulateAndGet(total, Math::max);
-    }
+    raisePeak(known && seen == 1 ? now : active());
   }
 
   /**
@@ -94,7 +91,13 @@ public final class SessionGauge {
       }
     }
     registryCreated(registry);
-    int total = active();
+    raisePeak(active());
+  }
+
+  /**
+   * Raises the peak to {@code total}; writes only when it rose (the common case writes nothing).
+   */
+  private void raisePeak(int total) {
     if (total > peakSinceLine.get()) {
       peakSinceLine.accumulateAndGet(total, Math::max);
     }
