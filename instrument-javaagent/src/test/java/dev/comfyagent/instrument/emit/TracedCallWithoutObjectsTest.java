@@ -54,11 +54,7 @@ class TracedCallWithoutObjectsTest {
     for (int i = 0; i < 20_000; i++) {
       tracedCall(tracker, tool, queue, encode, lines);
     }
-    long before = THREADS.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 10_000; i++) {
-      tracedCall(tracker, tool, queue, encode, lines);
-    }
-    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    long allocated = fewestBytesAllocated(() -> tracedCall(tracker, tool, queue, encode, lines));
 
     assertThat(allocated).as("bytes allocated by 10,000 traced calls").isLessThan(1_000);
     assertThat(queue.dropped()).isZero();
@@ -89,13 +85,15 @@ class TracedCallWithoutObjectsTest {
           tracker.enterCode(Layer.TOOL, "t", tool, Object.class, "c()V", arguments), 1, null);
       queue.drain(keep, 1);
     }
-    long before = THREADS.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 10_000; i++) {
-      tracker.exit(
-          tracker.enterCode(Layer.TOOL, "t", tool, Object.class, "c()V", arguments), 1, null);
-      queue.drain(keep, 1);
-    }
-    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    long allocated =
+        fewestBytesAllocated(
+            () -> {
+              tracker.exit(
+                  tracker.enterCode(Layer.TOOL, "t", tool, Object.class, "c()V", arguments),
+                  1,
+                  null);
+              queue.drain(keep, 1);
+            });
 
     // The fields are walked without an iterator (where the JIT did not remove Jackson's iterator,
     // it was the 32 bytes a call made in AgentOverheadBenchmark)
@@ -127,6 +125,24 @@ class TracedCallWithoutObjectsTest {
     assertThat(second.errorType()).isEqualTo(IllegalStateException.class.getName());
     assertThat(second.inputSummary()).contains("x=1");
     assertThat(second.seq()).isGreaterThan(first.seq());
+  }
+
+  /**
+   * The fewest bytes this thread allocated in 10,000 runs of {@code call}, over up to five such
+   * windows. A call that allocates anything allocates it in every window; a one-off of the JVM in
+   * the middle of one (a method compiled anew, about a kilobyte now and then when this class runs
+   * on its own) does not repeat in the next.
+   */
+  private static long fewestBytesAllocated(Runnable call) {
+    long fewest = Long.MAX_VALUE;
+    for (int window = 0; window < 5 && fewest >= 1_000; window++) {
+      long before = THREADS.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 10_000; i++) {
+        call.run();
+      }
+      fewest = Math.min(fewest, THREADS.getCurrentThreadAllocatedBytes() - before);
+    }
+    return fewest;
   }
 
   private static void tracedCall(
