@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +85,28 @@ class TraceLineEncoderTest {
     JsonNode text = encode(event(0, null, "t", 0, "c", "req-\"1\""));
     assertThat(text.path("jsonrpc.request.id").asText()).isEqualTo("req-\"1\"");
     assertThat(encode(event(0, null, "t", 0, "c", null)).has("jsonrpc.request.id")).isFalse();
+  }
+
+  @Test
+  void aReusedSlotWritesEachCallsOwnCorrelationId() throws Exception {
+    // The agent's ids are 32 hex digits; a host's may be longer and need escaping. A slot holds one
+    // call after another: a shorter or missing id after a longer one must not show its tail.
+    String hosts = "order-7/\"render\"-" + "x".repeat(60);
+    TraceLineEncoder lines = new TraceLineEncoder(null);
+    TraceSlot slot = new TraceSlot();
+    for (String id : new String[] {hosts, "4bf92f3577b34da6a3ce929d0e0e4736", "c", null}) {
+      slot.copy(event(0, null, "t", 0, id, null));
+      lines.line(slot);
+    }
+    List<JsonNode> read = new ArrayList<>();
+    for (String line :
+        new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8).split("\n")) {
+      read.add(JSON.readTree(line));
+    }
+    assertThat(read)
+        .extracting(line -> line.path("correlation_id").asText(null))
+        .containsExactly(hosts, "4bf92f3577b34da6a3ce929d0e0e4736", "c", null);
+    assertThat(read.get(3).has("correlation_id")).isTrue();
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfyagent.instrument.record.AgentHealth;
 import dev.comfyagent.instrument.record.TraceEvent;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,11 +92,13 @@ class TraceQueueAndWriterTest {
   }
 
   @Test
-  void aReadSlotKeepsNoReferenceToTheCallsObjects() {
+  void aReadSlotKeepsNoReferenceToTheCallsObjects() throws IllegalAccessException {
     TraceQueue queue = new TraceQueue(4);
     Object rpcId = new Object();
+    String correlationId = new String("c");
     queue.offer(
-        new TraceEvent(0, "c", "tool", 1, false, "s", 1, 0, "boom", true, "session", rpcId, "tp"));
+        new TraceEvent(
+            0, correlationId, "tool", 1, false, "s", 1, 0, "boom", true, "session", rpcId, "tp"));
     TraceSlot[] read = new TraceSlot[1];
 
     queue.drain(slot -> read[0] = slot, 1);
@@ -106,6 +110,13 @@ class TraceQueueAndWriterTest {
     assertThat(slot.sessionId).isNull();
     assertThat(slot.jsonRpcId).isNull();
     assertThat(slot.traceparent).isNull();
+    // Nor does any field added later: none holds any of the event's objects.
+    for (Field field : TraceSlot.class.getDeclaredFields()) {
+      if (!field.getType().isPrimitive() && !Modifier.isStatic(field.getModifiers())) {
+        Object held = field.get(slot);
+        assertThat(held).as(field.getName()).isNotSameAs(rpcId).isNotSameAs(correlationId);
+      }
+    }
   }
 
   @Test
