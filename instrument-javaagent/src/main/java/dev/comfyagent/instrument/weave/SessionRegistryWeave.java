@@ -8,7 +8,10 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.comfyagent.instrument.bootstrap.AgentBridge;
 import dev.comfyagent.instrument.host.RuntimeContract;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Why: how many editing sessions are open is the runtime's main memory driver; the count is read
@@ -40,19 +43,16 @@ public final class SessionRegistryWeave implements WeaveTarget {
             advice
                 .advice(isConstructor(), CreatedAdvice.class.getName())
                 .advice(
-                    isPublic()
-                        .and(not(isStatic()))
-                        .and(
-                            namedOneOf(
-                                RuntimeContract.SESSION_REGISTRY_CHANGES.toArray(String[]::new))),
+                    publicInstanceMethodsNamed(RuntimeContract.SESSION_REGISTRY_CHANGES),
                     ChangedAdvice.class.getName())
                 .advice(
-                    isPublic()
-                        .and(not(isStatic()))
-                        .and(
-                            namedOneOf(
-                                RuntimeContract.SESSION_REGISTRY_USES.toArray(String[]::new))),
+                    publicInstanceMethodsNamed(RuntimeContract.SESSION_REGISTRY_USES),
                     UsedAdvice.class.getName()));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> publicInstanceMethodsNamed(
+      List<String> names) {
+    return isPublic().and(not(isStatic())).and(namedOneOf(names.toArray(String[]::new)));
   }
 
   /** Registers a registry once constructed. */
